@@ -1,0 +1,82 @@
+# 导办助手: `make run` to start everything, `make test` for the whole suite. `make help` lists all.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+RASA_VENV := .venvs/rasa
+SVC_VENV := .venvs/svc
+RASA := $(RASA_VENV)/bin/rasa
+RASA_PY := $(RASA_VENV)/bin/python
+SVC_PY := $(SVC_VENV)/bin/python
+MODEL := models/daoban.tar.gz
+MODEL_FINGERPRINT := models/daoban.fingerprint
+
+# Rasa 3.6 needs Python 3.8-3.10: take pyenv's 3.10 when there is one, else python3.10 on PATH.
+PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -1); \
+	if [ -n "$$p" ]; then echo $$p/bin/python; else command -v python3.10; fi)
+PYTHON311 ?= $(shell p=$$(pyenv prefix 3.11 2>/dev/null | head -1); \
+	if [ -n "$$p" ]; then echo $$p/bin/python; else command -v python3.11; fi)
+
+export TF_CPP_MIN_LOG_LEVEL ?= 2
+export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
+export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
+export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
+
+.PHONY: help
+help: ## List the commands
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(RASA_VENV)/.installed: requirements/rasa.lock
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 is needed for Rasa: see README (pyenv install 3.10)"; exit 1; }
+	$(PYTHON310) -m venv $(RASA_VENV)
+	$(RASA_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/rasa.lock
+	touch $@
+
+$(SVC_VENV)/.installed: requirements/service.lock
+	@test -n "$(PYTHON311)" || { echo "Python 3.11 is needed for the service: see README"; exit 1; }
+	$(PYTHON311) -m venv $(SVC_VENV)
+	$(SVC_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/service.lock
+	touch $@
+
+.PHONY: setup
+setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed ## Create both virtual environments (pinned)
+	@mkdir -p var
+
+.PHONY: db
+db: setup ## Migrate the service database and import the catalogue (idempotent)
+	$(SVC_PY) -m service.cli migrate
+	$(SVC_PY) -m service.cli seed
+
+.PHONY: nlu-data
+nlu-data: setup ## Regenerate the jieba dictionary and lookup tables from the catalogue
+	$(SVC_PY) -m service.cli export-nlu
+
+.PHONY: train
+train: nlu-data ## Train the Rasa model when data, config, domain or catalogue changed
+	@fingerprint=$$(find data bot config.yml domain.yml -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) \
+		-not -path '*/__pycache__/*' | sort | xargs sha256sum | sha256sum | cut -c1-16); \
+	if [ -f $(MODEL) ] && [ "$$(cat $(MODEL_FINGERPRINT) 2>/dev/null)" = "$$fingerprint" ]; then \
+		echo "Model is up to date ($$fingerprint)."; \
+	else \
+		echo "Training the model ($$fingerprint)..."; \
+		$(RASA) train --fixed-model-name daoban --out models && echo $$fingerprint > $(MODEL_FINGERPRINT); \
+	fi
+
+.PHONY: run
+run: db train ## Set up on first use, then start service (8000), actions (5055) and Rasa (5005)
+	$(SVC_PY) scripts/stack.py run
+
+.PHONY: test
+test: db train ## Run the whole test suite
+	$(RASA) data validate --fail-on-warnings
+	$(SVC_PY) -m pytest tests/service -q
+	$(RASA_PY) -m pytest tests/actions tests/bot -q
+	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors --out var/results/core
+	$(SVC_PY) -m pytest tests/e2e tests/data -q
+
+.PHONY: eval
+eval: db train ## Accuracy on the held-out set beside a baseline
+	$(RASA_PY) scripts/evaluate.py
+
+.PHONY: bench
+bench: db train ## Latency, memory, start-up and training time
+	$(RASA_PY) scripts/bench.py

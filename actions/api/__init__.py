@@ -1,0 +1,1 @@
+"""Clients of the outside systems the actions talk to (only the service, for now)."""

@@ -1,0 +1,139 @@
+"""The one HTTP client of the 导办 service (catalogue now; bookings and work orders later).
+
+Failures come back as `ServiceUnavailable` exceptions raised from one place, so every action
+handles "the service is down or slow" the same way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+
+class ServiceUnavailable(Exception):
+    """The service could not be reached, timed out, or answered with a 5xx."""
+
+
+class ItemNotFound(Exception):
+    """The service has no item (or situation) with that code."""
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    name: str
+    department: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Situation:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Handler:
+    name: str
+    address: str
+    phone: str
+    hours: str
+    note: str
+
+
+@dataclass(frozen=True)
+class Item:
+    code: str
+    name: str
+    handled_here: bool
+    situations: list[Situation] = field(default_factory=list)
+    handled_by: Optional[Handler] = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    notice_no: str
+    sections: list[str]
+    aspects: dict[str, str]
+
+
+class ServiceClient:
+    """Async client; the HTTP session is opened lazily inside the running event loop."""
+
+    def __init__(self, base_url: str, timeout_s: float) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        self._session: Optional[aiohttp.ClientSession] = None
+
+    async def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        body = await self._get("/api/catalogue/search", {"q": query, "limit": str(limit)})
+        return [
+            SearchHit(
+                code=hit["code"],
+                name=hit["name"],
+                department=_department_name(hit.get("department")),
+                score=float(hit["score"]),
+            )
+            for hit in body.get("items", [])
+        ]
+
+    async def get_item(self, code: str) -> Item:
+        body = await self._get(f"/api/catalogue/items/{code}")
+        handler = body.get("handled_by") or None
+        return Item(
+            code=body["code"],
+            name=body["name"],
+            handled_here=bool(body.get("handled_here", True)),
+            situations=[Situation(id=s["id"], name=s["name"]) for s in body.get("situations", [])],
+            handled_by=Handler(
+                name=handler.get("name", ""),
+                address=handler.get("address", ""),
+                phone=handler.get("phone", ""),
+                hours=handler.get("hours", ""),
+                note=handler.get("note") or "",
+            )
+            if handler
+            else None,
+        )
+
+    async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
+        params = {"situation": situation} if situation else None
+        body = await self._get(f"/api/catalogue/items/{code}/notice", params)
+        return Notice(
+            notice_no=body["notice_no"],
+            sections=list(body["sections"]),
+            aspects=dict(body["aspects"]),
+        )
+
+    async def close(self) -> None:
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+    async def _get(self, path: str, params: Optional[dict[str, str]] = None) -> dict[str, Any]:
+        if self._session is None or self._session.closed:
+            self._session = aiohttp.ClientSession(timeout=self._timeout)
+        url = self._base_url + path
+        try:
+            async with self._session.get(url, params=params) as response:
+                if response.status == 404:
+                    raise ItemNotFound(path)
+                if response.status >= 400:
+                    raise ServiceUnavailable(f"{path} answered {response.status}")
+                return await response.json()
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.warning("service call %s failed: %s", path, type(error).__name__)
+            raise ServiceUnavailable(path) from error
+
+
+def _department_name(department: Any) -> str:
+    # The search answers with the department's name; the item endpoint with an object.
+    if isinstance(department, dict):
+        return department.get("short_name") or department.get("name", "")
+    return department or ""

@@ -1,0 +1,262 @@
+"""Catalogue questions: which item, which situation, and the answer (aspect or one-time notice)."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api.service_client import (
+    Item,
+    ItemNotFound,
+    SearchHit,
+    ServiceClient,
+    ServiceUnavailable,
+)
+from actions.chat_format import pack_sections
+from actions.choices import resolve_choice
+from actions.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+FULL_NOTICE = "materials"
+ASPECT_BY_INTENT = {
+    "ask_materials": FULL_NOTICE,
+    "ask_conditions": "conditions",
+    "ask_fee": "fee",
+    "ask_time_limit": "time_limit",
+    "ask_location": "location",
+    "ask_process": "process",
+    "ask_online": "online",
+}
+ASPECT_LABELS = {
+    "conditions": "的办理条件",
+    "fee": "的收费标准",
+    "time_limit": "的办理时限",
+    "location": "的办理地点和时间",
+    "process": "的办理流程",
+    "online": "的网上办理情况",
+}
+# Search scores are 0..1. A hit is taken without asking when it scores at least CLEAR_SCORE
+# and leads the runner-up by CLEAR_MARGIN; hits under CANDIDATE_SCORE are not offered at all.
+CLEAR_SCORE = 0.5
+CLEAR_MARGIN = 0.15
+CANDIDATE_SCORE = 0.25
+CHOICES_OFFERED = 3
+
+
+@dataclass
+class Turn:
+    """What the citizen's latest message says, and the slots the action will set."""
+
+    intent: str
+    text: str
+    item_code: Optional[str]
+    situation: Optional[str]
+    service_item: Optional[str]
+    events: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ActionAnswerServiceQuestion(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client = client
+
+    def name(self) -> str:
+        return "action_answer_service_question"
+
+    @property
+    def client(self) -> ServiceClient:
+        if self._client is None:
+            settings = get_settings()
+            self._client = ServiceClient(settings.service_url, settings.service_timeout_s)
+        return self._client
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        try:
+            return await self._answer(dispatcher, tracker)
+        except ServiceUnavailable:
+            dispatcher.utter_message(
+                response="utter_service_unavailable", hall_phone=get_settings().hall_phone
+            )
+            return [SlotSet("awaiting", None)]
+
+    async def _answer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> list[dict[str, Any]]:
+        intent = tracker.latest_message.get("intent", {}).get("name") or ""
+        awaiting = tracker.get_slot("awaiting")
+
+        if intent in ("affirm", "deny"):
+            if intent == "affirm" and awaiting == "full_notice" and tracker.get_slot("item_code"):
+                return await self._answer_item(
+                    dispatcher, tracker, tracker.get_slot("item_code"), None, FULL_NOTICE
+                )
+            dispatcher.utter_message(response="utter_anything_else")
+            return [SlotSet("awaiting", None)]
+
+        aspect = ASPECT_BY_INTENT.get(intent) or tracker.get_slot("pending_aspect") or FULL_NOTICE
+        code = _entity(tracker, "item_code")
+        situation = _entity(tracker, "situation")
+        offered = tracker.get_slot("offered_choices") or []
+        text = tracker.latest_message.get("text") or ""
+
+        # A typed answer to the assistant's own question: "第二个", "外地户口的".
+        if not code and not situation and intent == "inform" and offered:
+            index = resolve_choice(text, [choice["label"] for choice in offered])
+            picked = offered[index]["id"] if index is not None else None
+            if awaiting == "item":
+                code = picked
+            elif awaiting == "situation":
+                situation = picked
+
+        if situation and not code:
+            code = tracker.get_slot("item_code")
+        if not code:
+            resolved = await self._resolve_from_text(dispatcher, tracker, text, aspect)
+            if isinstance(resolved, list):
+                return resolved
+            code = resolved
+        return await self._answer_item(dispatcher, tracker, code, situation, aspect)
+
+    async def _resolve_from_text(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str
+    ) -> str | list[dict[str, Any]]:
+        """The item code the message names, or the events of a clarifying question."""
+        named = _entity(tracker, "service_item")
+        hits = await self.client.search(named or text)
+        if named and not _is_clear(hits) and text != named:
+            hits = await self.client.search(text)
+        if _is_clear(hits):
+            return hits[0].code
+
+        candidates = [hit for hit in hits if hit.score >= CANDIDATE_SCORE][:CHOICES_OFFERED]
+        # "那要多少钱?" names no item: it is about the one already discussed.
+        if not candidates and tracker.get_slot("item_code"):
+            return tracker.get_slot("item_code")
+        if not candidates:
+            dispatcher.utter_message(response="utter_ask_which_item")
+            return [SlotSet("pending_aspect", aspect), SlotSet("awaiting", None)]
+        if len(candidates) == 1:
+            return candidates[0].code
+
+        dispatcher.utter_message(
+            response="utter_choose_item",
+            buttons=[
+                {
+                    "title": f"{index}. {hit.name}（{hit.department}）",
+                    "payload": _payload("inform", item_code=hit.code),
+                }
+                for index, hit in enumerate(candidates, start=1)
+            ],
+        )
+        return [
+            SlotSet("pending_aspect", aspect),
+            SlotSet("awaiting", "item"),
+            SlotSet("offered_choices", [_choice(hit.code, hit.name) for hit in candidates]),
+        ]
+
+    async def _answer_item(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        code: str,
+        situation: Optional[str],
+        aspect: str,
+    ) -> list[dict[str, Any]]:
+        try:
+            item = await self.client.get_item(code)
+        except ItemNotFound:
+            dispatcher.utter_message(response="utter_ask_which_item")
+            return [SlotSet("item_code", None), SlotSet("awaiting", None)]
+
+        same_item = tracker.get_slot("item_code") == item.code
+        situation_ids = {s.id for s in item.situations}
+        if situation not in situation_ids:
+            kept = tracker.get_slot("situation") if same_item else None
+            situation = kept if kept in situation_ids else None
+
+        chosen = [
+            SlotSet("item_code", item.code),
+            SlotSet("service_item", item.name),
+            SlotSet("situation", situation),
+        ]
+        if aspect == FULL_NOTICE and item.situations and not situation:
+            self._ask_situation(dispatcher, item)
+            return chosen + [
+                SlotSet("pending_aspect", aspect),
+                SlotSet("awaiting", "situation"),
+                SlotSet("offered_choices", [_choice(s.id, s.name) for s in item.situations]),
+            ]
+
+        notice = await self.client.get_notice(item.code, situation)
+        if not item.handled_here and item.handled_by:
+            handler = item.handled_by
+            dispatcher.utter_message(
+                response="utter_handled_elsewhere",
+                item_name=item.name,
+                handler_name=handler.name,
+                handler_address=handler.address,
+                handler_phone=handler.phone,
+                handler_hours=handler.hours,
+                handler_note=f"\n提示：{handler.note}" if handler.note else "",
+            )
+        cleared = [SlotSet("pending_aspect", None), SlotSet("offered_choices", None)]
+        if aspect == FULL_NOTICE:
+            for message in pack_sections(notice.sections, get_settings().max_message_chars):
+                dispatcher.utter_message(text=message)
+            return chosen + cleared + [SlotSet("awaiting", None)]
+
+        dispatcher.utter_message(
+            response="utter_aspect_answer",
+            item_name=item.name,
+            aspect_label=ASPECT_LABELS[aspect],
+            answer=notice.aspects.get(aspect, ""),
+        )
+        dispatcher.utter_message(
+            response="utter_offer_full_notice",
+            item_name=item.name,
+            buttons=[
+                {"title": "查看完整一次性告知", "payload": _payload("ask_materials", item_code=item.code)},
+                {"title": "不用了", "payload": "/deny"},
+            ],
+        )
+        return chosen + cleared + [SlotSet("awaiting", "full_notice")]
+
+    def _ask_situation(self, dispatcher: CollectingDispatcher, item: Item) -> None:
+        dispatcher.utter_message(
+            response="utter_choose_situation",
+            item_name=item.name,
+            buttons=[
+                {
+                    "title": f"{index}. {situation.name}",
+                    "payload": _payload("inform", situation=situation.id),
+                }
+                for index, situation in enumerate(item.situations, start=1)
+            ],
+        )
+
+
+def _is_clear(hits: list[SearchHit]) -> bool:
+    if not hits or hits[0].score < CLEAR_SCORE:
+        return False
+    return len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    value = next(tracker.get_latest_entity_values(name), None)
+    return str(value) if value else None
+
+
+def _choice(choice_id: str, label: str) -> dict[str, str]:
+    return {"id": choice_id, "label": label}
+
+
+def _payload(intent: str, **entities: str) -> str:
+    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"

@@ -1,0 +1,41 @@
+"""Low NLU confidence: ask to rephrase once, then point to the 12345 hotline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.settings import get_settings
+
+FALLBACK_INTENT = "nlu_fallback"
+FAILURES_BEFORE_HOTLINE = 2
+
+
+def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
+    """How many of the latest user messages in a row the NLU could not understand."""
+    count = 0
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        if event.get("parse_data", {}).get("intent", {}).get("name") != FALLBACK_INTENT:
+            break
+        count += 1
+    return count
+
+
+class ActionHandleFallback(Action):
+    def name(self) -> str:
+        return "action_handle_fallback"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HOTLINE:
+            dispatcher.utter_message(
+                response="utter_fallback_hotline", hall_phone=get_settings().hall_phone
+            )
+            return []
+        dispatcher.utter_message(response="utter_ask_rephrase")
+        return []

@@ -1,0 +1,174 @@
+"""`make bench`: speed and memory, each beside a baseline measured in the same run.
+
+- a catalogue turn (NLU, policy, custom action, service) vs a turn answered by a plain
+  response (no custom action), through Rasa's REST webhook, at concurrency 1 and 8;
+- /api/catalogue/search vs /health (the HTTP floor of the same server);
+- Rasa's resident memory and start-up time; the training time of the model.
+
+This machine is shared and noisy: read the ratios and medians, not single timings.
+Runs in the Rasa environment; starts its own processes on spare ports.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from scripts.stack import RASA_VENV, REPO_ROOT, Ports, Stack  # noqa: E402
+
+BENCH_PORTS = Ports(service=18200, actions=15255, rasa=15205)
+CATALOGUE_TURN = "补办身份证要交多少钱"
+PLAIN_TURN = "你好"
+TURNS_PER_SENDER = 10
+RESULTS = REPO_ROOT / "var" / "results" / "bench.json"
+SEARCH_QUERIES = ["换驾照", "提公积金", "开个小店", "身份证丢了补办要带啥", "异地就医备案怎么弄",
+                  "孩子上户口", "领结婚证", "低保怎么申请", "二手房过户", "办护照"]
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def summary(latencies_s: list[float]) -> dict:
+    ms = [value * 1000 for value in latencies_s]
+    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1)}
+
+
+async def timed_turns(url: str, message: str, turns: int, concurrency: int) -> list[float]:
+    latencies: list[float] = []
+    per_worker = turns // concurrency
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        sender = ""
+        for turn in range(per_worker):
+            # A fresh conversation every few turns, as real citizens have short ones.
+            if turn % TURNS_PER_SENDER == 0:
+                sender = f"bench-{uuid.uuid4().hex[:10]}"
+            started = time.perf_counter()
+            async with session.post(url, json={"sender": sender, "message": message}) as response:
+                replies = await response.json()
+            latencies.append(time.perf_counter() - started)
+            if response.status != 200 or not replies:
+                raise RuntimeError(f"bad reply to {message!r}: {response.status} {replies}")
+
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+    return latencies
+
+
+async def timed_gets(url: str, params_list: list[dict], repeats: int) -> list[float]:
+    latencies = []
+    async with aiohttp.ClientSession() as session:
+        for _ in range(repeats):
+            for params in params_list:
+                started = time.perf_counter()
+                async with session.get(url, params=params) as response:
+                    await response.read()
+                latencies.append(time.perf_counter() - started)
+    return latencies
+
+
+def resident_memory_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def training_seconds() -> float:
+    with tempfile.TemporaryDirectory() as out:
+        started = time.monotonic()
+        subprocess.run([str(RASA_VENV / "rasa"), "train", "--force", "--out", out,
+                        "--fixed-model-name", "bench"], cwd=REPO_ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.monotonic() - started
+
+
+async def measure(turns: int) -> dict:
+    stack = Stack(ports=BENCH_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "bench")
+    stack.start(("service", "actions"))
+    rasa = stack.processes["rasa"]
+    started = time.monotonic()
+    rasa.start()
+    stack.wait_healthy(("rasa",), 300)
+    startup_s = time.monotonic() - started
+    try:
+        webhook = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
+        service = f"http://127.0.0.1:{BENCH_PORTS.service}"
+        await timed_turns(webhook, CATALOGUE_TURN, 16, 1)  # warm-up: caches, connections
+        await timed_turns(webhook, PLAIN_TURN, 16, 1)
+        result: dict = {"turns_per_scenario": turns, "rasa_startup_s": round(startup_s, 1)}
+        for concurrency in (1, 8):
+            # Interleave the two scenarios so machine noise hits both alike.
+            catalogue, plain = [], []
+            for _ in range(4):
+                catalogue += await timed_turns(webhook, CATALOGUE_TURN, turns // 4, concurrency)
+                plain += await timed_turns(webhook, PLAIN_TURN, turns // 4, concurrency)
+            cat, base = summary(catalogue), summary(plain)
+            result[f"concurrency_{concurrency}"] = {
+                "catalogue_turn": cat,
+                "no_action_turn": base,
+                "p95_ratio": round(cat["p95_ms"] / base["p95_ms"], 2),
+                "p50_ratio": round(cat["p50_ms"] / base["p50_ms"], 2),
+            }
+        search = summary(await timed_gets(f"{service}/api/catalogue/search",
+                                          [{"q": q} for q in SEARCH_QUERIES], 30))
+        health = summary(await timed_gets(f"{service}/health", [{}], 300))
+        result["search"] = {"search": search, "health_baseline": health,
+                            "p95_ratio": round(search["p95_ms"] / health["p95_ms"], 2)}
+        result["rasa_rss_mb"] = round(resident_memory_mb(rasa.popen.pid), 0)
+        result["actions_rss_mb"] = round(resident_memory_mb(stack.processes["actions"].popen.pid), 0)
+        result["service_rss_mb"] = round(resident_memory_mb(stack.processes["service"].popen.pid), 0)
+    finally:
+        stack.stop()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--turns", type=int, default=240, help="turns per scenario and concurrency")
+    parser.add_argument("--skip-training", action="store_true", help="do not time a full training")
+    args = parser.parse_args()
+    result = asyncio.run(measure(args.turns))
+    if not args.skip_training:
+        result["training_s"] = round(training_seconds(), 0)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(result)
+    return 0
+
+
+def print_report(result: dict) -> None:
+    print(f"\n turns per scenario: {result['turns_per_scenario']} (catalogue: {CATALOGUE_TURN!r}; "
+          f"no action: {PLAIN_TURN!r})")
+    print(f" {'':16} {'catalogue p50/p95 ms':>22} {'no-action p50/p95 ms':>22} {'p95 ratio':>10}")
+    for concurrency in (1, 8):
+        row = result[f"concurrency_{concurrency}"]
+        cat, base = row["catalogue_turn"], row["no_action_turn"]
+        print(f" concurrency {concurrency:<4} {cat['p50_ms']:>10} / {cat['p95_ms']:<9} "
+              f"{base['p50_ms']:>10} / {base['p95_ms']:<9} {row['p95_ratio']:>10}  (target <= 1.5)")
+    search = result["search"]
+    print(f" search p50/p95 ms: {search['search']['p50_ms']} / {search['search']['p95_ms']} "
+          f"(health {search['health_baseline']['p50_ms']} / {search['health_baseline']['p95_ms']}; "
+          f"target p95 < 20)")
+    print(f" resident memory MB: rasa {result['rasa_rss_mb']}, actions {result['actions_rss_mb']}, "
+          f"service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
+    if "training_s" in result:
+        print(f" training time: {result['training_s']} s")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,73 @@
+"""An in-memory stand-in for ServiceClient, for unit tests of the actions only."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from actions.api.service_client import (
+    Handler,
+    Item,
+    ItemNotFound,
+    Notice,
+    SearchHit,
+    ServiceUnavailable,
+    Situation,
+)
+
+
+class FakeServiceClient:
+    def __init__(self) -> None:
+        self.items: dict[str, Item] = {}
+        self.hits_by_query: dict[str, list[SearchHit]] = {}
+        self.down = False
+        self.calls: list[tuple[str, ...]] = []
+
+    def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
+                 handled_by: Optional[Handler] = None) -> Item:
+        item = Item(
+            code=code,
+            name=name,
+            handled_here=handled_by is None,
+            situations=[Situation(id=i, name=n) for i, n in situations],
+            handled_by=handled_by,
+        )
+        self.items[code] = item
+        return item
+
+    def on_search(self, query: str, *scored: tuple[str, float]) -> None:
+        self.hits_by_query[query] = [
+            SearchHit(code=code, name=self.items[code].name, department="公安局", score=score)
+            for code, score in scored
+        ]
+
+    async def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+        self._call("search", query)
+        return self.hits_by_query.get(query, [])[:limit]
+
+    async def get_item(self, code: str) -> Item:
+        self._call("get_item", code)
+        if code not in self.items:
+            raise ItemNotFound(code)
+        return self.items[code]
+
+    async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
+        self._call("get_notice", code, situation or "")
+        item = await self.get_item(code)
+        label = situation or "全部情形"
+        return Notice(
+            notice_no=f"{code}-{label}",
+            sections=[f"【{item.name}】一次性告知（{label}）", "二、申请材料（共1项）\n1. 居民户口簿 原件1份"],
+            aspects={
+                "fee": "20元",
+                "time_limit": "承诺20个工作日",
+                "location": "政务服务中心一楼",
+                "conditions": "本市户籍居民",
+                "process": "申请、受理、制证、领取",
+                "online": "可在“i清江”小程序预约",
+            },
+        )
+
+    def _call(self, *call: str) -> None:
+        if self.down:
+            raise ServiceUnavailable(call[0])
+        self.calls.append(call)

@@ -1,0 +1,154 @@
+from __future__ import annotations
+
+from actions.api.service_client import Handler
+from actions.catalogue import ActionAnswerServiceQuestion
+from tests.actions.conftest import make_tracker
+
+
+def slots_set(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(dispatcher):
+    return [m.get("response") or "text" for m in dispatcher.messages]
+
+
+async def test_clear_item_without_situations_gets_the_notice(dispatcher, fake_service):
+    fake_service.on_search("身份证过期了换新的要带啥", ("GA-SFZ-001", 0.9), ("GA-SFZ-002", 0.4))
+    tracker = make_tracker("身份证过期了换新的要带啥", "ask_materials")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    texts = [m["text"] for m in dispatcher.messages]
+    assert texts[0].startswith("【居民身份证换领】一次性告知")
+    assert "1. 居民户口簿" in texts[0]
+    assert slots_set(events)["item_code"] == "GA-SFZ-001"
+    assert slots_set(events)["awaiting"] is None
+
+
+async def test_item_with_situations_asks_which_applies_before_listing(dispatcher, fake_service):
+    fake_service.on_search("身份证丢了", ("GA-SFZ-002", 0.95))
+    tracker = make_tracker("身份证丢了", "ask_materials")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_choose_situation"]
+    buttons = dispatcher.messages[0]["buttons"]
+    assert [b["payload"] for b in buttons] == ['/inform{"situation": "adult"}', '/inform{"situation": "minor"}']
+    assert not any(call[0] == "get_notice" for call in fake_service.calls)
+    slots = slots_set(events)
+    assert slots["awaiting"] == "situation" and slots["pending_aspect"] == "materials"
+
+
+async def test_situation_button_gives_the_notice_for_that_situation(dispatcher, fake_service):
+    tracker = make_tracker(
+        '/inform{"situation": "minor"}', "inform",
+        entities=[{"entity": "situation", "value": "minor"}],
+        slots={"item_code": "GA-SFZ-002", "awaiting": "situation", "pending_aspect": "materials"},
+    )
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert ("get_notice", "GA-SFZ-002", "minor") in fake_service.calls
+    assert "未满" not in dispatcher.messages[0]["text"]  # the fake's notice names the id
+    assert "minor" in dispatcher.messages[0]["text"]
+    assert slots_set(events)["situation"] == "minor"
+
+
+async def test_typed_ordinal_picks_the_offered_situation(dispatcher, fake_service):
+    offered = [{"id": "adult", "label": "年满十六周岁本人办理"}, {"id": "minor", "label": "未满十六周岁由监护人陪同"}]
+    tracker = make_tracker("第二个", "inform", slots={
+        "item_code": "GA-SFZ-002", "awaiting": "situation",
+        "pending_aspect": "materials", "offered_choices": offered})
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert ("get_notice", "GA-SFZ-002", "minor") in fake_service.calls
+
+
+async def test_unclear_item_offers_top_three_as_buttons(dispatcher, fake_service):
+    fake_service.on_search("身份证", ("GA-SFZ-001", 0.6), ("GA-SFZ-002", 0.58),
+                           ("GA-LSZ-001", 0.5))
+    tracker = make_tracker("身份证", "ask_fee")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_choose_item"]
+    titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
+    assert titles == ["1. 居民身份证换领（公安局）", "2. 居民身份证补领（公安局）", "3. 临时居民身份证申领（公安局）"]
+    assert slots_set(events)["pending_aspect"] == "fee"
+
+
+async def test_aspect_question_answers_the_aspect_and_offers_the_notice(dispatcher, fake_service):
+    fake_service.on_search("补身份证多少钱", ("GA-SFZ-002", 0.9))
+    tracker = make_tracker("补身份证多少钱", "ask_fee")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_aspect_answer", "utter_offer_full_notice"]
+    assert dispatcher.messages[0]["answer"] == "20元"
+    assert dispatcher.messages[1]["buttons"][0]["payload"] == '/ask_materials{"item_code": "GA-SFZ-002"}'
+    assert slots_set(events)["awaiting"] == "full_notice"
+
+
+async def test_follow_up_without_an_item_uses_the_item_discussed(dispatcher, fake_service):
+    tracker = make_tracker("那要多久", "ask_time_limit", slots={"item_code": "GA-SFZ-001"})
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["answer"] == "承诺20个工作日"
+
+
+async def test_no_item_at_all_asks_which(dispatcher, fake_service):
+    tracker = make_tracker("要多少钱", "ask_fee")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_ask_which_item"]
+    assert slots_set(events)["pending_aspect"] == "fee"
+
+
+async def test_affirm_after_offer_sends_the_full_notice(dispatcher, fake_service):
+    tracker = make_tracker("好的", "affirm", slots={"item_code": "GA-SFZ-001", "awaiting": "full_notice"})
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert dispatcher.messages[0]["text"].startswith("【居民身份证换领】")
+
+
+async def test_item_handled_elsewhere_names_who_handles_it(dispatcher, fake_service):
+    fake_service.add_item("GA-HZ-001", "普通护照签发", handled_by=Handler(
+        name="清江市公安局出入境接待大厅", address="江北区人民路200号", phone="0571-86020000",
+        hours="周一至周六", note="须本人到场"))
+    fake_service.on_search("办护照去哪", ("GA-HZ-001", 0.9))
+    tracker = make_tracker("办护照去哪", "ask_location")
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    first = dispatcher.messages[0]
+    assert first["response"] == "utter_handled_elsewhere"
+    assert first["handler_name"] == "清江市公安局出入境接待大厅"
+    assert first["handler_phone"] == "0571-86020000"
+
+
+async def test_service_down_says_so_with_the_hall_phone(dispatcher, fake_service):
+    fake_service.down = True
+    tracker = make_tracker("补身份证要带啥", "ask_materials")
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_service_unavailable"]
+    assert dispatcher.messages[0]["hall_phone"].startswith("0571")
+
+
+async def test_long_notice_is_split_into_several_messages(dispatcher, fake_service, monkeypatch):
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "30")
+    from actions.settings import get_settings
+    get_settings.cache_clear()
+    try:
+        tracker = make_tracker("换身份证", "ask_materials", entities=[{"entity": "item_code", "value": "GA-SFZ-001"}])
+        await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+    finally:
+        get_settings.cache_clear()
+    assert len(dispatcher.messages) == 2
+    assert all(len(m["text"]) <= 30 for m in dispatcher.messages)

@@ -1,0 +1,24 @@
+from actions.fallback import ActionHandleFallback, consecutive_fallbacks
+from tests.actions.conftest import make_tracker
+
+
+def user(intent):
+    return {"event": "user", "parse_data": {"intent": {"name": intent}}}
+
+
+def test_counts_only_the_latest_run_of_fallbacks():
+    events = [user("nlu_fallback"), user("greet"), {"event": "bot"}, user("nlu_fallback"),
+              {"event": "action"}, user("nlu_fallback")]
+    assert consecutive_fallbacks(events) == 2
+    assert consecutive_fallbacks([user("greet")]) == 0
+
+
+async def test_first_failure_asks_to_rephrase_second_gives_hotline(dispatcher):
+    once = make_tracker("啊吧啊吧", "nlu_fallback", events=[user("nlu_fallback")])
+    await ActionHandleFallback().run(dispatcher, once, {})
+    assert dispatcher.messages[-1]["response"] == "utter_ask_rephrase"
+
+    twice = make_tracker("呃呃", "nlu_fallback", events=[user("nlu_fallback"), {"event": "bot"}, user("nlu_fallback")])
+    await ActionHandleFallback().run(dispatcher, twice, {})
+    assert dispatcher.messages[-1]["response"] == "utter_fallback_hotline"
+    assert dispatcher.messages[-1]["hall_phone"]

@@ -1,0 +1,66 @@
+"""Starts the real service, action server and Rasa server on spare ports for end-to-end tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import httpx
+import pytest
+
+from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
+
+E2E_PORTS = Ports(service=18000, actions=15055, rasa=15005)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    if not MODEL_PATH.exists():
+        pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
+    work = tmp_path_factory.mktemp("e2e")
+    env = {
+        "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+    }
+    for command in ("migrate", "seed"):
+        subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
+                       cwd=REPO_ROOT, env={**_base_env(), **env}, check=True)
+    running = Stack(ports=E2E_PORTS, log_dir=work / "logs", extra_env=env)
+    try:
+        running.start()
+        yield running
+    finally:
+        running.stop()
+
+
+def _base_env():
+    import os
+    return dict(os.environ)
+
+
+class Chat:
+    """One citizen talking to the bot through Rasa's REST webhook."""
+
+    def __init__(self, rasa_port: int) -> None:
+        self.sender = f"e2e-{uuid.uuid4().hex[:8]}"
+        self._url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+
+    def say(self, message: str) -> list[dict]:
+        response = httpx.post(self._url, json={"sender": self.sender, "message": message}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+
+@pytest.fixture
+def chat(stack) -> Chat:
+    return Chat(stack.ports.rasa)
+
+
+def texts(replies: list[dict]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def buttons(replies: list[dict]) -> list[dict]:
+    return [button for reply in replies for button in reply.get("buttons", [])]
