@@ -1,0 +1,1 @@
+"""导办助手 service: the catalogue of service items, one-time notices and the assist endpoint."""

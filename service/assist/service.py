@@ -1,0 +1,86 @@
+"""Combine Rasa's reading of a message with the catalogue search into one answer."""
+
+from typing import Any
+
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from service.assist.rasa_client import RasaClient
+from service.assist.schemas import AssistItem, AssistResponse, Intent
+from service.catalogue import service as catalogue
+from service.catalogue.search import SearchHit, SearchIndex, get_search_index
+
+MAX_ITEMS = 5
+CONFIDENT_SCORE = 0.5
+CONFIDENT_MARGIN = 0.1
+# Intents that are not a request about a service item: never answer them with a notice.
+NON_ITEM_INTENTS = frozenset(
+    {
+        "out_of_scope",
+        "nlu_fallback",
+        "greet",
+        "goodbye",
+        "thank",
+        "thankyou",
+        "affirm",
+        "deny",
+        "bot_challenge",
+        "chitchat",
+        "human_handoff",
+        "complain",
+    }
+)
+
+
+def _entity_item_code(entities: list[dict[str, Any]], index: SearchIndex) -> str | None:
+    """The item a `service_item` entity names (Rasa's synonyms map aliases to official names)."""
+    for entity in entities:
+        if entity.get("entity") == "service_item" and isinstance(entity.get("value"), str):
+            code = index.code_for_name(entity["value"])
+            if code is not None:
+                return code
+    return None
+
+
+def is_confident(hits: list[SearchHit]) -> bool:
+    # Confident = top score ≥ 0.5 and at least 0.1 ahead of the runner-up (else ask which one).
+    if not hits or hits[0].score < CONFIDENT_SCORE:
+        return False
+    return len(hits) == 1 or round(hits[0].score - hits[1].score, 4) >= CONFIDENT_MARGIN
+
+
+async def assist(*, session: Session, rasa: RasaClient, text: str) -> AssistResponse:
+    parsed = await rasa.parse(text)
+    # Search and database work are blocking: keep them off the event loop.
+    return await run_in_threadpool(combine, session=session, parsed=parsed, text=text)
+
+
+def combine(*, session: Session, parsed: dict[str, Any] | None, text: str) -> AssistResponse:
+    """Rasa's parse (None when unavailable) + catalogue search → the answer."""
+    intent = None
+    entities: list[dict[str, Any]] = []
+    if parsed is not None:
+        raw_intent = parsed.get("intent") or {}
+        if isinstance(raw_intent.get("name"), str):
+            intent = Intent(name=raw_intent["name"], confidence=float(raw_intent.get("confidence") or 0.0))
+        entities = [e for e in parsed.get("entities") or [] if isinstance(e, dict)]
+
+    index = get_search_index(session)
+    hits = index.search(text, limit=MAX_ITEMS)
+    entity_code = _entity_item_code(entities, index)
+    if entity_code is not None:
+        named = next((h for h in hits if h.code == entity_code), None) or index.score_of(text, entity_code)
+        hits = [named, *(h for h in hits if h.code != entity_code)][:MAX_ITEMS]
+
+    about_an_item = intent is None or intent.name not in NON_ITEM_INTENTS
+    confident = about_an_item and (entity_code is not None or is_confident(hits))
+    notice = (
+        catalogue.item_notice(session, code=hits[0].code, situation=None) if confident and hits else None
+    )
+    return AssistResponse(
+        intent=intent,
+        entities=entities,
+        items=[AssistItem(code=h.code, name=h.name, department=h.department, score=h.score) for h in hits],
+        notice=notice,
+        nlu_available=parsed is not None,
+    )

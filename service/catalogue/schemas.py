@@ -1,0 +1,222 @@
+"""Response schemas of the catalogue API (the seed's own schemas are in seed_schemas.py)."""
+
+from pydantic import BaseModel, ConfigDict
+
+from service.catalogue.models import (
+    ItemType,
+    Level,
+    MaterialForm,
+    MaterialMedia,
+    MaterialSource,
+    Necessity,
+)
+
+
+class DepartmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    code: str
+    name: str
+    short_name: str
+    level: Level
+    window: str
+    address: str
+    hours: str
+    phone: str
+    complaint_phone: str
+
+
+class HallOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    address: str
+    hours: str
+    phone: str
+    complaint_phone: str | None
+
+
+class HandledByOut(BaseModel):
+    name: str
+    address: str
+    phone: str
+    hours: str
+    note: str | None = None
+
+
+class SituationOut(BaseModel):
+    id: str
+    name: str
+    description: str | None = None
+
+
+class MaterialOut(BaseModel):
+    name: str
+    count: int
+    form: MaterialForm
+    media: MaterialMedia
+    source: MaterialSource
+    necessity: Necessity
+    situations: list[str]  # situation ids; empty = every situation
+    note: str | None
+    sample: str | None
+
+
+class DepartmentBrief(BaseModel):
+    code: str
+    name: str
+    short_name: str
+
+
+class ItemSummary(BaseModel):
+    code: str
+    name: str
+    type: ItemType
+    level: Level
+    department: DepartmentBrief
+    handled_here: bool
+    online_available: bool
+    promised_days: int
+
+
+class ItemPage(BaseModel):
+    items: list[ItemSummary]
+    total: int
+    page: int
+    page_size: int
+
+
+class TimeLimitOut(BaseModel):
+    legal_days: int
+    promised_days: int
+    on_the_spot: bool  # 即办件
+    note: str | None = None
+
+
+class FeeOut(BaseModel):
+    amount: str
+    basis: str | None = None
+
+
+class OnlineOut(BaseModel):
+    available: bool
+    where: str | None = None
+    note: str | None = None
+
+
+class RelatedItemOut(BaseModel):
+    code: str
+    name: str
+    department: str
+
+
+class ItemDetail(BaseModel):
+    code: str
+    name: str
+    type: ItemType
+    level: Level
+    basis: str
+    aliases: list[str]
+    keywords: list[str]
+    department: DepartmentOut
+    handled_here: bool
+    handled_by: HandledByOut | None
+    conditions: list[str]
+    situations: list[SituationOut]
+    materials: list[MaterialOut]
+    process: list[str]
+    time_limit: TimeLimitOut
+    fee: FeeOut
+    place: str
+    hours: str
+    phone: str
+    complaint_phone: str
+    online: OnlineOut
+    visits: int
+    related: list[RelatedItemOut]
+
+
+class SearchSituation(BaseModel):
+    id: str
+    name: str
+
+
+class SearchItem(BaseModel):
+    code: str
+    name: str
+    department: str
+    score: float
+    handled_here: bool
+    situations: list[SearchSituation]
+
+
+class SearchResult(BaseModel):
+    query: str
+    items: list[SearchItem]
+
+
+# --- the one-time notice -------------------------------------------------------------------
+
+
+class NoticeItem(BaseModel):
+    code: str
+    name: str
+    type: ItemType
+    level: Level
+    basis: str
+
+
+class NoticeMaterial(BaseModel):
+    no: int
+    name: str
+    count: int
+    form: MaterialForm
+    media: MaterialMedia
+    source: MaterialSource
+    necessity: Necessity
+    situations: list[str]  # names of the situations it applies to; empty = all
+    note: str | None
+    sample: str | None
+
+
+class WaivedMaterial(BaseModel):
+    name: str
+    kind: str  # 容缺 / 免提交
+    note: str | None
+
+
+class Aspects(BaseModel):
+    """One short answer per aspect, for follow-up questions ("要多少钱？")."""
+
+    conditions: str
+    fee: str
+    time_limit: str
+    location: str
+    process: str
+    online: str
+
+
+class Notice(BaseModel):
+    notice_no: str
+    item: NoticeItem
+    department: DepartmentOut
+    handled_here: bool
+    handled_by: HandledByOut | None
+    situation: SituationOut | None
+    situations: list[SituationOut]
+    conditions: list[str]
+    materials: list[NoticeMaterial]
+    waived: list[WaivedMaterial]
+    process: list[str]
+    time_limit: TimeLimitOut
+    fee: FeeOut
+    place: str
+    hours: str
+    phone: str
+    complaint_phone: str
+    online: OnlineOut
+    visits: int
+    related: list[RelatedItemOut]
+    sections: list[str]
+    text: str
+    aspects: Aspects

@@ -1,0 +1,278 @@
+"""Ranked free-text search of the catalogue (names, aliases, keywords) for colloquial questions.
+
+The index is built from the database once and cached per database; the importer invalidates
+it. A query costs one jieba cut plus dictionary and set lookups, never a database access.
+
+Score (0..1) = noisy-or of three signals, so any one strong signal is enough and weak ones add up:
+- phrase: an official name or alias occurs in the query (or the query inside one of them);
+- lexical: BM25-style idf-weighted coverage of the query's jieba tokens, per field
+  (name > alias > keyword), saturated by term frequency and field length;
+- bigram: character-bigram overlap with the name or an alias, for typos and unsegmented text.
+"""
+
+import logging
+import math
+import re
+import threading
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from service.catalogue.models import Item
+from service.catalogue.terms import DepartmentTerms, ItemTerms, userdict_entries
+from service.settings import get_settings
+
+FIELD_WEIGHTS = {"name": 1.0, "alias": 0.8, "keyword": 0.6}
+BM25_K1 = 1.2
+BM25_B = 0.75
+# How much each signal can contribute on its own (see the noisy-or in _combine).
+LEXICAL_WEIGHT = 0.8
+BIGRAM_WEIGHT = 0.5
+# Weight of a query token the catalogue has never seen, relative to idf (about 1..4 here).
+UNKNOWN_TOKEN_IDF = 1.0
+
+# Colloquial filler that says nothing about *which* item is meant.
+STOPWORDS = frozenset(
+    """
+    了 的 地 得 着 过 吗 呢 吧 啊 呀 嘛 哦 么 啥 咋 咋办 怎么 怎么办 怎样 如何 什么 哪些 哪里 哪儿
+    在哪 在哪里 在哪儿 去哪 去哪里 我 我的 我们 你 你们 您 他 她 想 要 想要 需要 需不需要 得 该 应该
+    能 能不能 可以 可不可以 会 是 有 没有 没 和 与 及 跟 给 把 被 让 帮 帮我 请 请问 问 问一下 一下 下
+    个 一个 这个 那个 这 那 去 来 到 在 带 带啥 准备 材料 资料 手续 流程 办 办理 办个 要办 需要办
+    弄 搞 整 多久 多长时间 多少 多少钱 钱 费用 收费 谢谢 你好 您好 麻烦 就 都 还 也 又 再 吗 呗 呐
+    """.split()
+)
+
+_KEEP = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+_NON_TEXT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+
+log = logging.getLogger(__name__)
+
+
+def normalise(text: str) -> str:
+    """Full-width → half-width, lower case: how both queries and catalogue strings are compared."""
+    return unicodedata.normalize("NFKC", text).lower()
+
+
+def compact(text: str) -> str:
+    """Only letters, digits and CJK: for substring and bigram matching."""
+    return _NON_TEXT.sub("", normalise(text))
+
+
+def bigrams(text: str) -> frozenset[str]:
+    text = compact(text)
+    if len(text) < 2:
+        return frozenset({text}) if text else frozenset()
+    return frozenset(text[i : i + 2] for i in range(len(text) - 1))
+
+
+@lru_cache
+def get_tokenizer(dict_path: Path) -> jieba.Tokenizer:
+    """One jieba tokenizer per process, with the generated catalogue dictionary loaded once."""
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    if dict_path.is_file():
+        tokenizer.load_userdict(str(dict_path))
+    else:
+        log.warning("jieba user dictionary %s missing: run `python -m service.cli export-nlu`", dict_path)
+    return tokenizer
+
+
+def tokenize(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    """Search-mode jieba tokens (whole words and their dictionary sub-words), filler removed."""
+    return [
+        token
+        for token in tokenizer.lcut_for_search(normalise(text), HMM=True)
+        if _KEEP.search(token) and token not in STOPWORDS
+    ]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    code: str
+    name: str
+    department: str
+    score: float
+    handled_here: bool
+    situations: tuple[tuple[str, str], ...]
+
+
+@dataclass
+class _Doc:
+    code: str
+    name: str
+    department: str
+    handled_here: bool
+    situations: tuple[tuple[str, str], ...]
+    fields: dict[str, Counter] = field(default_factory=dict)  # field → token counts
+    phrases: list[tuple[str, float]] = field(default_factory=list)  # (compact text, strength)
+    grams: list[frozenset[str]] = field(default_factory=list)  # name and alias bigrams
+
+
+class SearchIndex:
+    def __init__(self, items: list[Item], tokenizer: jieba.Tokenizer) -> None:
+        self.tokenizer = tokenizer
+        self.docs: list[_Doc] = []
+        self.by_code: dict[str, _Doc] = {}
+        self.by_name: dict[str, str] = {}
+        for item in items:
+            doc = _Doc(
+                code=item.code,
+                name=item.name,
+                department=item.department.name,
+                handled_here=item.handled_here,
+                situations=tuple((s.key, s.name) for s in item.situations),
+            )
+            doc.fields["name"] = Counter(tokenize(tokenizer, item.name))
+            doc.fields["alias"] = Counter(t for a in item.aliases for t in tokenize(tokenizer, a))
+            doc.fields["keyword"] = Counter(
+                t for k in item.keywords for t in {normalise(k), *tokenize(tokenizer, k)}
+            )
+            # An official name in the query is the strongest evidence, an alias nearly so.
+            doc.phrases = [(compact(item.name), 1.0)] + [(compact(a), 0.85) for a in item.aliases]
+            stem = compact(re.sub(r"[（(].*$", "", item.name))
+            if stem != compact(item.name):
+                doc.phrases.append((stem, 0.95))
+            doc.grams = [bigrams(item.name)] + [bigrams(a) for a in item.aliases]
+            self.docs.append(doc)
+            self.by_code[doc.code] = doc
+            self.by_name[normalise(item.name)] = doc.code
+
+        n = len(self.docs) or 1
+        df = Counter(t for d in self.docs for t in set().union(*d.fields.values()))
+        self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.avg_len = {
+            f: (sum(sum(d.fields[f].values()) for d in self.docs) / n) or 1.0 for f in FIELD_WEIGHTS
+        }
+
+    def code_for_name(self, name: str) -> str | None:
+        return self.by_name.get(normalise(name))
+
+    def _lexical(self, doc: _Doc, tokens: list[str]) -> float:
+        total = matched = 0.0
+        for token in tokens:
+            idf = self.idf.get(token, UNKNOWN_TOKEN_IDF)
+            total += idf
+            best = 0.0
+            for name, weight in FIELD_WEIGHTS.items():
+                counts = doc.fields[name]
+                tf = counts.get(token, 0)
+                if tf:
+                    length = sum(counts.values())
+                    norm = 1 - BM25_B + BM25_B * length / self.avg_len[name]
+                    saturation = tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm) / (BM25_K1 + 1)
+                    best = max(best, weight * min(1.0, saturation * 1.5))
+            matched += idf * best
+        return matched / total if total else 0.0
+
+    @staticmethod
+    def _phrase(doc: _Doc, query: str) -> float:
+        best = 0.0
+        for phrase, strength in doc.phrases:
+            if len(phrase) < 2:
+                continue
+            if phrase in query:
+                # Longer matches explain more of the question.
+                best = max(best, strength * (0.9 + 0.1 * min(1.0, len(phrase) / len(query))))
+            elif len(query) >= 2 and query in phrase:
+                # The question is a fragment of a name or alias ("提公积金" in "提公积金租房").
+                best = max(best, strength * (0.45 + 0.35 * len(query) / len(phrase)))
+        return best
+
+    @staticmethod
+    def _bigram(doc: _Doc, grams: frozenset[str]) -> float:
+        if not grams:
+            return 0.0
+        best = 0.0
+        for target in doc.grams:
+            if not target:
+                continue
+            common = len(target & grams)
+            if common:
+                dice = 2 * common / (len(target) + len(grams))
+                containment = common / len(target)
+                best = max(best, (dice + containment) / 2)
+        return best
+
+    def _score(self, doc: _Doc, query: str, tokens: list[str], grams: frozenset[str]) -> float:
+        phrase = self._phrase(doc, query)
+        lexical = self._lexical(doc, tokens) if tokens else 0.0
+        bigram = self._bigram(doc, grams)
+        score = 1 - (1 - phrase) * (1 - LEXICAL_WEIGHT * lexical) * (1 - BIGRAM_WEIGHT * bigram)
+        return round(min(1.0, score), 4)
+
+    def search(self, text: str, *, limit: int = 5, min_score: float = 0.05) -> list[SearchHit]:
+        query = compact(text)
+        if not query:
+            return []
+        tokens = tokenize(self.tokenizer, text)
+        grams = bigrams(query)
+        scored = [(self._score(doc, query, tokens, grams), doc) for doc in self.docs]
+        scored = [pair for pair in scored if pair[0] >= min_score]
+        scored.sort(key=lambda pair: (-pair[0], pair[1].code))
+        return [self._hit(doc, score) for score, doc in scored[:limit]]
+
+    def score_of(self, text: str, code: str) -> SearchHit | None:
+        doc = self.by_code.get(code)
+        if doc is None:
+            return None
+        query = compact(text)
+        score = self._score(doc, query, tokenize(self.tokenizer, text), bigrams(query)) if query else 0.0
+        return self._hit(doc, score)
+
+    @staticmethod
+    def _hit(doc: _Doc, score: float) -> SearchHit:
+        return SearchHit(
+            code=doc.code,
+            name=doc.name,
+            department=doc.department,
+            score=score,
+            handled_here=doc.handled_here,
+            situations=doc.situations,
+        )
+
+
+_indexes: dict[str, SearchIndex] = {}
+_lock = threading.Lock()
+
+
+def build_search_index(session: Session) -> SearchIndex:
+    items = list(
+        session.scalars(
+            select(Item)
+            .options(selectinload(Item.department), selectinload(Item.situations))
+            .order_by(Item.code)
+        )
+    )
+    tokenizer = get_tokenizer(get_settings().JIEBA_DICT_PATH)
+    # The catalogue's own words, in case the generated dictionary is older than the database.
+    terms = [ItemTerms(i.code, i.name, tuple(i.aliases), tuple(i.keywords)) for i in items]
+    departments = {DepartmentTerms(i.department.name, i.department.short_name) for i in items}
+    for word, freq, tag in userdict_entries(terms, departments):
+        if tokenizer.FREQ.get(word, 0) < freq:
+            tokenizer.add_word(word, freq, tag)
+    return SearchIndex(items, tokenizer)
+
+
+def get_search_index(session: Session) -> SearchIndex:
+    """The cached index for this session's database, built on first use."""
+    key = str(session.get_bind().url)
+    index = _indexes.get(key)
+    if index is None:
+        with _lock:
+            index = _indexes.get(key)
+            if index is None:
+                index = _indexes[key] = build_search_index(session)
+    return index
+
+
+def invalidate_search_index() -> None:
+    """Drop every cached index (after a seed import); the next search rebuilds it."""
+    with _lock:
+        _indexes.clear()

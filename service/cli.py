@@ -1,0 +1,68 @@
+"""Command line: python -m service.cli {migrate,seed,export-nlu}."""
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from service.settings import get_settings
+
+
+def migrate(_args: argparse.Namespace) -> int:
+    from service.migrate import upgrade_database
+
+    upgrade_database()
+    print("database at head")
+    return 0
+
+
+def seed(args: argparse.Namespace) -> int:
+    from service.catalogue.importer import SeedError, seed_database
+    from service.db import get_session_factory
+
+    try:
+        with get_session_factory()() as session:
+            report = seed_database(seed_dir=args.seed_dir, session=session)
+    except SeedError as exc:
+        print(f"seed rejected, nothing written:\n{exc}", file=sys.stderr)
+        return 1
+    print(report.summary())
+    return 0
+
+
+def export_nlu(args: argparse.Namespace) -> int:
+    from service.catalogue.importer import SeedError, load_seed
+    from service.catalogue.nlu_export import export_nlu as write_files
+
+    settings = get_settings()
+    try:
+        catalogue = load_seed(args.seed_dir)
+    except SeedError as exc:
+        print(f"seed rejected, nothing written:\n{exc}", file=sys.stderr)
+        return 1
+    changed = write_files(
+        seed=catalogue, userdict_path=settings.JIEBA_DICT_PATH, lookup_path=settings.NLU_LOOKUP_PATH
+    )
+    for path in (settings.JIEBA_DICT_PATH, settings.NLU_LOOKUP_PATH):
+        print(f"{path}: {'written' if path in changed else 'up to date'}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="python -m service.cli", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=migrate)
+    for name, run, help_text in (
+        ("seed", seed, "validate service/seed/ and upsert it into the database"),
+        ("export-nlu", export_nlu, "write bot/jieba/userdict.txt and data/nlu/lookups/service_item.yml"),
+    ):
+        command = commands.add_parser(name, help=help_text)
+        command.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)
+        command.set_defaults(run=run)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,9 @@
+"""Domain errors raised by service functions; main.py turns them into HTTP responses."""
+
+
+class NotFoundError(Exception):
+    """Something the caller named does not exist; `detail` is the Chinese message (404)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
