@@ -14,7 +14,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api.service_client import (
     Item,
     ItemNotFound,
-    SearchHit,
     ServiceClient,
     ServiceUnavailable,
 )
@@ -34,18 +33,7 @@ ASPECT_BY_INTENT = {
     "ask_process": "process",
     "ask_online": "online",
 }
-ASPECT_LABELS = {
-    "conditions": "的办理条件",
-    "fee": "的收费标准",
-    "time_limit": "的办理时限",
-    "location": "的办理地点和时间",
-    "process": "的办理流程",
-    "online": "的网上办理情况",
-}
-# Search scores are 0..1. A hit is taken without asking when it scores at least CLEAR_SCORE
-# and leads the runner-up by CLEAR_MARGIN; hits under CANDIDATE_SCORE are not offered at all.
-CLEAR_SCORE = 0.5
-CLEAR_MARGIN = 0.15
+# Search scores are 0..1; hits under CANDIDATE_SCORE are too weak to offer as a choice.
 CANDIDATE_SCORE = 0.25
 CHOICES_OFFERED = 3
 
@@ -130,13 +118,13 @@ class ActionAnswerServiceQuestion(Action):
     ) -> str | list[dict[str, Any]]:
         """The item code the message names, or the events of a clarifying question."""
         named = _entity(tracker, "service_item")
-        hits = await self.client.search(named or text)
-        if named and not _is_clear(hits) and text != named:
-            hits = await self.client.search(text)
-        if _is_clear(hits):
-            return hits[0].code
+        result = await self.client.search(named or text)
+        if named and not result.confident and text != named:
+            result = await self.client.search(text)
+        if result.confident:
+            return result.hits[0].code
 
-        candidates = [hit for hit in hits if hit.score >= CANDIDATE_SCORE][:CHOICES_OFFERED]
+        candidates = [hit for hit in result.hits if hit.score >= CANDIDATE_SCORE][:CHOICES_OFFERED]
         # "那要多少钱?" names no item: it is about the one already discussed.
         if not candidates and tracker.get_slot("item_code"):
             return tracker.get_slot("item_code")
@@ -215,8 +203,6 @@ class ActionAnswerServiceQuestion(Action):
 
         dispatcher.utter_message(
             response="utter_aspect_answer",
-            item_name=item.name,
-            aspect_label=ASPECT_LABELS[aspect],
             answer=notice.aspects.get(aspect, ""),
         )
         dispatcher.utter_message(
@@ -241,12 +227,6 @@ class ActionAnswerServiceQuestion(Action):
                 for index, situation in enumerate(item.situations, start=1)
             ],
         )
-
-
-def _is_clear(hits: list[SearchHit]) -> bool:
-    if not hits or hits[0].score < CLEAR_SCORE:
-        return False
-    return len(hits) == 1 or hits[0].score - hits[1].score >= CLEAR_MARGIN
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:

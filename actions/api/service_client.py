@@ -33,6 +33,13 @@ class SearchHit:
 
 
 @dataclass(frozen=True)
+class SearchResult:
+    hits: list[SearchHit]
+    # The service's judgement that the first hit is clearly the item meant.
+    confident: bool
+
+
+@dataclass(frozen=True)
 class Situation:
     id: str
     name: str
@@ -71,9 +78,9 @@ class ServiceClient:
         self._timeout = aiohttp.ClientTimeout(total=timeout_s)
         self._session: Optional[aiohttp.ClientSession] = None
 
-    async def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+    async def search(self, query: str, limit: int = 5) -> SearchResult:
         body = await self._get("/api/catalogue/search", {"q": query, "limit": str(limit)})
-        return [
+        hits = [
             SearchHit(
                 code=hit["code"],
                 name=hit["name"],
@@ -82,6 +89,7 @@ class ServiceClient:
             )
             for hit in body.get("items", [])
         ]
+        return SearchResult(hits=hits, confident=bool(body.get("confident")))
 
     async def get_item(self, code: str) -> Item:
         body = await self._get(f"/api/catalogue/items/{code}")

@@ -8,26 +8,14 @@ from starlette.concurrency import run_in_threadpool
 from service.assist.rasa_client import RasaClient
 from service.assist.schemas import AssistItem, AssistResponse, Intent
 from service.catalogue import service as catalogue
-from service.catalogue.search import SearchHit, SearchIndex, get_search_index
+from service.catalogue.search import SearchIndex, get_search_index, is_confident
 
 MAX_ITEMS = 5
-CONFIDENT_SCORE = 0.5
-CONFIDENT_MARGIN = 0.1
 # Intents that are not a request about a service item: never answer them with a notice.
 NON_ITEM_INTENTS = frozenset(
     {
-        "out_of_scope",
-        "nlu_fallback",
-        "greet",
-        "goodbye",
-        "thank",
-        "thankyou",
-        "affirm",
-        "deny",
-        "bot_challenge",
-        "chitchat",
-        "human_handoff",
-        "complain",
+        "out_of_scope", "nlu_fallback", "greet", "goodbye", "thank", "affirm", "deny",
+        "bot_challenge", "complain", "suggest", "report", "seek_help", "request_human",
     }
 )
 
@@ -40,13 +28,6 @@ def _entity_item_code(entities: list[dict[str, Any]], index: SearchIndex) -> str
             if code is not None:
                 return code
     return None
-
-
-def is_confident(hits: list[SearchHit]) -> bool:
-    # Confident = top score ≥ 0.5 and at least 0.1 ahead of the runner-up (else ask which one).
-    if not hits or hits[0].score < CONFIDENT_SCORE:
-        return False
-    return len(hits) == 1 or round(hits[0].score - hits[1].score, 4) >= CONFIDENT_MARGIN
 
 
 async def assist(*, session: Session, rasa: RasaClient, text: str) -> AssistResponse:

@@ -153,6 +153,8 @@ class SearchItem(BaseModel):
 class SearchResult(BaseModel):
     query: str
     items: list[SearchItem]
+    # True when the first item is clearly the one meant (catalogue.search.is_confident).
+    confident: bool
 
 
 # --- the one-time notice -------------------------------------------------------------------

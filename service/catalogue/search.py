@@ -276,3 +276,15 @@ def invalidate_search_index() -> None:
     """Drop every cached index (after a seed import); the next search rebuilds it."""
     with _lock:
         _indexes.clear()
+
+
+# The top hit is "clearly meant" when it scores at least CONFIDENT_SCORE and leads the
+# runner-up by CONFIDENT_MARGIN; otherwise the citizen is asked which item they mean.
+CONFIDENT_SCORE = 0.5
+CONFIDENT_MARGIN = 0.1
+
+
+def is_confident(hits: list[SearchHit]) -> bool:
+    if not hits or hits[0].score < CONFIDENT_SCORE:
+        return False
+    return len(hits) == 1 or round(hits[0].score - hits[1].score, 4) >= CONFIDENT_MARGIN

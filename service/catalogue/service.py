@@ -25,7 +25,7 @@ from service.catalogue.schemas import (
     SituationOut,
     TimeLimitOut,
 )
-from service.catalogue.search import get_search_index
+from service.catalogue.search import get_search_index, is_confident
 from service.errors import NotFoundError
 
 _FULL_ITEM = (
@@ -176,6 +176,7 @@ def search_catalogue(session: Session, *, query: str, limit: int) -> SearchResul
             )
             for h in hits
         ],
+        confident=is_confident(hits),
     )
 
 

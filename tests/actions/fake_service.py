@@ -10,6 +10,7 @@ from actions.api.service_client import (
     ItemNotFound,
     Notice,
     SearchHit,
+    SearchResult,
     ServiceUnavailable,
     Situation,
 )
@@ -18,7 +19,7 @@ from actions.api.service_client import (
 class FakeServiceClient:
     def __init__(self) -> None:
         self.items: dict[str, Item] = {}
-        self.hits_by_query: dict[str, list[SearchHit]] = {}
+        self.results_by_query: dict[str, SearchResult] = {}
         self.down = False
         self.calls: list[tuple[str, ...]] = []
 
@@ -34,15 +35,16 @@ class FakeServiceClient:
         self.items[code] = item
         return item
 
-    def on_search(self, query: str, *scored: tuple[str, float]) -> None:
-        self.hits_by_query[query] = [
-            SearchHit(code=code, name=self.items[code].name, department="公安局", score=score)
-            for code, score in scored
-        ]
+    def on_search(self, query: str, *scored: tuple[str, float], confident: bool = False) -> None:
+        self.results_by_query[query] = SearchResult(
+            hits=[SearchHit(code=code, name=self.items[code].name, department="公安局", score=score)
+                  for code, score in scored],
+            confident=confident,
+        )
 
-    async def search(self, query: str, limit: int = 5) -> list[SearchHit]:
+    async def search(self, query: str, limit: int = 5) -> SearchResult:
         self._call("search", query)
-        return self.hits_by_query.get(query, [])[:limit]
+        return self.results_by_query.get(query, SearchResult(hits=[], confident=False))
 
     async def get_item(self, code: str) -> Item:
         self._call("get_item", code)

@@ -14,7 +14,7 @@ def responses(dispatcher):
 
 
 async def test_clear_item_without_situations_gets_the_notice(dispatcher, fake_service):
-    fake_service.on_search("身份证过期了换新的要带啥", ("GA-SFZ-001", 0.9), ("GA-SFZ-002", 0.4))
+    fake_service.on_search("身份证过期了换新的要带啥", ("GA-SFZ-001", 0.9), ("GA-SFZ-002", 0.4), confident=True)
     tracker = make_tracker("身份证过期了换新的要带啥", "ask_materials")
 
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
@@ -27,7 +27,7 @@ async def test_clear_item_without_situations_gets_the_notice(dispatcher, fake_se
 
 
 async def test_item_with_situations_asks_which_applies_before_listing(dispatcher, fake_service):
-    fake_service.on_search("身份证丢了", ("GA-SFZ-002", 0.95))
+    fake_service.on_search("身份证丢了", ("GA-SFZ-002", 0.95), confident=True)
     tracker = make_tracker("身份证丢了", "ask_materials")
 
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
@@ -80,7 +80,7 @@ async def test_unclear_item_offers_top_three_as_buttons(dispatcher, fake_service
 
 
 async def test_aspect_question_answers_the_aspect_and_offers_the_notice(dispatcher, fake_service):
-    fake_service.on_search("补身份证多少钱", ("GA-SFZ-002", 0.9))
+    fake_service.on_search("补身份证多少钱", ("GA-SFZ-002", 0.9), confident=True)
     tracker = make_tracker("补身份证多少钱", "ask_fee")
 
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
@@ -120,7 +120,7 @@ async def test_item_handled_elsewhere_names_who_handles_it(dispatcher, fake_serv
     fake_service.add_item("GA-HZ-001", "普通护照签发", handled_by=Handler(
         name="清江市公安局出入境接待大厅", address="江北区人民路200号", phone="0571-86020000",
         hours="周一至周六", note="须本人到场"))
-    fake_service.on_search("办护照去哪", ("GA-HZ-001", 0.9))
+    fake_service.on_search("办护照去哪", ("GA-HZ-001", 0.9), confident=True)
     tracker = make_tracker("办护照去哪", "ask_location")
 
     await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
@@ -152,3 +152,14 @@ async def test_long_notice_is_split_into_several_messages(dispatcher, fake_servi
         get_settings.cache_clear()
     assert len(dispatcher.messages) == 2
     assert all(len(m["text"]) <= 30 for m in dispatcher.messages)
+
+
+async def test_named_item_entity_is_searched_first(dispatcher, fake_service):
+    fake_service.on_search("居民身份证换领", ("GA-SFZ-001", 1.0), confident=True)
+    tracker = make_tracker("我那个证过期了要换新的", "ask_fee",
+                           entities=[{"entity": "service_item", "value": "居民身份证换领"}])
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert fake_service.calls[0] == ("search", "居民身份证换领")
+    assert dispatcher.messages[0]["answer"] == "20元"

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
-import sys
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -26,18 +25,13 @@ def stack(tmp_path_factory):
     }
     for command in ("migrate", "seed"):
         subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
-                       cwd=REPO_ROOT, env={**_base_env(), **env}, check=True)
+                       cwd=REPO_ROOT, env={**os.environ, **env}, check=True)
     running = Stack(ports=E2E_PORTS, log_dir=work / "logs", extra_env=env)
     try:
         running.start()
         yield running
     finally:
         running.stop()
-
-
-def _base_env():
-    import os
-    return dict(os.environ)
 
 
 class Chat:

@@ -5,7 +5,7 @@ import asyncio
 import httpx
 import pytest
 
-from service.assist.service import is_confident
+from service.catalogue.search import is_confident
 from service.catalogue.search import SearchHit
 
 from conftest import fake_rasa_transport, make_client, row_counts

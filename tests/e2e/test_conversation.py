@@ -1,0 +1,90 @@
+"""Whole conversations through Rasa's REST webhook, with the real service, actions and model."""
+
+from __future__ import annotations
+
+import httpx
+
+from tests.e2e.conftest import Chat, buttons, texts
+
+HALL_PHONE = "0571-86012345"
+MAX_MESSAGE_CHARS = 1000
+
+
+def test_greeting_says_what_the_assistant_does(chat):
+    assert "导办助手" in texts(chat.say("你好呀"))
+
+
+def test_materials_question_asks_the_situation_then_gives_the_notice(chat):
+    replies = chat.say("我身份证搞丢了想补办一张 要准备啥")
+    choices = buttons(replies)
+    assert "分几种办理情形" in texts(replies)
+    assert len(choices) == 3 and "未满十六周岁" in choices[1]["title"]
+
+    notice = chat.say(choices[1]["payload"])
+    text = texts(notice)
+    assert text.startswith("【居民身份证补领】一次性告知")
+    assert "二、申请材料" in text and "\n1. " in text and "监护人居民身份证" in text
+    assert "五、收费标准" in text and "20元" in text
+    assert all(len(reply["text"]) <= MAX_MESSAGE_CHARS for reply in notice)
+    assert len(notice) >= 2, "a full notice is longer than one chat message"
+
+
+def test_typed_ordinal_answers_the_situation_question(chat):
+    chat.say("驾照快到期了换证要带哪些东西")
+    text = texts(chat.say("第一个"))
+    assert "【机动车驾驶证期满换证】一次性告知" in text
+
+
+def test_fee_question_answers_the_fee_first_and_offers_the_notice(chat):
+    replies = chat.say("补办身份证要交多少钱")
+    assert "20元" in replies[0]["text"]
+    assert any(button["title"] == "查看完整一次性告知" for button in buttons(replies))
+
+    follow_up = texts(chat.say("那大概多久能拿到"))
+    assert "个工作日" in follow_up and "居民身份证补领" in follow_up
+
+
+def test_unclear_item_offers_three_choices(chat):
+    replies = chat.say("身份证的事情要带啥")
+    titles = [button["title"] for button in buttons(replies)]
+    assert len(titles) == 3
+    assert any("居民身份证换领" in title for title in titles)
+
+
+def test_item_handled_elsewhere_names_the_office(chat):
+    text = texts(chat.say("办护照要去哪里办"))
+    assert "出入境接待大厅" in text and "0571-86013200" in text
+
+
+def test_out_of_scope_says_what_the_assistant_can_do(chat):
+    assert "超出了我的服务范围" in texts(chat.say("帮我写一首关于春天的诗"))
+
+
+def test_two_misunderstandings_give_the_hotline(chat):
+    assert "换个说法" in texts(chat.say("/nlu_fallback"))
+    second = texts(chat.say("/nlu_fallback"))
+    assert "12345" in second and HALL_PHONE in second
+
+
+def test_service_down_gives_the_hall_phone_and_no_silence(stack):
+    chat = Chat(stack.ports.rasa)
+    service = stack.processes["service"]
+    service.stop()
+    try:
+        text = texts(chat.say("换驾照要带什么材料"))
+        assert "暂时无法查询" in text and HALL_PHONE in text
+    finally:
+        service.start()
+        stack.wait_healthy(("service",), 60)
+    assert "机动车驾驶证期满换证" in texts(chat.say("换驾照要带什么材料"))
+
+
+def test_assist_combines_rasa_and_the_catalogue(stack):
+    response = httpx.post(f"http://127.0.0.1:{stack.ports.service}/api/assist",
+                          json={"text": "驾照快到期了换证要带啥"}, timeout=10)
+    body = response.json()
+    assert response.status_code == 200
+    assert body["nlu_available"] is True
+    assert body["intent"]["name"] == "ask_materials"
+    assert body["items"][0]["name"] == "机动车驾驶证期满换证"
+    assert body["notice"]["notice_no"].startswith(body["items"][0]["code"])
