@@ -12,8 +12,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import (
-    Item,
     ItemNotFound,
+    Notice,
     ServiceClient,
     ServiceUnavailable,
 )
@@ -68,7 +68,7 @@ class ActionAnswerServiceQuestion(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         try:
-            return await self._answer(dispatcher, tracker)
+            return _changed_slots(tracker, await self._answer(dispatcher, tracker))
         except ServiceUnavailable:
             dispatcher.utter_message(
                 response="utter_service_unavailable", hall_phone=get_settings().hall_phone
@@ -158,75 +158,89 @@ class ActionAnswerServiceQuestion(Action):
         situation: Optional[str],
         aspect: str,
     ) -> list[dict[str, Any]]:
-        try:
-            item = await self.client.get_item(code)
-        except ItemNotFound:
+        if not situation and tracker.get_slot("item_code") == code:
+            situation = tracker.get_slot("situation")
+        notice = await self._fetch_notice(code, situation)
+        if notice is None:
             dispatcher.utter_message(response="utter_ask_which_item")
             return [SlotSet("item_code", None), SlotSet("awaiting", None)]
-
-        same_item = tracker.get_slot("item_code") == item.code
-        situation_ids = {s.id for s in item.situations}
-        if situation not in situation_ids:
-            kept = tracker.get_slot("situation") if same_item else None
-            situation = kept if kept in situation_ids else None
+        if situation not in {s.id for s in notice.situations}:
+            situation = None
 
         chosen = [
-            SlotSet("item_code", item.code),
-            SlotSet("service_item", item.name),
+            SlotSet("item_code", notice.code),
+            SlotSet("service_item", notice.name),
             SlotSet("situation", situation),
         ]
-        if aspect == FULL_NOTICE and item.situations and not situation:
-            self._ask_situation(dispatcher, item)
+        if aspect == FULL_NOTICE and notice.situations and not situation:
+            self._ask_situation(dispatcher, notice)
             return chosen + [
                 SlotSet("pending_aspect", aspect),
                 SlotSet("awaiting", "situation"),
-                SlotSet("offered_choices", [_choice(s.id, s.name) for s in item.situations]),
+                SlotSet("offered_choices", [_choice(s.id, s.name) for s in notice.situations]),
             ]
 
-        notice = await self.client.get_notice(item.code, situation)
-        if not item.handled_here and item.handled_by:
-            handler = item.handled_by
+        cleared = [SlotSet("pending_aspect", None), SlotSet("offered_choices", None)]
+        if aspect == FULL_NOTICE:
+            # The notice itself opens with who handles the item when it is not this hall.
+            for message in pack_sections(notice.sections, get_settings().max_message_chars):
+                dispatcher.utter_message(text=message)
+            return chosen + cleared + [SlotSet("awaiting", None)]
+
+        if not notice.handled_here and notice.handled_by:
+            handler = notice.handled_by
             dispatcher.utter_message(
                 response="utter_handled_elsewhere",
-                item_name=item.name,
+                item_name=notice.name,
                 handler_name=handler.name,
                 handler_address=handler.address,
                 handler_phone=handler.phone,
                 handler_hours=handler.hours,
                 handler_note=f"\n提示：{handler.note}" if handler.note else "",
             )
-        cleared = [SlotSet("pending_aspect", None), SlotSet("offered_choices", None)]
-        if aspect == FULL_NOTICE:
-            for message in pack_sections(notice.sections, get_settings().max_message_chars):
-                dispatcher.utter_message(text=message)
-            return chosen + cleared + [SlotSet("awaiting", None)]
-
-        dispatcher.utter_message(
-            response="utter_aspect_answer",
-            answer=notice.aspects.get(aspect, ""),
-        )
+        dispatcher.utter_message(response="utter_aspect_answer", answer=notice.aspects.get(aspect, ""))
         dispatcher.utter_message(
             response="utter_offer_full_notice",
-            item_name=item.name,
+            item_name=notice.name,
             buttons=[
-                {"title": "查看完整一次性告知", "payload": _payload("ask_materials", item_code=item.code)},
+                {"title": "查看完整一次性告知", "payload": _payload("ask_materials", item_code=notice.code)},
                 {"title": "不用了", "payload": "/deny"},
             ],
         )
         return chosen + cleared + [SlotSet("awaiting", "full_notice")]
 
-    def _ask_situation(self, dispatcher: CollectingDispatcher, item: Item) -> None:
+    async def _fetch_notice(self, code: str, situation: Optional[str]) -> Optional[Notice]:
+        """The notice, or None for an unknown item; a stale situation falls back to all."""
+        try:
+            return await self.client.get_notice(code, situation)
+        except ItemNotFound:
+            if not situation:
+                return None
+        try:
+            return await self.client.get_notice(code, None)
+        except ItemNotFound:
+            return None
+
+    def _ask_situation(self, dispatcher: CollectingDispatcher, notice: Notice) -> None:
         dispatcher.utter_message(
             response="utter_choose_situation",
-            item_name=item.name,
+            item_name=notice.name,
             buttons=[
                 {
                     "title": f"{index}. {situation.name}",
                     "payload": _payload("inform", situation=situation.id),
                 }
-                for index, situation in enumerate(item.situations, start=1)
+                for index, situation in enumerate(notice.situations, start=1)
             ],
         )
+
+
+def _changed_slots(tracker: Tracker, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Every event is stored and replayed on each turn: leave out slots that keep their value.
+    return [
+        event for event in events
+        if event.get("event") != "slot" or tracker.get_slot(event["name"]) != event["value"]
+    ]
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:

@@ -170,6 +170,12 @@ def main() -> int:
         "intent_errors": Counter(
             f"{gold_intents[i]} -> {rasa_intents[i]}" for i in range(len(texts)) if rasa_intents[i] != gold_intents[i]
         ).most_common(15),
+        "intent_misses": [
+            {"text": texts[i], "expected": gold_intents[i], "rasa": rasa_intents[i],
+             "confidence": round(parsed[i]["intent"]["confidence"], 3),
+             "ranking": [(r["name"], round(r["confidence"], 3)) for r in parsed[i].get("intent_ranking", [])[:3]]}
+            for i in range(len(texts)) if rasa_intents[i] != gold_intents[i]
+        ],
         "item_errors": [
             {"text": texts[i], "expected": holdout[i]["item"], "assist": top_name(assisted[i])}
             for i in with_item if top_name(assisted[i]) != holdout[i]["item"]

@@ -55,16 +55,14 @@ class Handler:
 
 
 @dataclass(frozen=True)
-class Item:
+class Notice:
+    """The one-time notice of an item, with what the dialogue needs to know about the item."""
+
     code: str
     name: str
     handled_here: bool
-    situations: list[Situation] = field(default_factory=list)
-    handled_by: Optional[Handler] = None
-
-
-@dataclass(frozen=True)
-class Notice:
+    situations: list[Situation]
+    handled_by: Optional[Handler]
     notice_no: str
     sections: list[str]
     aspects: dict[str, str]
@@ -91,12 +89,14 @@ class ServiceClient:
         ]
         return SearchResult(hits=hits, confident=bool(body.get("confident")))
 
-    async def get_item(self, code: str) -> Item:
-        body = await self._get(f"/api/catalogue/items/{code}")
-        handler = body.get("handled_by") or None
-        return Item(
-            code=body["code"],
-            name=body["name"],
+    async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
+        """The notice for one situation, or covering all situations when none is given."""
+        params = {"situation": situation} if situation else None
+        body = await self._get(f"/api/catalogue/items/{code}/notice", params)
+        handler = body.get("handled_by")
+        return Notice(
+            code=body["item"]["code"],
+            name=body["item"]["name"],
             handled_here=bool(body.get("handled_here", True)),
             situations=[Situation(id=s["id"], name=s["name"]) for s in body.get("situations", [])],
             handled_by=Handler(
@@ -108,12 +108,6 @@ class ServiceClient:
             )
             if handler
             else None,
-        )
-
-    async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
-        params = {"situation": situation} if situation else None
-        body = await self._get(f"/api/catalogue/items/{code}/notice", params)
-        return Notice(
             notice_no=body["notice_no"],
             sections=list(body["sections"]),
             aspects=dict(body["aspects"]),

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Optional
 
 from actions.api.service_client import (
     Handler,
-    Item,
     ItemNotFound,
     Notice,
     SearchHit,
@@ -16,16 +16,25 @@ from actions.api.service_client import (
 )
 
 
+@dataclass(frozen=True)
+class FakeItem:
+    code: str
+    name: str
+    handled_here: bool
+    situations: list[Situation]
+    handled_by: Optional[Handler]
+
+
 class FakeServiceClient:
     def __init__(self) -> None:
-        self.items: dict[str, Item] = {}
+        self.items: dict[str, FakeItem] = {}
         self.results_by_query: dict[str, SearchResult] = {}
         self.down = False
         self.calls: list[tuple[str, ...]] = []
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
-                 handled_by: Optional[Handler] = None) -> Item:
-        item = Item(
+                 handled_by: Optional[Handler] = None) -> FakeItem:
+        item = FakeItem(
             code=code,
             name=name,
             handled_here=handled_by is None,
@@ -46,17 +55,19 @@ class FakeServiceClient:
         self._call("search", query)
         return self.results_by_query.get(query, SearchResult(hits=[], confident=False))
 
-    async def get_item(self, code: str) -> Item:
-        self._call("get_item", code)
-        if code not in self.items:
-            raise ItemNotFound(code)
-        return self.items[code]
-
     async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
         self._call("get_notice", code, situation or "")
-        item = await self.get_item(code)
+        if code not in self.items or (situation and situation not in
+                                      {s.id for s in self.items[code].situations}):
+            raise ItemNotFound(code)
+        item = self.items[code]
         label = situation or "全部情形"
         return Notice(
+            code=item.code,
+            name=item.name,
+            handled_here=item.handled_here,
+            situations=item.situations,
+            handled_by=item.handled_by,
             notice_no=f"{code}-{label}",
             sections=[f"【{item.name}】一次性告知（{label}）", "二、申请材料（共1项）\n1. 居民户口簿 原件1份"],
             aspects={

@@ -23,7 +23,7 @@ async def test_clear_item_without_situations_gets_the_notice(dispatcher, fake_se
     assert texts[0].startswith("【居民身份证换领】一次性告知")
     assert "1. 居民户口簿" in texts[0]
     assert slots_set(events)["item_code"] == "GA-SFZ-001"
-    assert slots_set(events)["awaiting"] is None
+    assert "awaiting" not in slots_set(events)  # it was not set and stays unset
 
 
 async def test_item_with_situations_asks_which_applies_before_listing(dispatcher, fake_service):
@@ -35,7 +35,7 @@ async def test_item_with_situations_asks_which_applies_before_listing(dispatcher
     assert responses(dispatcher) == ["utter_choose_situation"]
     buttons = dispatcher.messages[0]["buttons"]
     assert [b["payload"] for b in buttons] == ['/inform{"situation": "adult"}', '/inform{"situation": "minor"}']
-    assert not any(call[0] == "get_notice" for call in fake_service.calls)
+    assert "1. 居民户口簿" not in str(dispatcher.messages)  # no materials before the situation
     slots = slots_set(events)
     assert slots["awaiting"] == "situation" and slots["pending_aspect"] == "materials"
 
@@ -152,6 +152,26 @@ async def test_long_notice_is_split_into_several_messages(dispatcher, fake_servi
         get_settings.cache_clear()
     assert len(dispatcher.messages) == 2
     assert all(len(m["text"]) <= 30 for m in dispatcher.messages)
+
+
+async def test_stale_situation_from_another_item_is_not_used(dispatcher, fake_service):
+    tracker = make_tracker("/ask_fee", "ask_fee", entities=[{"entity": "item_code", "value": "GA-SFZ-001"}],
+                           slots={"item_code": "GA-SFZ-002", "situation": "minor"})
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert ("get_notice", "GA-SFZ-001", "") in fake_service.calls
+    assert slots_set(events)["situation"] is None
+
+
+async def test_unchanged_slots_are_not_set_again(dispatcher, fake_service):
+    tracker = make_tracker("那要多久", "ask_time_limit",
+                           slots={"item_code": "GA-SFZ-001", "service_item": "居民身份证换领"})
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert "item_code" not in slots_set(events) and "service_item" not in slots_set(events)
+    assert slots_set(events)["awaiting"] == "full_notice"
 
 
 async def test_named_item_entity_is_searched_first(dispatcher, fake_service):

@@ -1,0 +1,84 @@
+"""Search on questions written the way citizens type them in WeChat (real seed): typos and
+homophones, English words, an operation word next to another item's alias, rambling context."""
+
+import pytest
+
+from service.catalogue.search import get_search_index
+
+TYPOS_AND_HOMOPHONES = [
+    ("身分证丢了怎么补", "居民身份证补领"),
+    ("设保卡掉了", "社会保障卡补领"),
+    ("社保咔丢了咋补办", "社会保障卡补领"),
+    ("公基金租房能提吗", "住房公积金提取（租房）"),
+    ("公鸡金贷款能贷多少", "住房公积金个人住房贷款"),
+    ("营业只照丢了", "营业执照补领"),
+    ("户口本本上名字写错了", "户口登记项目变更更正"),
+    ("驾证到期了", "机动车驾驶证期满换证"),
+    ("驾证丢了在哪补", "机动车驾驶证补证"),
+    ("结昏证丢了", "补领结婚证"),
+    ("去民政局领结昏证要带啥", "内地居民结婚登记"),
+    ("港奥通行证怎么办", "往来港澳通行证签发"),
+]
+
+ENGLISH_AND_MIXED = [
+    ("passport过期了", "普通护照签发"),
+    ("我的ID card丢了", "居民身份证补领"),
+    ("Driver License 到期换证", "机动车驾驶证期满换证"),
+    ("driving licence lost 怎么办", "机动车驾驶证补证"),
+    ("去香港的visa怎么续", "往来港澳通行证签发"),
+    ("social security card丢了", "社会保障卡补领"),
+    ("housing fund租房提取", "住房公积金提取（租房）"),
+    ("business license丢了", "营业执照补领"),
+    ("hukou迁到清江", "户口迁入登记"),
+    ("想办个HK通行证", "往来港澳通行证签发"),
+]
+
+# An alias of one item must not outweigh the operation word that names another.
+OPERATION_WORDS = [
+    ("个体户执照怎么注销", "个体工商户注销登记"),
+    ("下周一去补办营业执照", "营业执照补领"),
+    ("补社保卡收工本费吗", "社会保障卡补领"),
+    ("补个驾驶证", "机动车驾驶证补证"),
+    ("个体户营业执照要改地址", "个体工商户变更登记"),
+    ("出生证明丢了补一个", "出生医学证明补发"),
+    ("饭店的食品证快到期了续一下", "食品经营许可（延续）"),
+    ("结婚证补办", "补领结婚证"),
+    ("社保卡第一次办", "社会保障卡申领（首次）"),
+    ("身份证还有两个月到期 能提前换吗", "居民身份证换领"),
+]
+
+CONTEXT = [
+    ("想查下自己名下有几套房 去哪查", "不动产登记信息查询"),
+    ("租房的能给孩子报小学吗 户口不在这", "小学新生入学登记"),
+    ("新生儿落户能不能网上办", "出生登记"),
+    ("老公是清江人 我想把户口迁过来", "户口迁入登记"),
+    ("宝宝刚出生 医院的出生证明怎么开", "出生医学证明首次签发"),
+    ("老婆下个月生 产假工资找谁领", "生育津贴申领"),
+    ("被公司辞退了 能领多少钱", "失业保险金申领"),
+    ("买了套二手房 要去哪过户", "二手房转移登记"),
+    ("我爸去世了户口要怎么销", "死亡注销户口"),
+    ("在清江没房 公积金能拿出来付房租吗", "住房公积金提取（租房）"),
+    ("你好，我想咨询一下，我家孩子今年六岁了，明年九月想上一年级，需要准备什么", "小学新生入学登记"),
+    ("在清江开了个奶茶店 要办什么许可", "食品经营许可（新办）"),
+    ("补办身份证！！！😭😭", "居民身份证补领"),
+]
+
+WECHAT = TYPOS_AND_HOMOPHONES + ENGLISH_AND_MIXED + OPERATION_WORDS + CONTEXT
+
+
+@pytest.mark.parametrize(("query", "expected"), WECHAT, ids=[q for q, _ in WECHAT])
+def test_query_written_like_wechat(real_session, query, expected):
+    hits = get_search_index(real_session).search(query, limit=3)
+    assert hits, f"{query}: no result"
+    assert hits[0].name == expected, f"{query}: got {[(h.name, h.score) for h in hits]}"
+    assert hits[0].score >= 0.5, f"{query}: {hits[0].score}"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", " ", "😭😭😭", "！？。，", "补" * 5000, "身份证" * 1700, "'; DROP TABLE items; --",
+     "1=1 OR name LIKE '%'", "\x00\u200b\ufeff", "ＰＡＳＳＰＯＲＴ", "a", "ｉｄ ｃａｒｄ" * 800],
+)
+def test_odd_queries_do_not_crash_and_stay_in_range(real_session, query):
+    hits = get_search_index(real_session).search(query, limit=5)
+    assert all(0 < h.score <= 1 for h in hits)
