@@ -198,9 +198,9 @@ class ActionAnswerServiceQuestion(Action):
                 handler_hours=handler.hours,
                 handler_note=f"\n提示：{handler.note}" if handler.note else "",
             )
-        dispatcher.utter_message(response="utter_aspect_answer", answer=notice.aspects.get(aspect, ""))
         dispatcher.utter_message(
-            response="utter_offer_full_notice",
+            response="utter_aspect_answer",
+            answer=notice.aspects.get(aspect, ""),
             item_name=notice.name,
             buttons=[
                 {"title": "查看完整一次性告知", "payload": _payload("ask_materials", item_code=notice.code)},

@@ -25,6 +25,7 @@ from service.catalogue.seed_schemas import (
     DepartmentSeed,
     HallSeed,
     ItemSeed,
+    VariantsSeed,
 )
 
 log = logging.getLogger(__name__)
@@ -78,7 +79,7 @@ def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
 
 
 def load_seed(seed_dir: Path) -> CatalogueSeed:
-    """Read and validate hall.yaml and catalogue/*.yaml; raise SeedError on any problem."""
+    """Read and validate hall.yaml, catalogue/*.yaml and variants.yaml; raise SeedError on any problem."""
     hall_path = seed_dir / "hall.yaml"
     if not hall_path.is_file():
         raise SeedError(f"{hall_path}: missing")
@@ -101,9 +102,21 @@ def load_seed(seed_dir: Path) -> CatalogueSeed:
             )
         files.append(parsed)
 
-    seed = CatalogueSeed(hall=hall, files=files)
+    seed = CatalogueSeed(hall=hall, files=files, variants=load_variants(seed_dir))
     _check_across_files(seed)
     return seed
+
+
+def load_variants(seed_dir: Path) -> VariantsSeed:
+    """Read and validate variants.yaml (the search's spelling lexicon); empty when absent."""
+    path = seed_dir / "variants.yaml"
+    if not path.is_file():
+        return VariantsSeed()
+    raw = _read_yaml(path)
+    try:
+        return VariantsSeed.model_validate(raw or {})
+    except ValidationError as exc:
+        raise SeedError(_format_errors(path, raw, exc)) from exc
 
 
 def _check_across_files(seed: CatalogueSeed) -> None:
@@ -260,13 +273,16 @@ def import_seed(session: Session, seed: CatalogueSeed) -> ImportReport:
 
 
 def seed_database(*, seed_dir: Path, session: Session) -> ImportReport:
-    """Validate everything, then upsert in one transaction; invalidates the search index."""
+    """Validate everything, then upsert in one transaction; drops the search index and the
+    cached notices so they are rebuilt from the new catalogue."""
     from service.catalogue.search import invalidate_search_index
+    from service.catalogue.service import invalidate_notices
 
     catalogue = load_seed(seed_dir)
     with session.begin():
         report = import_seed(session, catalogue)
     invalidate_search_index()
+    invalidate_notices()
     return report
 
 

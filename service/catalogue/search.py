@@ -1,13 +1,19 @@
 """Ranked free-text search of the catalogue (names, aliases, keywords) for colloquial questions.
 
-The index is built from the database once and cached per database; the importer invalidates
-it. A query costs one jieba cut plus dictionary and set lookups, never a database access.
+The index is built from the database (items) and service/seed/variants.yaml (the lexicon) once
+and cached per database; the importer invalidates it. A query costs two regex passes, one
+jieba cut and dictionary and set lookups, never a database access.
 
-Score (0..1) = noisy-or of three signals, so any one strong signal is enough and weak ones add up:
+First the lexicon rewrites how citizens type a word into the catalogue's word (身分证, ID card →
+身份证). Score (0..1) = noisy-or of three signals, so any one strong signal is enough and weak
+ones add up:
 - phrase: an official name or alias occurs in the query (or the query inside one of them);
 - lexical: BM25-style idf-weighted coverage of the query's jieba tokens, per field
   (name > alias > keyword), saturated by term frequency and field length;
 - bigram: character-bigram overlap with the name or an alias, for typos and unsegmented text.
+Then the operation the question asks for (补领, 注销, 变更 … from the lexicon) decides between
+items that name the same thing: an item whose name, aliases or keywords use that operation
+gains in proportion to its score, one that uses only other operations loses a fixed share.
 """
 
 import logging
@@ -24,7 +30,9 @@ import jieba
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from service.catalogue.importer import load_variants
 from service.catalogue.models import Item
+from service.catalogue.seed_schemas import VariantsSeed
 from service.catalogue.terms import DepartmentTerms, ItemTerms, userdict_entries
 from service.settings import get_settings
 
@@ -34,8 +42,13 @@ BM25_B = 0.75
 # How much each signal can contribute on its own (see the noisy-or in _combine).
 LEXICAL_WEIGHT = 0.8
 BIGRAM_WEIGHT = 0.5
-# Weight of a query token the catalogue has never seen, relative to idf (about 1..4 here).
-UNKNOWN_TOKEN_IDF = 1.0
+# Weight of a query token the catalogue has never seen, relative to idf (about 1..4 here): low,
+# so the chat around a question (今年 六岁 开了个) dilutes the words that name the item little.
+UNKNOWN_TOKEN_IDF = 0.5
+# Operation agreement: score s becomes 1 - (1 - s)(1 - OPERATION_AGREES * s); contradiction:
+# s * OPERATION_CONTRADICTS (an alias match of the wrong operation ends below the right one).
+OPERATION_AGREES = 0.5
+OPERATION_CONTRADICTS = 0.6
 
 # Colloquial filler that says nothing about *which* item is meant.
 STOPWORDS = frozenset(
@@ -44,12 +57,14 @@ STOPWORDS = frozenset(
     在哪 在哪里 在哪儿 去哪 去哪里 我 我的 我们 你 你们 您 他 她 想 要 想要 需要 需不需要 得 该 应该
     能 能不能 可以 可不可以 会 是 有 没有 没 和 与 及 跟 给 把 被 让 帮 帮我 请 请问 问 问一下 一下 下
     个 一个 这个 那个 这 那 去 来 到 在 带 带啥 准备 材料 资料 手续 流程 办 办理 办个 要办 需要办
-    弄 搞 整 多久 多长时间 多少 多少钱 钱 费用 收费 谢谢 你好 您好 麻烦 就 都 还 也 又 再 吗 呗 呐
+    弄 搞 整 多久 多长时间 多少 多少钱 钱 费用 收费 谢谢 你好 您好 麻烦 就 都 还 也 又 再 吗 呗 呐 自己 咨询
     """.split()
 )
 
 _KEEP = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 _NON_TEXT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+# Inside an English form of the lexicon: "driver's license", "driver license", "id-card".
+_WORD_GAP = re.compile(r"[\s\-'’_]+")
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +108,57 @@ def tokenize(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
     ]
 
 
+def _squash(form: str) -> str:
+    return _WORD_GAP.sub("", normalise(form))
+
+
+def _alternation(forms: list[str]) -> re.Pattern[str] | None:
+    """One pattern for all forms, longest first; English forms match whole words, any spacing."""
+    patterns = []
+    for form in sorted(set(forms), key=lambda f: (-len(_squash(f)), f)):
+        words = [re.escape(w) for w in _WORD_GAP.split(normalise(form).strip()) if w]
+        pattern = r"[\s\-'’_]*".join(words)
+        if words and form.isascii():
+            pattern = rf"(?<![0-9a-z]){pattern}(?![0-9a-z])"
+        patterns.append(pattern)
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+class Lexicon:
+    """variants.yaml, compiled: typed forms → catalogue words, and the operations a text names."""
+
+    def __init__(self, seed: VariantsSeed) -> None:
+        self.rewrites = {_squash(f): word for word, forms in seed.variants.items() for f in forms}
+        # Operation forms and the look-alikes that are no operation (None), read in one pass.
+        self.operations: dict[str, str | None] = {_squash(f): None for f in seed.not_operations}
+        for operation, forms in seed.operations.items():
+            self.operations.update({_squash(f): operation for f in forms})
+        self._variant = _alternation([f for forms in seed.variants.values() for f in forms])
+        self._operation = _alternation(
+            [f for forms in seed.operations.values() for f in forms] + list(seed.not_operations)
+        )
+
+    def rewrite(self, text: str) -> str:
+        text = normalise(text)
+        if self._variant is None:
+            return text
+        return self._variant.sub(lambda m: self.rewrites[_squash(m.group())], text)
+
+    def operations_in(self, text: str) -> frozenset[str]:
+        if self._operation is None:
+            return frozenset()
+        found = (self.operations[_squash(m.group())] for m in self._operation.finditer(compact(text)))
+        return frozenset(op for op in found if op)
+
+
+@dataclass(frozen=True)
+class _Query:
+    compact: str  # after the lexicon's rewrites
+    tokens: list[str]
+    grams: frozenset[str]
+    operations: frozenset[str]
+
+
 @dataclass(frozen=True)
 class SearchHit:
     code: str
@@ -113,11 +179,13 @@ class _Doc:
     fields: dict[str, Counter] = field(default_factory=dict)  # field → token counts
     phrases: list[tuple[str, float]] = field(default_factory=list)  # (compact text, strength)
     grams: list[frozenset[str]] = field(default_factory=list)  # name and alias bigrams
+    operations: frozenset[str] = frozenset()  # named in its name, aliases or keywords
 
 
 class SearchIndex:
-    def __init__(self, items: list[Item], tokenizer: jieba.Tokenizer) -> None:
+    def __init__(self, items: list[Item], tokenizer: jieba.Tokenizer, lexicon: Lexicon | None = None) -> None:
         self.tokenizer = tokenizer
+        self.lexicon = lexicon or Lexicon(VariantsSeed())
         self.docs: list[_Doc] = []
         self.by_code: dict[str, _Doc] = {}
         self.by_name: dict[str, str] = {}
@@ -140,9 +208,16 @@ class SearchIndex:
             if stem != compact(item.name):
                 doc.phrases.append((stem, 0.95))
             doc.grams = [bigrams(item.name)] + [bigrams(a) for a in item.aliases]
+            doc.operations = frozenset().union(
+                *(self.lexicon.operations_in(t) for t in (item.name, *item.aliases, *item.keywords))
+            )
             self.docs.append(doc)
             self.by_code[doc.code] = doc
             self.by_name[normalise(item.name)] = doc.code
+
+        # Words in every department's name (the city: 清江, 清江市) say nothing about which item.
+        names = [set(tokenize(tokenizer, d)) for d in {item.department.name for item in items}]
+        self.context = frozenset(set.intersection(*names)) if len(names) > 1 else frozenset()
 
         n = len(self.docs) or 1
         df = Counter(t for d in self.docs for t in set().union(*d.fields.values()))
@@ -200,20 +275,35 @@ class SearchIndex:
                 best = max(best, (dice + containment) / 2)
         return best
 
-    def _score(self, doc: _Doc, query: str, tokens: list[str], grams: frozenset[str]) -> float:
-        phrase = self._phrase(doc, query)
-        lexical = self._lexical(doc, tokens) if tokens else 0.0
-        bigram = self._bigram(doc, grams)
+    def _score(self, doc: _Doc, query: _Query) -> float:
+        if not query.compact:
+            return 0.0
+        phrase = self._phrase(doc, query.compact)
+        lexical = self._lexical(doc, query.tokens) if query.tokens else 0.0
+        bigram = self._bigram(doc, query.grams)
         score = 1 - (1 - phrase) * (1 - LEXICAL_WEIGHT * lexical) * (1 - BIGRAM_WEIGHT * bigram)
+        if query.operations and doc.operations:
+            if query.operations & doc.operations:
+                score = 1 - (1 - score) * (1 - OPERATION_AGREES * score)
+            else:
+                score *= OPERATION_CONTRADICTS
         return round(min(1.0, score), 4)
 
-    def search(self, text: str, *, limit: int = 5, min_score: float = 0.05) -> list[SearchHit]:
+    def _query(self, text: str) -> _Query:
+        text = self.lexicon.rewrite(text)
         query = compact(text)
-        if not query:
+        return _Query(
+            compact=query,
+            tokens=[t for t in tokenize(self.tokenizer, text) if t not in self.context] if query else [],
+            grams=bigrams(query),
+            operations=self.lexicon.operations_in(query),
+        )
+
+    def search(self, text: str, *, limit: int = 5, min_score: float = 0.05) -> list[SearchHit]:
+        query = self._query(text)
+        if not query.compact:
             return []
-        tokens = tokenize(self.tokenizer, text)
-        grams = bigrams(query)
-        scored = [(self._score(doc, query, tokens, grams), doc) for doc in self.docs]
+        scored = [(self._score(doc, query), doc) for doc in self.docs]
         scored = [pair for pair in scored if pair[0] >= min_score]
         scored.sort(key=lambda pair: (-pair[0], pair[1].code))
         return [self._hit(doc, score) for score, doc in scored[:limit]]
@@ -222,9 +312,7 @@ class SearchIndex:
         doc = self.by_code.get(code)
         if doc is None:
             return None
-        query = compact(text)
-        score = self._score(doc, query, tokenize(self.tokenizer, text), bigrams(query)) if query else 0.0
-        return self._hit(doc, score)
+        return self._hit(doc, self._score(doc, self._query(text)))
 
     @staticmethod
     def _hit(doc: _Doc, score: float) -> SearchHit:
@@ -257,7 +345,7 @@ def build_search_index(session: Session) -> SearchIndex:
     for word, freq, tag in userdict_entries(terms, departments):
         if tokenizer.FREQ.get(word, 0) < freq:
             tokenizer.add_word(word, freq, tag)
-    return SearchIndex(items, tokenizer)
+    return SearchIndex(items, tokenizer, Lexicon(load_variants(get_settings().SEED_DIR)))
 
 
 def get_search_index(session: Session) -> SearchIndex:

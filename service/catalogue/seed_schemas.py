@@ -145,13 +145,40 @@ class CatalogueFileSeed(SeedModel):
     items: list[ItemSeed] = Field(min_length=1)
 
 
+class VariantsSeed(SeedModel):
+    """service/seed/variants.yaml: how citizens write, for the search (see the seed README)."""
+
+    variants: dict[Text, list[Text]] = {}  # catalogue word → the ways people type it
+    operations: dict[Text, list[Text]] = {}  # operation → words that mean it
+    not_operations: list[Text] = []  # words that contain an operation word but are none
+
+    @model_validator(mode="after")
+    def _each_form_means_one_thing(self) -> "VariantsSeed":
+        for section, groups in (("variants", self.variants), ("operations", self.operations)):
+            owner: dict[str, str] = {}
+            for canonical, forms in groups.items():
+                for form in forms:
+                    key = form.casefold()
+                    if key in owner and owner[key] != canonical:
+                        raise ValueError(
+                            f"{section}: 「{form}」 listed under both {owner[key]} and {canonical}"
+                        )
+                    owner[key] = canonical
+        useless = [form for canonical, forms in self.variants.items() for form in forms if form == canonical]
+        if useless:
+            raise ValueError(f"variants: written forms equal to their catalogue word: {useless}")
+        return self
+
+
 class CatalogueSeed(BaseModel):
-    """The whole validated seed: the hall and every department file."""
+    """The whole validated seed: the hall, every department file and the search lexicon."""
 
     model_config = ConfigDict(frozen=True)
 
     hall: HallSeed
     files: list[CatalogueFileSeed]
+    variants: VariantsSeed = VariantsSeed()
 
     def items(self) -> list[tuple[DepartmentSeed, ItemSeed]]:
         return [(f.department, item) for f in self.files for item in f.items]
+

@@ -151,7 +151,23 @@ def item_detail(session: Session, *, code: str) -> ItemDetail:
     )
 
 
+# A notice is a pure function of the catalogue: built once per (database, item, situation),
+# dropped whenever the catalogue is imported (see importer.seed_database).
+_notices: dict[tuple[str, str, str | None], Notice] = {}
+
+
+def invalidate_notices() -> None:
+    _notices.clear()
+
+
 def item_notice(session: Session, *, code: str, situation: str | None) -> Notice:
+    key = (str(session.get_bind().url), code, situation)
+    if key not in _notices:
+        _notices[key] = _build_item_notice(session, code=code, situation=situation)
+    return _notices[key]
+
+
+def _build_item_notice(session: Session, *, code: str, situation: str | None) -> Notice:
     item = get_item(session, code=code)
     if situation is not None and situation not in {s.key for s in item.situations}:
         choices = t.SITUATION_JOIN.join(f"{s.key}（{s.name}）" for s in item.situations) or "无"

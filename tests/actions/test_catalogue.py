@@ -85,9 +85,9 @@ async def test_aspect_question_answers_the_aspect_and_offers_the_notice(dispatch
 
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
 
-    assert responses(dispatcher) == ["utter_aspect_answer", "utter_offer_full_notice"]
+    assert responses(dispatcher) == ["utter_aspect_answer"]
     assert dispatcher.messages[0]["answer"] == "20元"
-    assert dispatcher.messages[1]["buttons"][0]["payload"] == '/ask_materials{"item_code": "GA-SFZ-002"}'
+    assert dispatcher.messages[0]["buttons"][0]["payload"] == '/ask_materials{"item_code": "GA-SFZ-002"}'
     assert slots_set(events)["awaiting"] == "full_notice"
 
 

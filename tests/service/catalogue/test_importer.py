@@ -122,3 +122,22 @@ def test_invalid_yaml_is_reported(seed_dir):
     (seed_dir / "catalogue" / "SC.yaml").write_text("department: [unclosed", encoding="utf-8")
     with pytest.raises(SeedError, match="SC.yaml: not valid YAML"):
         load_seed(seed_dir)
+
+
+def test_a_new_import_refreshes_cached_notices(tmp_path, seed_dir):
+    from service.catalogue.service import item_notice
+
+    url = make_database(tmp_path)
+    _seed(url, seed_dir)
+    with get_session_factory(url)() as session:
+        before = item_notice(session, code="GA-SFZ-002", situation=None)
+        assert item_notice(session, code="GA-SFZ-002", situation=None) is before  # cached
+
+    _edit(seed_dir, "GA", lambda data: next(
+        i for i in data["items"] if i["code"] == "GA-SFZ-002")["fee"].update(amount="不收费"))
+    _seed(url, seed_dir)
+
+    with get_session_factory(url)() as session:
+        after = item_notice(session, code="GA-SFZ-002", situation=None)
+    assert after.notice_no != before.notice_no
+    assert "不收费" in after.text

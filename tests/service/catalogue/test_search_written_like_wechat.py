@@ -3,7 +3,11 @@ homophones, English words, an operation word next to another item's alias, rambl
 
 import pytest
 
-from service.catalogue.search import get_search_index
+from service.catalogue.importer import SeedError, load_variants
+from service.catalogue.search import Lexicon, get_search_index
+from service.catalogue.seed_schemas import VariantsSeed
+
+from conftest import REAL_SEED
 
 TYPOS_AND_HOMOPHONES = [
     ("身分证丢了怎么补", "居民身份证补领"),
@@ -82,3 +86,33 @@ def test_query_written_like_wechat(real_session, query, expected):
 def test_odd_queries_do_not_crash_and_stay_in_range(real_session, query):
     hits = get_search_index(real_session).search(query, limit=5)
     assert all(0 < h.score <= 1 for h in hits)
+
+
+LEXICON = Lexicon(
+    VariantsSeed(
+        variants={"身份证": ["身分证", "id card"], "驾驶证": ["driver's license"], "香港": ["hk"]},
+        operations={"补领": ["补领", "补办", "补"], "换领": ["换"]},
+        not_operations=["补贴"],
+    )
+)
+
+
+def test_lexicon_rewrites_typos_and_whole_english_words_in_any_case():
+    assert LEXICON.rewrite("身分证丢了") == "身份证丢了"
+    assert LEXICON.rewrite("我的ＩＤ  Card丢了") == "我的身份证丢了"
+    assert LEXICON.rewrite("Driver’s License / drivers license / DRIVERS-LICENSE") == "驾驶证 / 驾驶证 / 驾驶证"
+    assert LEXICON.rewrite("HK通行证, hkust, paid card") == "香港通行证, hkust, paid card"
+
+
+def test_lexicon_reads_operations_but_not_look_alikes():
+    assert LEXICON.operations_in("身份证补办") == {"补领"}
+    assert LEXICON.operations_in("补个证再换") == {"补领", "换领"}
+    assert LEXICON.operations_in("老人补贴") == frozenset()
+
+
+def test_real_lexicon_loads_and_a_form_may_mean_one_thing_only(tmp_path):
+    assert "身份证" in load_variants(REAL_SEED).variants
+    assert load_variants(tmp_path) == VariantsSeed()  # absent: no rewriting
+    (tmp_path / "variants.yaml").write_text("variants:\n  身份证: [sfz]\n  社保卡: [SFZ]\n", encoding="utf-8")
+    with pytest.raises(SeedError, match="variants.yaml"):
+        load_variants(tmp_path)
