@@ -12,6 +12,7 @@ Runs in the Rasa environment; starts the service and Rasa on spare ports.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
@@ -27,7 +28,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.phrase_matching import CataloguePhraseMatcher, load_jieba_dictionaries  # noqa: E402
-from scripts.stack import REPO_ROOT, Ports, Stack  # noqa: E402
+from scripts.stack import MODEL_PATH, REPO_ROOT, Ports, Stack  # noqa: E402
 
 HOLDOUT = REPO_ROOT / "tests" / "nlu" / "holdout.yml"
 REJECTED = {"out_of_scope", "nlu_fallback"}
@@ -88,11 +89,14 @@ def ratio(hits: int, total: int) -> float:
 
 
 def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model", type=Path, default=MODEL_PATH, help="model to evaluate")
+    args = parser.parse_args()
     holdout = load_holdout()
     training_data, train = load_training()
     texts = [example["text"] for example in holdout]
 
-    stack = Stack(ports=EVAL_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "eval")
+    stack = Stack(ports=EVAL_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "eval", model_path=args.model)
     print("启动服务与 Rasa（评测端口）……", flush=True)
     stack.start(("service", "rasa"))
     try:

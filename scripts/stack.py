@@ -90,6 +90,7 @@ class Stack:
     ports: Ports = field(default_factory=Ports.from_env)
     log_dir: Path = REPO_ROOT / "var" / "logs"
     extra_env: dict[str, str] = field(default_factory=dict)
+    model_path: Path = MODEL_PATH
     processes: dict[str, Process] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -120,7 +121,7 @@ class Stack:
             "rasa": Process(
                 "rasa",
                 [str(RASA_VENV / "rasa"), "run", "--enable-api", "--cors", "*",
-                 "--port", str(p.rasa), "--model", str(MODEL_PATH),
+                 "--port", str(p.rasa), "--model", str(self.model_path),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{p.rasa}/status",
                 env,
