@@ -120,7 +120,7 @@ class Stack:
             ),
             "rasa": Process(
                 "rasa",
-                [str(RASA_VENV / "rasa"), "run", "--enable-api", "--cors", "*",
+                [str(RASA_VENV / "python"), "-m", "bot.server", "run", "--enable-api", "--cors", "*",
                  "--port", str(p.rasa), "--model", str(self.model_path),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
                 f"http://127.0.0.1:{p.rasa}/status",

@@ -1,0 +1,40 @@
+"""The Rasa server's compiled validator accepts and rejects exactly what Rasa's own does."""
+
+from __future__ import annotations
+
+import jsonschema
+import pytest
+from rasa.core.actions.action import RemoteAction
+
+from bot.server import install_compiled_action_response_validator
+
+VALID = {
+    "events": [{"event": "slot", "name": "item_code", "value": "GA-SFZ-002"}],
+    "responses": [{"response": "utter_greet"}, {"text": "【居民身份证补领】一次性告知"}],
+}
+INVALID = [
+    {"events": [{"event": "slot", "name": 3}], "responses": []},
+    {"events": "not a list", "responses": []},
+    {"events": [], "responses": ["not an object"]},
+]
+
+
+@pytest.fixture(scope="module")
+def patched():
+    original = RemoteAction._validate_action_result
+    install_compiled_action_response_validator()
+    yield RemoteAction(name="action_x", action_endpoint=None)
+    RemoteAction._validate_action_result = original
+
+
+def test_valid_response_passes(patched):
+    assert patched._validate_action_result(VALID) is True
+    jsonschema.validate(VALID, RemoteAction.action_response_format_spec())
+
+
+@pytest.mark.parametrize("response", INVALID)
+def test_invalid_responses_are_rejected_as_before(patched, response):
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(response, RemoteAction.action_response_format_spec())
+    with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
+        patched._validate_action_result(response)
