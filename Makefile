@@ -43,6 +43,15 @@ $(SVC_VENV)/.installed: requirements/service.lock
 	$(SVC_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements/service.lock
 	touch $@
 
+SUDO := $(shell [ "$$(id -u)" -eq 0 ] || echo sudo)
+
+.PHONY: browser
+browser: ## Install Debian's Chromium and a Chinese font for the browser tests (apt)
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi wqy; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
+	fi
+
 .PHONY: setup
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed ## Create both virtual environments (pinned)
 	@mkdir -p var
@@ -72,12 +81,12 @@ run: db train ## Set up on first use, then start service (8000), actions (5055) 
 	$(SVC_PY) scripts/stack.py run
 
 .PHONY: test
-test: db train ## Run the whole test suite
+test: db train browser ## Run the whole test suite
 	$(RASA) data validate
 	$(SVC_PY) -m pytest tests/service -q
 	$(RASA_PY) -m pytest tests/actions tests/bot -q
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors --out var/results/core
-	$(SVC_PY) -m pytest tests/e2e tests/data -q
+	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q
 
 .PHONY: eval
 eval: db train ## Accuracy on the held-out set beside a baseline

@@ -7,3 +7,19 @@ class NotFoundError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class ConflictError(Exception):
+    """The request clashes with what is stored (seat taken, duplicate booking); 409."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInputError(Exception):
+    """Well-formed but unacceptable input (a past date, a closed day); 422."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

@@ -3,19 +3,23 @@
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import templates as t
 from service.assist.rasa_client import RasaClient
 from service.assist.router import router as assist_router
+from service.booking.router import STATIC_DIR, appointment_router, page_router, staff_router
+from service.booking.router import hall_router as booking_hall_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
 from service.db import SessionDep
-from service.errors import NotFoundError
+from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import install_log_masking
 from service.settings import get_settings
 
@@ -72,6 +76,44 @@ async def _not_found(_request: Request, exc: NotFoundError) -> JSONResponse:
     return JSONResponse(status_code=404, content={"detail": exc.detail})
 
 
+async def _conflict(_request: Request, exc: ConflictError) -> JSONResponse:
+    return JSONResponse(status_code=409, content={"detail": exc.detail})
+
+
+async def _invalid_input(_request: Request, exc: InvalidInputError) -> JSONResponse:
+    return JSONResponse(status_code=422, content={"detail": exc.detail})
+
+
+class BodySizeLimit:
+    """Refuses request bodies over `max_bytes` with 413, by Content-Length or while reading."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        detail = t.BODY_TOO_LARGE.format(limit=self.max_bytes)
+        length = dict(scope["headers"]).get(b"content-length", b"")
+        if length.isdigit() and int(length) > self.max_bytes:
+            await JSONResponse(status_code=413, content={"detail": detail})(scope, receive, send)
+            return
+        received = 0
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.max_bytes:
+                # An HTTPException passes FastAPI's body parsing unchanged and becomes the response.
+                raise HTTPException(status_code=413, detail=detail)
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
 async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", exc_info=exc)
     return JSONResponse(status_code=500, content={"detail": t.INTERNAL_ERROR})
@@ -91,16 +133,27 @@ async def lifespan(app: FastAPI):
 def create_app() -> FastAPI:
     app = FastAPI(
         title="导办助手 service",
-        description="Service catalogue (办事指南), one-time notices (一次性告知) and message assist.",
+        description=(
+            "Service catalogue (办事指南), one-time notices (一次性告知), message assist and "
+            "pre-registration (预约) with the window staff's day list."
+        ),
         version="0.1.0",
         lifespan=lifespan,
     )
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(NotFoundError, _not_found)
+    app.add_exception_handler(ConflictError, _conflict)
+    app.add_exception_handler(InvalidInputError, _invalid_input)
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(catalogue_router)
     app.include_router(hall_router)
     app.include_router(assist_router)
+    app.include_router(booking_hall_router)
+    app.include_router(appointment_router)
+    app.include_router(staff_router)
+    app.include_router(page_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 
     @app.get("/health", tags=["health"])
     def health(session: SessionDep) -> dict:

@@ -1,9 +1,10 @@
 """Typed settings read from the environment (no prefix); one cached object per process."""
 
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator
+from pydantic import field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -12,6 +13,10 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def _under_repo(path: Path) -> Path:
     # Relative paths mean "relative to the repo root", so the CLI works from any directory.
     return path if path.is_absolute() else REPO_ROOT / path
+
+
+DEV_STAFF_TOKEN = "dev-staff-token"
+DEV_ID_HASH_KEY = "dev-id-hash-key"
 
 
 class Settings(BaseSettings):
@@ -25,6 +30,15 @@ class Settings(BaseSettings):
     NLU_LOOKUP_PATH: Path = Path("data/nlu/lookups/service_item.yml")
     MAX_TEXT_CHARS: int = 1000
     ENVIRONMENT: str = "development"
+    # Pre-registration (预约). Both secrets must be set outside development.
+    STAFF_TOKEN: str = DEV_STAFF_TOKEN
+    ID_HASH_KEY: str = DEV_ID_HASH_KEY
+    TIMEZONE: str = "Asia/Shanghai"
+    # Fixes the booking clock (tests, demos); naive values are read in TIMEZONE.
+    FIXED_NOW: datetime | None = None
+    BOOKING_DAYS_AHEAD: int = 14
+    CALENDAR_PATH: Path = Path("service/seed/calendar.yaml")
+    MAX_BODY_BYTES: int = 16 * 1024
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -36,7 +50,7 @@ class Settings(BaseSettings):
                 return prefix + str(REPO_ROOT / rest)
         return url
 
-    @field_validator("SEED_DIR", "JIEBA_DICT_PATH", "NLU_LOOKUP_PATH")
+    @field_validator("SEED_DIR", "JIEBA_DICT_PATH", "NLU_LOOKUP_PATH", "CALENDAR_PATH")
     @classmethod
     def _anchor_path(cls, path: Path) -> Path:
         return _under_repo(path)
@@ -45,6 +59,18 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, url: str) -> str:
         return url.rstrip("/")
+
+    @model_validator(mode="after")
+    def _no_default_secrets_outside_development(self) -> "Settings":
+        if self.ENVIRONMENT != "development":
+            defaults = [
+                name
+                for name, default in (("STAFF_TOKEN", DEV_STAFF_TOKEN), ("ID_HASH_KEY", DEV_ID_HASH_KEY))
+                if getattr(self, name) == default
+            ]
+            if defaults:
+                raise ValueError(f"set {', '.join(defaults)}: defaults are for ENVIRONMENT=development only")
+        return self
 
 
 @lru_cache

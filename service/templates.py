@@ -99,3 +99,52 @@ ASPECT_LOCATION = "“{item_name}”{lines}"
 ASPECT_PROCESS = "“{item_name}”的办理流程：{steps}"
 ASPECT_ONLINE = "“{item_name}”{lines}"
 ASPECT_PART_JOIN = "；"
+
+# --- pre-registration (预约) ---------------------------------------------------------------
+PHONE_INVALID = "手机号码格式不正确，请填写 11 位手机号码，例如 13812345678"
+ID_NUMBER_LENGTH = "身份证号码应为 18 位，请核对"
+ID_NUMBER_FORMAT = "身份证号码格式不正确：前 17 位应为数字，最后一位为数字或 X"
+ID_NUMBER_BIRTH_DATE = "身份证号码中的出生日期不正确，请核对"
+ID_NUMBER_CHECKSUM = "身份证号码校验位不正确，请核对是否有输错的数字"
+NAME_INVALID = "请填写办事人姓名（1-30 个字）"
+BODY_TOO_LARGE = "请求内容过大，上限为 {limit} 字节"
+IDEMPOTENCY_KEY_INVALID = "请求头 Idempotency-Key 须为 8-128 个字母、数字或 -_:. 字符"
+IDEMPOTENCY_KEY_REUSED = "该 Idempotency-Key 已用于另一份预约内容，请为新的预约生成新的 Idempotency-Key"
+
+BOOKING_HALL_NOT_FOUND = "未找到办事大厅 {hall}"
+ITEM_NOT_AT_HALL = "“{item_name}”不在{hall_name}办理，请预约：{halls}"
+ITEM_NOT_BOOKABLE = "“{item_name}”暂不支持预约，请按办事指南前往办理地点"
+DATE_PAST = "{date} 已经过去，请选择今天或以后的日期"
+DATE_TOO_FAR = "只能预约 {days} 天以内的时段（最晚 {last}）"
+DAY_CLOSED = "{date}（星期{weekday}）不是工作日，大厅不对外办公"
+SLOT_UNKNOWN = "没有 {slot} 这个时段，{date} 可选时段：{slots}"
+SLOT_WINDOW_CLOSED = "{window}在 {slot} 不办理此类事项，可选时段：{slots}"
+SLOT_STARTED = "{date} {slot} 时段已经开始或结束，请选择之后的时段"
+SLOT_FULL = "{date} {slot} 已约满，请选择其他时段"
+DUPLICATE_BOOKING = "您在 {date} 已有一个“{item_name}”的有效预约，同一事项同一天只能预约一次；如需改时间，请改约原预约"
+SITUATION_UNKNOWN = "“{item_name}”没有办理情形 {situation}，可选：{choices}"
+MATERIAL_UNKNOWN = "“{item_name}”的申请材料中没有：{names}"
+MATERIAL_BOTH = "材料不能同时标为已备齐和未备齐：{names}"
+APPOINTMENT_NOT_FOUND = "未找到预约号 {code}，或手机号与预约时填写的不一致"
+APPOINTMENT_NOT_CHANGEABLE = "预约 {code} 当前状态为“{status}”，不能再{action}"
+ACTION_CANCEL = "取消"
+ACTION_RESCHEDULE = "改约"
+RESCHEDULE_SAME_SLOT = "新时段与原预约时段相同，无需改约"
+STATUS_CHANGE_INVALID = "预约 {code} 当前状态为“{status}”，不能改为“{target}”"
+STAFF_UNAUTHORIZED = "请先输入正确的工作人员令牌"
+STATUS_LABELS = {
+    "booked": "已预约",
+    "cancelled": "已取消",
+    "arrived": "已到场",
+    "done": "已办结",
+    "no_show": "未到场",
+}
+WEEKDAYS = "一二三四五六日"
+
+# Why the time a citizen asked for has no free slot (POST /api/halls/{code}/availability).
+WHEN_NOT_UNDERSTOOD = "没有听懂您想预约的时间，可以说“明天上午”“下周三下午”或具体日期；以下是最近可约的时段"
+REQUESTED_PAST = "您说的时间已经过去，以下是最近可约的时段"
+REQUESTED_TOO_FAR = "只能预约 {days} 天以内的时段，以下是最近可约的时段"
+REQUESTED_CLOSED = "您想约的日期大厅不办公（非工作日），以下是最近可约的时段"
+REQUESTED_FULL = "您想约的时间已约满，以下是最近可约的时段"
+NO_FREE_SLOTS = "{days} 天内的时段都已约满，请过几天再来预约，或拨打 {phone} 咨询"

@@ -42,12 +42,13 @@ class ImportReport:
     unchanged: list[str] = field(default_factory=list)
     departments_changed: list[str] = field(default_factory=list)
     hall_changed: bool = False
+    booking_halls_changed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"items: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged; departments changed: {len(self.departments_changed)}; "
-            f"hall changed: {self.hall_changed}"
+            f"hall changed: {self.hall_changed}; booking halls changed: {len(self.booking_halls_changed)}"
         )
 
 
@@ -273,14 +274,18 @@ def import_seed(session: Session, seed: CatalogueSeed) -> ImportReport:
 
 
 def seed_database(*, seed_dir: Path, session: Session) -> ImportReport:
-    """Validate everything, then upsert in one transaction; drops the search index and the
-    cached notices so they are rebuilt from the new catalogue."""
+    """Validate everything (catalogue and halls.yaml), then upsert in one transaction; drops the
+    search index and the cached notices so they are rebuilt from the new catalogue."""
+    from service.booking.importer import import_halls, load_halls
     from service.catalogue.search import invalidate_search_index
     from service.catalogue.service import invalidate_notices
 
     catalogue = load_seed(seed_dir)
+    halls = load_halls(seed_dir, catalogue)
     with session.begin():
         report = import_seed(session, catalogue)
+        if halls is not None:
+            report.booking_halls_changed = import_halls(session, halls)
     invalidate_search_index()
     invalidate_notices()
     return report

@@ -5,7 +5,8 @@ from logging.config import fileConfig
 from alembic import context
 from sqlalchemy import engine_from_config, pool
 
-import service.catalogue.models  # noqa: F401  (registers the tables on Base.metadata)
+import service.booking.models  # noqa: F401  (registers the tables on Base.metadata)
+import service.catalogue.models  # noqa: F401
 from service.db import Base
 from service.settings import get_settings
 

@@ -1,6 +1,8 @@
 """Shared fixtures: temporary databases migrated by Alembic, seeded catalogues, a test client."""
 
 import json
+import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -12,12 +14,14 @@ from sqlalchemy.orm import Session
 
 from service.assist.rasa_client import RasaClient
 from service.assist.router import get_rasa_client
+from service.booking.identity import id_check_char
+from service.booking.models import Appointment, AppointmentEvent, BookingCounter, SlotUsage
 from service.catalogue.importer import seed_database
 from service.catalogue.models import Department, Hall, Item, Material, Situation, material_situation
-from service.db import get_db, get_session_factory
+from service.db import get_db, get_engine, get_session_factory
 from service.main import create_app
 from service.migrate import upgrade_database
-from service.settings import REPO_ROOT
+from service.settings import REPO_ROOT, get_settings
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
 REAL_SEED = REPO_ROOT / "service" / "seed"
@@ -112,3 +116,100 @@ def client(fixture_db_url) -> Iterator[TestClient]:
 def real_client(real_seed_db_url) -> Iterator[TestClient]:
     with make_client(real_seed_db_url, rasa_down_transport()) as test_client:
         yield test_client
+
+
+# --- PostgreSQL -----------------------------------------------------------------------------
+
+POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=2"
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL database; the test is skipped when the server is unreachable."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL unreachable at 127.0.0.1:5432: {exc}")
+    name = f"daoban_test_{uuid.uuid4().hex[:10]}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        yield url
+    finally:
+        get_engine(url).dispose()
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+# --- pre-registration (预约) -------------------------------------------------------------------
+
+# The booking clock in tests: Tuesday 1 December 2026, 08:30 in Shanghai (settings.FIXED_NOW).
+BOOKING_NOW = "2026-12-01T08:30:00"
+BOOKING_DAY = "2026-12-02"  # Wednesday, a working day
+BOOKING_TABLES = (Appointment, AppointmentEvent, SlotUsage, BookingCounter)
+
+
+def valid_id_number(serial: int, *, born: str = "19900307") -> str:
+    """A well-formed 18-character ID number (region 110101) with the right check character."""
+    first17 = f"110101{born}{serial % 1000:03d}"
+    return first17 + id_check_char(first17)
+
+
+def booking_body(**overrides) -> dict:
+    body = {
+        "item_code": "GA-SFZ-002",
+        "hall": "A",
+        "date": BOOKING_DAY,
+        "slot": "10:00-11:00",
+        "name": "张三",
+        "phone": "13812345678",
+        "id_number": valid_id_number(1),
+        "materials_ready": [],
+        "materials_missing": [],
+    }
+    body.update(overrides)
+    return body
+
+
+def booking_counts(url: str) -> dict[str, int]:
+    with get_session_factory(url)() as session:
+        counts = {
+            model.__tablename__: session.scalar(select(func.count()).select_from(model)) for model in BOOKING_TABLES
+        }
+        counts["seats_taken"] = session.scalar(select(func.coalesce(func.sum(SlotUsage.booked), 0)))
+        return counts
+
+
+@pytest.fixture(autouse=True)
+def booking_clock(monkeypatch) -> Iterator[None]:
+    """Every service test runs at BOOKING_NOW (settings are cached: clear them both ways)."""
+    monkeypatch.setenv("FIXED_NOW", BOOKING_NOW)
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def booking_template_url(tmp_path_factory) -> str:
+    """The real catalogue and halls, migrated and seeded once; copied for each booking test."""
+    return seeded_database(tmp_path_factory.mktemp("booking_template"), REAL_SEED)
+
+
+@pytest.fixture
+def booking_db_url(booking_template_url, tmp_path) -> str:
+    source = Path(booking_template_url.removeprefix("sqlite:///"))
+    target = tmp_path / "booking.db"
+    shutil.copyfile(source, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def booking_client(booking_db_url) -> Iterator[TestClient]:
+    with make_client(booking_db_url, rasa_down_transport()) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def staff_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {get_settings().STAFF_TOKEN}"}

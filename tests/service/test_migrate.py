@@ -1,18 +1,18 @@
 """Alembic migrations upgrade a fresh database on SQLite and on PostgreSQL."""
 
-import uuid
-
-import pytest
 from sqlalchemy import create_engine, inspect
 
 from service.catalogue.importer import seed_database
 from service.db import Base, get_engine, get_session_factory
 from service.migrate import upgrade_database
 
-from conftest import FIXTURE_SEED, make_database, row_counts
+from conftest import FIXTURE_SEED, REAL_SEED, make_database, row_counts
 
-POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=test connect_timeout=2"
-EXPECTED_TABLES = {"hall", "department", "item", "situation", "material", "material_situation"}
+EXPECTED_TABLES = {
+    "hall", "department", "item", "situation", "material", "material_situation",
+    "booking_hall", "hall_window", "capacity_group", "slot_usage", "booking_counter",
+    "appointment", "appointment_event",
+}
 
 
 def test_sqlite_upgrade_creates_every_model_table(tmp_path):
@@ -32,23 +32,6 @@ def test_upgrade_twice_is_a_no_op(tmp_path):
     assert EXPECTED_TABLES <= set(inspect(get_engine(url)).get_table_names())
 
 
-@pytest.fixture
-def postgres_url():
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL unreachable at 127.0.0.1:5432: {exc}")
-    name = f"daoban_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        get_engine(f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}").dispose()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
-
-
 def test_postgresql_migrate_and_seed_twice(postgres_url):
     upgrade_database(database_url=postgres_url)
     assert EXPECTED_TABLES <= set(inspect(create_engine(postgres_url)).get_table_names())
@@ -58,3 +41,14 @@ def test_postgresql_migrate_and_seed_twice(postgres_url):
     counts = row_counts(postgres_url)
     assert counts["item"] == 5 and counts["department"] == 2 and counts["hall"] == 1
     assert counts["material_situation"] == 2
+
+
+def test_postgresql_booking_tables_and_the_partial_unique_index(postgres_url):
+    upgrade_database(database_url=postgres_url)
+    with get_session_factory(postgres_url)() as session:
+        report = seed_database(seed_dir=REAL_SEED, session=session)
+    assert report.booking_halls_changed == ["A", "B"]
+    indexes = {i["name"]: i for i in inspect(create_engine(postgres_url)).get_indexes("appointment")}
+    person_day = indexes["uq_appointment_active_person_item_day"]
+    assert person_day["unique"] and person_day["column_names"] == ["id_hash", "item_code", "day"]
+    assert "booked" in person_day["dialect_options"]["postgresql_where"]

@@ -1,0 +1,76 @@
+"""Checks of citizens' mobile and ID numbers: pure functions, shared by the API and (through it) the bot.
+
+Each check returns the normalised value or raises ValueError with a Chinese message.
+"""
+
+import hashlib
+import hmac
+import re
+from datetime import date
+
+from service import templates as t
+from service.privacy import mask_id_numbers, mask_mobiles
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_ID_NUMBER = re.compile(r"^[1-9]\d{16}[\dX]$")
+_SEPARATORS = re.compile(r"[\s\-]")
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+OLDEST_AGE = 130
+
+
+def check_mobile(text: str) -> str:
+    """'138 1234-5678' or '+8613812345678' → '13812345678'."""
+    number = _SEPARATORS.sub("", text or "")
+    number = number.removeprefix("+86") if number.startswith("+86") else number
+    if len(number) == 13 and number.startswith("86"):
+        number = number[2:]
+    if not _MOBILE.match(number):
+        raise ValueError(t.PHONE_INVALID)
+    return number
+
+
+def id_check_char(first17: str) -> str:
+    """The 18th character of an ID number (GB 11643-1999, ISO 7064 MOD 11-2)."""
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+def id_birth_date(number: str) -> date | None:
+    try:
+        return date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return None
+
+
+def check_id_number(text: str, *, today: date) -> str:
+    """An 18-character resident ID number: format, plausible birth date, check character."""
+    number = _SEPARATORS.sub("", text or "").upper()
+    if len(number) != 18:
+        raise ValueError(t.ID_NUMBER_LENGTH)
+    if not _ID_NUMBER.match(number):
+        raise ValueError(t.ID_NUMBER_FORMAT)
+    born = id_birth_date(number)
+    if born is None or born > today or today.year - born.year > OLDEST_AGE:
+        raise ValueError(t.ID_NUMBER_BIRTH_DATE)
+    if id_check_char(number[:17]) != number[17]:
+        raise ValueError(t.ID_NUMBER_CHECKSUM)
+    return number
+
+
+def hash_id_number(number: str, *, key: str) -> str:
+    """The stored form of an ID number: HMAC-SHA256, so equal numbers match without keeping them."""
+    return hmac.new(key.encode("utf-8"), number.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def mask_id_number(number: str) -> str:
+    return mask_id_numbers(number)
+
+
+def mask_mobile(number: str) -> str:
+    return mask_mobiles(number)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧阳**: the family name stays, so staff and citizens recognise it."""
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)

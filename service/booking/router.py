@@ -1,0 +1,132 @@
+"""HTTP routes of pre-registration: thin wrappers around service.booking.service."""
+
+import secrets
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi.responses import FileResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from service import templates as t
+from service.booking import clock, service
+from service.booking.schemas import (
+    AppointmentIn,
+    AppointmentOut,
+    AvailabilityIn,
+    AvailabilityOut,
+    HallOut,
+    Mobile,
+    PhoneIn,
+    RescheduleIn,
+    SlotsOut,
+    StaffAppointmentOut,
+    StaffDayOut,
+    StatusIn,
+)
+from service.db import SessionDep
+from service.settings import get_settings
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
+appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
+_bearer = HTTPBearer(auto_error=False)
+
+
+def booking_rules() -> service.Rules:
+    return service.Rules(
+        now=clock.now(), calendar=clock.work_calendar(), days_ahead=get_settings().BOOKING_DAYS_AHEAD
+    )
+
+
+def require_staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    token = get_settings().STAFF_TOKEN.encode("utf-8")
+    if credentials is None or not secrets.compare_digest(credentials.credentials.encode("utf-8"), token):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, detail=t.STAFF_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"}
+        )
+
+
+RulesDep = Annotated[service.Rules, Depends(booking_rules)]
+staff_router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])
+page_router = APIRouter(include_in_schema=False)
+
+
+@hall_router.get("", response_model=list[HallOut])
+def list_halls(session: SessionDep) -> list[HallOut]:
+    return service.list_halls(session)
+
+
+@hall_router.get("/{hall}/slots", response_model=SlotsOut)
+def hall_slots(
+    session: SessionDep,
+    rules: RulesDep,
+    hall: str,
+    day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
+    item: Annotated[str, Query(max_length=32, description="事项编码")],
+) -> SlotsOut:
+    return service.hall_slots(session, rules, hall_code=hall, day=day, item_code=item)
+
+
+@hall_router.post("/{hall}/availability", response_model=AvailabilityOut)
+def availability(session: SessionDep, rules: RulesDep, hall: str, body: AvailabilityIn) -> AvailabilityOut:
+    return service.availability(session, rules, hall_code=hall, when=body.when, item_code=body.item)
+
+
+@appointment_router.post(
+    "", response_model=AppointmentOut, status_code=201, responses={200: {"description": "a retry: the same booking"}}
+)
+def create_appointment(
+    session: SessionDep,
+    rules: RulesDep,
+    body: AppointmentIn,
+    response: Response,
+    idempotency_key: Annotated[
+        str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_\-:.]+$")
+    ],
+) -> AppointmentOut:
+    appointment, created = service.create_appointment(
+        session, rules, request=body, idempotency_key=idempotency_key, hash_key=get_settings().ID_HASH_KEY
+    )
+    if not created:
+        response.status_code = status.HTTP_200_OK
+    return service.citizen_view(appointment)
+
+
+@appointment_router.get("/{code}", response_model=AppointmentOut)
+def get_appointment(session: SessionDep, code: str, phone: Annotated[Mobile, Query()]) -> AppointmentOut:
+    return service.citizen_view(service.get_appointment(session, code=code, phone=phone))
+
+
+@appointment_router.post("/{code}/cancel", response_model=AppointmentOut)
+def cancel_appointment(session: SessionDep, code: str, body: PhoneIn) -> AppointmentOut:
+    return service.citizen_view(service.cancel_appointment(session, code=code, phone=body.phone))
+
+
+@appointment_router.post("/{code}/reschedule", response_model=AppointmentOut)
+def reschedule_appointment(session: SessionDep, rules: RulesDep, code: str, body: RescheduleIn) -> AppointmentOut:
+    appointment = service.reschedule_appointment(
+        session, rules, code=code, phone=body.phone, day=body.date, slot=body.slot
+    )
+    return service.citizen_view(appointment)
+
+
+@staff_router.get("/appointments", response_model=StaffDayOut)
+def staff_appointments(
+    session: SessionDep,
+    day: Annotated[date, Query(alias="date")],
+    hall: Annotated[str, Query(max_length=8)],
+) -> StaffDayOut:
+    return service.staff_day(session, hall_code=hall, day=day)
+
+
+@staff_router.patch("/appointments/{code}", response_model=StaffAppointmentOut)
+def staff_set_status(session: SessionDep, code: str, body: StatusIn) -> StaffAppointmentOut:
+    return service.staff_view(service.set_status(session, code=code, status=body.status, by=body.by))
+
+
+@page_router.get("/staff")
+def staff_page() -> FileResponse:
+    return FileResponse(STATIC_DIR / "staff.html", media_type="text/html; charset=utf-8")

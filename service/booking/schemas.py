@@ -1,0 +1,194 @@
+"""Request and response schemas of the pre-registration API."""
+
+from datetime import date, datetime, time
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from service import templates as t
+from service.booking import clock
+from service.booking.identity import check_id_number, check_mobile
+from service.booking.models import Status
+from service.text_input import CitizenText
+
+
+def _check_name(text: str) -> str:
+    name = text.strip()
+    if not 1 <= len(name) <= 30 or not any(ch.isalpha() for ch in name):
+        raise ValueError(t.NAME_INVALID)
+    return name
+
+
+def _check_id_today(text: str) -> str:
+    return check_id_number(text, today=clock.today())
+
+
+Mobile = Annotated[str, Field(max_length=32), AfterValidator(check_mobile)]
+IdNumber = Annotated[str, Field(max_length=32), AfterValidator(_check_id_today)]
+PersonName = Annotated[str, Field(max_length=60), AfterValidator(_check_name)]
+Code = Annotated[str, Field(min_length=1, max_length=32)]
+SlotLabel = Annotated[str, Field(min_length=1, max_length=16)]
+MaterialName = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class StrictIn(BaseModel):
+    # A misspelt field must not be dropped silently: it changes what is booked.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PersonIn(StrictIn):
+    name: PersonName
+    phone: Mobile
+    id_number: IdNumber
+
+
+class AppointmentIn(StrictIn):
+    item_code: Code
+    situation: Annotated[str, Field(max_length=32)] | None = None
+    hall: Annotated[str, Field(min_length=1, max_length=8)]
+    date: date
+    slot: SlotLabel
+    name: PersonName
+    phone: Mobile
+    id_number: IdNumber
+    agent: PersonIn | None = None
+    materials_ready: Annotated[list[MaterialName], Field(max_length=50)] = []
+    materials_missing: Annotated[list[MaterialName], Field(max_length=50)] = []
+
+
+class AvailabilityIn(StrictIn):
+    when: CitizenText
+    item: Code
+
+
+class PhoneIn(StrictIn):
+    phone: Mobile
+
+
+class RescheduleIn(StrictIn):
+    phone: Mobile
+    date: date
+    slot: SlotLabel
+
+
+class StatusIn(StrictIn):
+    status: Literal[Status.ARRIVED, Status.DONE, Status.NO_SHOW]
+    by: Annotated[str, Field(max_length=30)] | None = None  # the staff member, for the event log
+
+
+class WindowOut(BaseModel):
+    code: str
+    name: str
+    hours: str
+
+
+class HallOut(BaseModel):
+    code: str
+    name: str
+    address: str
+    phone: str
+    hours: str
+    slots: list[str]
+    windows: list[WindowOut]
+
+
+class SlotOut(BaseModel):
+    slot: str
+    start: time
+    end: time
+    capacity: int
+    booked: int
+    free: int
+    bookable: bool  # false once the slot has started, or when it is full
+
+
+class SlotsOut(BaseModel):
+    hall: str
+    date: date
+    item_code: str
+    item_name: str
+    window: str
+    open: bool
+    reason: str | None
+    slots: list[SlotOut]
+
+
+class RequestedOut(BaseModel):
+    earliest: date
+    latest: date
+    period: Literal["morning", "afternoon"] | None
+    at: time | None
+    text: str
+
+
+class FreeSlotOut(BaseModel):
+    date: date
+    slot: str
+    free: int
+    window: str
+
+
+class AvailabilityOut(BaseModel):
+    requested: RequestedOut | None
+    slot: FreeSlotOut | None
+    alternatives: list[FreeSlotOut]
+    reason: str | None
+
+
+class HallBrief(BaseModel):
+    code: str
+    name: str
+    address: str
+    phone: str
+
+
+class AgentOut(BaseModel):
+    name: str
+    phone: str
+    id_number: str
+
+
+class AppointmentOut(BaseModel):
+    """What the citizen sees: personal data masked."""
+
+    code: str
+    status: Status
+    status_label: str
+    hall: HallBrief
+    item_code: str
+    item_name: str
+    situation: str | None
+    date: date
+    slot: str
+    window: str
+    name: str
+    phone: str
+    id_number: str
+    agent: AgentOut | None
+    materials_ready: list[str]
+    materials_missing: list[str]
+    created_at: datetime
+
+
+class EventOut(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status
+    note: str | None
+
+
+class StaffAppointmentOut(AppointmentOut):
+    """What window staff see: the phone in full too (they call citizens), the ID number masked."""
+
+    phone_full: str
+    agent_phone_full: str | None
+    events: list[EventOut]
+
+
+class StaffDayOut(BaseModel):
+    date: date
+    hall: HallBrief
+    slots: list[str]
+    appointments: list[StaffAppointmentOut]

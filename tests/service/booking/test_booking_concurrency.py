@@ -1,0 +1,68 @@
+"""The last free seat goes to exactly one of 25 simultaneous bookings, on SQLite and on PostgreSQL.
+
+A real uvicorn server on a spare port; each thread books for a different person.
+"""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+
+import httpx
+from sqlalchemy import func, select
+
+from service.booking.models import Appointment, SlotUsage, Status
+from service.catalogue.importer import seed_database
+from service.db import get_session_factory
+from service.migrate import upgrade_database
+from tests.live_server import running_service
+
+from conftest import BOOKING_DAY, BOOKING_NOW, REAL_SEED, booking_body, valid_id_number
+
+RACERS = 25
+SLOT = "09:00-10:00"
+ITEM = "JT-WYC-001"  # the transport pool: 3 seats per slot
+
+
+def _body(serial: int) -> dict:
+    return booking_body(item_code=ITEM, slot=SLOT, id_number=valid_id_number(serial), phone=f"1390000{serial:04d}")
+
+
+def _race(database_url: str, log_path) -> None:
+    with running_service(database_url=database_url, log_path=log_path, env={"FIXED_NOW": BOOKING_NOW}) as base:
+        # Two seats taken beforehand: exactly one left.
+        for serial in (1, 2):
+            response = httpx.post(f"{base}/api/appointments", json=_body(serial), headers={"Idempotency-Key": f"seat-{serial:04d}"})
+            assert response.status_code == 201, response.text
+        start = threading.Barrier(RACERS)
+
+        def attempt(serial: int) -> httpx.Response:
+            with httpx.Client(base_url=base, timeout=60) as client:
+                start.wait()
+                return client.post("/api/appointments", json=_body(serial), headers={"Idempotency-Key": f"race-{serial:04d}"})
+
+        with ThreadPoolExecutor(max_workers=RACERS) as pool:
+            responses = list(pool.map(attempt, range(100, 100 + RACERS)))
+    statuses = sorted(r.status_code for r in responses)
+    assert statuses == [201] + [409] * (RACERS - 1), [r.text for r in responses if r.status_code not in (201, 409)]
+    assert all("已约满" in r.json()["detail"] for r in responses if r.status_code == 409)
+    with get_session_factory(database_url)() as session:
+        booked = session.scalar(
+            select(func.count()).select_from(Appointment).where(
+                Appointment.day == date.fromisoformat(BOOKING_DAY), Appointment.slot == SLOT, Appointment.status == Status.BOOKED
+            )
+        )
+        counter = session.scalar(select(SlotUsage.booked).where(SlotUsage.slot == SLOT, SlotUsage.group_code == "JT"))
+        codes = session.scalars(select(Appointment.code)).all()
+    assert booked == counter == 3
+    assert len(set(codes)) == len(codes) == 3
+
+
+def test_last_seat_on_sqlite(booking_db_url, tmp_path):
+    _race(booking_db_url, tmp_path / "uvicorn.log")
+
+
+def test_last_seat_on_postgresql(postgres_url, tmp_path):
+    upgrade_database(database_url=postgres_url)
+    with get_session_factory(postgres_url)() as session:
+        seed_database(seed_dir=REAL_SEED, session=session)
+    _race(postgres_url, tmp_path / "uvicorn.log")
