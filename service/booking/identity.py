@@ -19,6 +19,13 @@ _CHECK_CHARS = "10X98765432"
 OLDEST_AGE = 130
 
 
+def check_name(text: str) -> str:
+    name = (text or "").strip()
+    if not 1 <= len(name) <= 30 or not any(ch.isalpha() for ch in name):
+        raise ValueError(t.NAME_INVALID)
+    return name
+
+
 def check_mobile(text: str) -> str:
     """'138 1234-5678' or '+8613812345678' → '13812345678'."""
     number = _SEPARATORS.sub("", text or "")

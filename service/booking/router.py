@@ -18,6 +18,8 @@ from service.booking.schemas import (
     AvailabilityOut,
     HallOut,
     Mobile,
+    PersonCheckIn,
+    PersonCheckOut,
     PhoneIn,
     RescheduleIn,
     SlotsOut,
@@ -55,8 +57,11 @@ page_router = APIRouter(include_in_schema=False)
 
 
 @hall_router.get("", response_model=list[HallOut])
-def list_halls(session: SessionDep) -> list[HallOut]:
-    return service.list_halls(session)
+def list_halls(
+    session: SessionDep,
+    item: Annotated[str | None, Query(max_length=32, description="只列出可预约该事项的大厅")] = None,
+) -> list[HallOut]:
+    return service.list_halls(session, item_code=item)
 
 
 @hall_router.get("/{hall}/slots", response_model=SlotsOut)
@@ -93,6 +98,12 @@ def create_appointment(
     if not created:
         response.status_code = status.HTTP_200_OK
     return service.citizen_view(appointment)
+
+
+@appointment_router.post("/check-person", response_model=PersonCheckOut)
+def check_person(body: PersonCheckIn) -> PersonCheckOut:
+    """Checks a name, mobile or ID number as a booking would, without booking anything."""
+    return service.check_person(body, today=clock.today())
 
 
 @appointment_router.get("/{code}", response_model=AppointmentOut)

@@ -7,16 +7,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from service import templates as t
 from service.booking import clock
-from service.booking.identity import check_id_number, check_mobile
+from service.booking.identity import check_id_number, check_mobile, check_name
 from service.booking.models import Status
 from service.text_input import CitizenText
-
-
-def _check_name(text: str) -> str:
-    name = text.strip()
-    if not 1 <= len(name) <= 30 or not any(ch.isalpha() for ch in name):
-        raise ValueError(t.NAME_INVALID)
-    return name
 
 
 def _check_id_today(text: str) -> str:
@@ -25,7 +18,7 @@ def _check_id_today(text: str) -> str:
 
 Mobile = Annotated[str, Field(max_length=32), AfterValidator(check_mobile)]
 IdNumber = Annotated[str, Field(max_length=32), AfterValidator(_check_id_today)]
-PersonName = Annotated[str, Field(max_length=60), AfterValidator(_check_name)]
+PersonName = Annotated[str, Field(max_length=60), AfterValidator(check_name)]
 Code = Annotated[str, Field(min_length=1, max_length=32)]
 SlotLabel = Annotated[str, Field(min_length=1, max_length=16)]
 MaterialName = Annotated[str, Field(min_length=1, max_length=200)]
@@ -192,3 +185,24 @@ class StaffDayOut(BaseModel):
     hall: HallBrief
     slots: list[str]
     appointments: list[StaffAppointmentOut]
+
+
+class PersonCheckIn(StrictIn):
+    """Any of the fields a citizen has typed so far; each is checked on its own."""
+
+    name: Annotated[str, Field(max_length=60)] | None = None
+    phone: Annotated[str, Field(max_length=32)] | None = None
+    id_number: Annotated[str, Field(max_length=32)] | None = None
+
+
+class FieldCheckOut(BaseModel):
+    ok: bool
+    value: str | None  # normalised ("138 1234 5678" → "13812345678") when ok
+    masked: str | None  # how replies may show it
+    reason: str | None  # why not, in Chinese, when not ok
+
+
+class PersonCheckOut(BaseModel):
+    name: FieldCheckOut | None = None
+    phone: FieldCheckOut | None = None
+    id_number: FieldCheckOut | None = None

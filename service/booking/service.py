@@ -18,7 +18,15 @@ from sqlalchemy.orm import Session, selectinload
 
 from service import templates as t
 from service.booking.calendar import CalendarError, WorkCalendar
-from service.booking.identity import hash_id_number, mask_id_number, mask_mobile, mask_name
+from service.booking.identity import (
+    check_id_number,
+    check_mobile,
+    check_name,
+    hash_id_number,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+)
 from service.booking.models import (
     Appointment,
     AppointmentEvent,
@@ -30,6 +38,9 @@ from service.booking.models import (
 )
 from service.booking.schemas import (
     AgentOut,
+    FieldCheckOut,
+    PersonCheckIn,
+    PersonCheckOut,
     AppointmentIn,
     AppointmentOut,
     AvailabilityOut,
@@ -117,7 +128,9 @@ def get_hall(session: Session, *, code: str) -> BookingHall:
     return hall
 
 
-def list_halls(session: Session) -> list[HallOut]:
+def list_halls(session: Session, *, item_code: str | None = None) -> list[HallOut]:
+    """Every bookable hall, or only those that take bookings for one item."""
+    item = get_item(session, code=item_code) if item_code else None
     return [
         HallOut(
             code=hall.code,
@@ -129,6 +142,7 @@ def list_halls(session: Session) -> list[HallOut]:
             windows=[WindowOut(code=w.code, name=w.name, hours=hours_text(w.slots)) for w in hall.windows],
         )
         for hall in session.scalars(_hall_query().order_by(BookingHall.code))
+        if item is None or group_for(hall, item) is not None
     ]
 
 
@@ -681,3 +695,27 @@ def staff_view(appointment: Appointment) -> StaffAppointmentOut:
             for e in appointment.events
         ],
     )
+
+
+# --- checking what a citizen typed, for the bot ---------------------------------------------
+
+
+def check_person(request: PersonCheckIn, *, today: date) -> PersonCheckOut:
+    """The same rules as a booking, one field at a time, so the bot can re-ask with the reason."""
+    checks = {
+        "name": (check_name, mask_name),
+        "phone": (check_mobile, mask_mobile),
+        "id_number": (lambda text: check_id_number(text, today=today), mask_id_number),
+    }
+    results = {}
+    for field, (check, mask) in checks.items():
+        text = getattr(request, field)
+        if text is None:
+            continue
+        try:
+            value = check(text)
+        except ValueError as error:
+            results[field] = FieldCheckOut(ok=False, value=None, masked=None, reason=str(error))
+        else:
+            results[field] = FieldCheckOut(ok=True, value=value, masked=mask(value), reason=None)
+    return PersonCheckOut(**results)

@@ -331,3 +331,19 @@ def test_importing_the_seed_again_keeps_bookings_and_changes_nothing(booking_cli
         report = seed_database(seed_dir=REAL_SEED, session=session)
     assert report.booking_halls_changed == []
     assert booking_counts(booking_db_url)["appointment"] == 1
+
+
+def test_halls_can_be_listed_for_one_item(booking_client):
+    passport = booking_client.get("/api/halls", params={"item": "GA-CRJ-001"}).json()
+    assert [hall["code"] for hall in passport] == ["B"]
+    assert booking_client.get("/api/halls", params={"item": "NO-SUCH"}).status_code == 404
+
+
+def test_check_person_gives_the_reason_or_the_masked_value(booking_client):
+    body = booking_client.post("/api/appointments/check-person", json={
+        "name": " 张三 ", "phone": "138 1234 5678", "id_number": "110101199003071234"}).json()
+    assert body["name"] == {"ok": True, "value": "张三", "masked": "张*", "reason": None}
+    assert body["phone"]["value"] == "13812345678" and body["phone"]["masked"] == "138****5678"
+    assert body["id_number"]["ok"] is False and "校验" in body["id_number"]["reason"]
+    only_phone = booking_client.post("/api/appointments/check-person", json={"phone": "12345"}).json()
+    assert only_phone["phone"]["ok"] is False and only_phone["id_number"] is None
