@@ -24,6 +24,15 @@ class ItemNotFound(Exception):
     """The service has no item (or situation) with that code."""
 
 
+class Refused(Exception):
+    """The service understood the request and said no (a 4xx other than 404), with its reason."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
+
+
 @dataclass(frozen=True)
 class SearchHit:
     code: str
@@ -66,6 +75,37 @@ class Notice:
     notice_no: str
     sections: list[str]
     aspects: dict[str, str]
+    materials: list[str]
+
+
+@dataclass(frozen=True)
+class Hall:
+    code: str
+    name: str
+    address: str
+
+
+@dataclass(frozen=True)
+class FreeSlot:
+    date: str  # YYYY-MM-DD
+    slot: str  # "09:00-10:00"
+    window: str
+
+
+@dataclass(frozen=True)
+class Availability:
+    understood: bool  # the message named a day or time at all
+    slot: Optional[FreeSlot]
+    alternatives: list[FreeSlot]
+    reason: Optional[str]
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    ok: bool
+    value: Optional[str]
+    masked: Optional[str]
+    reason: Optional[str]
 
 
 class ServiceClient:
@@ -111,6 +151,34 @@ class ServiceClient:
             notice_no=body["notice_no"],
             sections=list(body["sections"]),
             aspects=dict(body["aspects"]),
+            materials=[material["name"] for material in body.get("materials", [])],
+        )
+
+    async def halls_for_item(self, code: str) -> list[Hall]:
+        body = await self._request("GET", "/api/halls", params={"item": code})
+        return [Hall(code=h["code"], name=h["name"], address=h["address"]) for h in body]
+
+    async def availability(self, hall: str, when: str, item: str) -> Availability:
+        body = await self._request(
+            "POST", f"/api/halls/{hall}/availability", json={"when": when, "item": item}
+        )
+        return Availability(
+            understood=body.get("requested") is not None,
+            slot=_free_slot(body["slot"]) if body.get("slot") else None,
+            alternatives=[_free_slot(s) for s in body.get("alternatives", [])],
+            reason=body.get("reason"),
+        )
+
+    async def check_field(self, field: str, text: str) -> FieldCheck:
+        """One of name / phone / id_number, checked by the same rules as a booking."""
+        body = await self._request("POST", "/api/appointments/check-person", json={field: text})
+        result = body[field]
+        return FieldCheck(result["ok"], result["value"], result["masked"], result["reason"])
+
+    async def create_appointment(self, booking: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """The booking as the citizen may see it (masked); a retry with the same key is safe."""
+        return await self._request(
+            "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key}
         )
 
     async def close(self) -> None:
@@ -119,18 +187,23 @@ class ServiceClient:
             self._session = None
 
     async def _get(self, path: str, params: Optional[dict[str, str]] = None) -> dict[str, Any]:
+        return await self._request("GET", path, params=params)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
-        url = self._base_url + path
         try:
-            async with self._session.get(url, params=params) as response:
+            async with self._session.request(method, self._base_url + path, **kwargs) as response:
                 if response.status == 404:
                     raise ItemNotFound(path)
-                if response.status >= 400:
+                if 400 <= response.status < 500:
+                    raise Refused(response.status, _detail(await response.json(content_type=None)))
+                if response.status >= 500:
                     raise ServiceUnavailable(f"{path} answered {response.status}")
                 return await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
-            logger.warning("service call %s failed: %s", path, type(error).__name__)
+        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+            # Only the kind of failure is logged: request bodies carry personal data.
+            logger.warning("service call %s %s failed: %s", method, path, type(error).__name__)
             raise ServiceUnavailable(path) from error
 
 
@@ -139,3 +212,12 @@ def _department_name(department: Any) -> str:
     if isinstance(department, dict):
         return department.get("short_name") or department.get("name", "")
     return department or ""
+
+
+def _free_slot(body: dict[str, Any]) -> FreeSlot:
+    return FreeSlot(date=str(body["date"]), slot=body["slot"], window=body.get("window", ""))
+
+
+def _detail(body: Any) -> str:
+    detail = body.get("detail") if isinstance(body, dict) else None
+    return detail if isinstance(detail, str) else "请求未被受理"

@@ -6,7 +6,12 @@ from dataclasses import dataclass
 from typing import Optional
 
 from actions.api.service_client import (
+    Availability,
+    FieldCheck,
+    FreeSlot,
+    Hall,
     Handler,
+    Refused,
     ItemNotFound,
     Notice,
     SearchHit,
@@ -30,6 +35,10 @@ class FakeServiceClient:
         self.items: dict[str, FakeItem] = {}
         self.results_by_query: dict[str, SearchResult] = {}
         self.down = False
+        self.halls: list[Hall] = [Hall(code="A", name="清江市政务服务中心", address="市民大道88号")]
+        self.availability_by_text: dict[str, Availability] = {}
+        self.bookings: list[tuple[str, dict]] = []
+        self.refuse_booking: Optional[Refused] = None
         self.calls: list[tuple[str, ...]] = []
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
@@ -70,6 +79,7 @@ class FakeServiceClient:
             handled_by=item.handled_by,
             notice_no=f"{code}-{label}",
             sections=[f"【{item.name}】一次性告知（{label}）", "二、申请材料（共1项）\n1. 居民户口簿 原件1份"],
+            materials=["居民户口簿", "近期免冠照片"],
             aspects={
                 "fee": "20元",
                 "time_limit": "承诺20个工作日",
@@ -79,6 +89,31 @@ class FakeServiceClient:
                 "online": "可在“i清江”小程序预约",
             },
         )
+
+    async def halls_for_item(self, code: str) -> list[Hall]:
+        self._call("halls_for_item", code)
+        return list(self.halls)
+
+    async def availability(self, hall: str, when: str, item: str) -> Availability:
+        self._call("availability", hall, when, item)
+        return self.availability_by_text.get(when, Availability(False, None, [], "没听出是哪天"))
+
+    async def check_field(self, field: str, text: str) -> FieldCheck:
+        self._call("check_field", field, text)
+        valid = {"name": len(text) >= 2, "phone": text.isdigit() and len(text) == 11,
+                 "id_number": len(text) == 18 and text.endswith("X")}[field]
+        if not valid:
+            return FieldCheck(False, None, None, f"{field} 不正确")
+        return FieldCheck(True, text, text[:3] + "****" if field != "name" else text[0] + "*", None)
+
+    async def create_appointment(self, booking: dict, idempotency_key: str) -> dict:
+        self._call("create_appointment", idempotency_key)
+        self.bookings.append((idempotency_key, booking))
+        if self.refuse_booking is not None:
+            raise self.refuse_booking
+        return {"code": "20261125-A-0001", "item_name": self.items[booking["item_code"]].name,
+                "hall": {"name": "清江市政务服务中心", "address": "市民大道88号"},
+                "window": "A3", "phone": booking["phone"][:3] + "****"}
 
     def _call(self, *call: str) -> None:
         if self.down:

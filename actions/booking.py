@@ -1,0 +1,489 @@
+"""Pre-registration (预约): the booking form, its questions, submitting and stopping it."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api.service_client import (
+    FreeSlot,
+    ItemNotFound,
+    Refused,
+    ServiceClient,
+    ServiceUnavailable,
+)
+from actions.booking_text import (
+    booking_for,
+    clean_name,
+    find_id_number,
+    find_mobile,
+    idempotency_key,
+    missing_materials,
+)
+from actions.choices import resolve_choice
+from actions.settings import get_settings
+
+FORM = "booking_form"
+# Questions about the catalogue may interrupt the form; rules answer them and resume it.
+INTERRUPTIONS = {
+    "ask_materials", "ask_conditions", "ask_fee", "ask_time_limit", "ask_location",
+    "ask_process", "ask_online",
+}
+STOPS = {"deny", "cancel_appointment"}
+INVALID_BEFORE_OFFERING_TO_STOP = 2
+WEEKDAYS = "一二三四五六日"
+# Every slot the form and its submission set: cleared together when a booking ends.
+BOOKING_SLOTS = [
+    "booking_item", "booking_item_name", "booking_situation", "booking_hall", "booking_hall_name",
+    "booking_address", "booking_when", "booking_date", "booking_slot", "booking_window",
+    "booking_offered", "booking_for", "applicant_name", "applicant_phone", "applicant_phone_masked",
+    "applicant_id", "applicant_id_masked", "agent_name", "agent_phone", "agent_phone_masked",
+    "agent_id", "agent_id_masked", "booking_materials", "materials_missing", "materials_answer",
+    "booking_confirmed", "booking_nonce", "invalid_answers", "booking_situations",
+]
+
+
+def _client() -> ServiceClient:
+    settings = get_settings()
+    return ServiceClient(settings.service_url, settings.service_timeout_s)
+
+
+def slot_label(free: FreeSlot) -> str:
+    day = date.fromisoformat(free.date)
+    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）{free.slot}"
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _intent(tracker: Tracker) -> str:
+    return tracker.latest_message.get("intent", {}).get("name") or ""
+
+
+def _answering(tracker: Tracker, slot: str) -> bool:
+    """The latest message answers the form's question about `slot` (not a question or a stop).
+
+    Naming the item ("换身份证") often reads as a catalogue question, so it is an answer there."""
+    ignored = STOPS if slot == "booking_item" else INTERRUPTIONS | STOPS
+    return (
+        tracker.get_slot("requested_slot") == slot
+        and _intent(tracker) not in ignored
+        and not _text(tracker).startswith("/ask_")
+    )
+
+
+class ValidateBookingForm(FormValidationAction):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    @property
+    def client(self) -> ServiceClient:
+        if self._client_instance is None:
+            self._client_instance = _client()
+        return self._client_instance
+
+    def name(self) -> str:
+        return "validate_booking_form"
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
+        domain: dict[str, Any],
+    ) -> list[str]:
+        slots = ["booking_item"]
+        if tracker.get_slot("booking_situations"):
+            slots.append("booking_situation")
+        slots += ["booking_hall", "booking_when", "booking_for", "applicant_name",
+                  "applicant_phone", "applicant_id"]
+        if tracker.get_slot("booking_for") == "other":
+            slots += ["agent_name", "agent_phone", "agent_id"]
+        if tracker.get_slot("booking_materials"):
+            slots.append("materials_answer")
+        return slots + ["booking_confirmed"]
+
+    # --- extraction: what the latest message says -------------------------------------------
+
+    async def extract_booking_item(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("booking_item"):
+            return {}
+        if tracker.get_slot("requested_slot") is None:
+            # The form starts: "我想预约下周三上午换身份证", or the item already discussed.
+            return {"booking_item": await self._item_in(_text(tracker)) or tracker.get_slot("item_code")}
+        if _answering(tracker, "booking_item"):
+            return {"booking_item": await self._item_in(_text(tracker)) or "?"}
+        return {}
+
+    async def extract_booking_situation(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if not _answering(tracker, "booking_situation"):
+            return {}
+        picked = next(tracker.get_latest_entity_values("situation"), None)
+        offered = tracker.get_slot("booking_situations") or []
+        if picked is None:
+            index = resolve_choice(_text(tracker), [choice["label"] for choice in offered])
+            picked = offered[index]["id"] if index is not None else "?"
+        return {"booking_situation": picked}
+
+    async def extract_booking_hall(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if not _answering(tracker, "booking_hall"):
+            return {}
+        offered = tracker.get_slot("booking_offered") or []
+        index = resolve_choice(_text(tracker), [choice["label"] for choice in offered])
+        return {"booking_hall": offered[index]["id"] if index is not None else "?"}
+
+    async def extract_booking_when(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        chosen = next(tracker.get_latest_entity_values("slot_choice"), None)
+        if chosen:
+            return {"booking_when": str(chosen)}
+        if _answering(tracker, "booking_when") or (
+            tracker.get_slot("requested_slot") is None and not tracker.get_slot("booking_when")
+        ):
+            return {"booking_when": _text(tracker)}
+        return {}
+
+    async def extract_booking_for(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") is None and booking_for(_text(tracker)) == "other":
+            return {"booking_for": "other"}  # "帮我爸约一下" at the start
+        if _answering(tracker, "booking_for") or (
+            tracker.get_slot("requested_slot") == "booking_for" and _intent(tracker) == "deny"
+            and booking_for(_text(tracker))
+        ):
+            return {"booking_for": booking_for(_text(tracker)) or "?"}
+        return {}
+
+    async def extract_applicant_name(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"applicant_name": clean_name(_text(tracker))} if _answering(tracker, "applicant_name") else {}
+
+    async def extract_agent_name(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"agent_name": clean_name(_text(tracker))} if _answering(tracker, "agent_name") else {}
+
+    async def extract_applicant_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._number(tracker, "applicant_phone", find_mobile)
+
+    async def extract_agent_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._number(tracker, "agent_phone", find_mobile)
+
+    async def extract_applicant_id(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._number(tracker, "applicant_id", find_id_number)
+
+    async def extract_agent_id(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return self._number(tracker, "agent_id", find_id_number)
+
+    async def extract_materials_answer(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"materials_answer": _text(tracker)} if _answering(tracker, "materials_answer") else {}
+
+    async def extract_booking_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "booking_confirmed":
+            return {}
+        if _intent(tracker) == "affirm" or any(word in _text(tracker) for word in ("确认", "提交", "没问题")):
+            return {"booking_confirmed": True}
+        return {}
+
+    # --- validation: checked with the service ------------------------------------------------
+
+    async def validate_booking_item(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if not value or value == "?":
+            if tracker.get_slot("requested_slot") == "booking_item":
+                dispatcher.utter_message(response="utter_booking_item_unclear")
+            return {"booking_item": None}
+        notice = await self.client.get_notice(value)
+        halls = await self.client.halls_for_item(value)
+        if not halls:
+            dispatcher.utter_message(response="utter_booking_not_bookable", item_name=notice.name)
+            return {"booking_item": None, "requested_slot": None}
+        situations = [{"id": s.id, "label": s.name} for s in notice.situations]
+        known = tracker.get_slot("situation") if tracker.get_slot("item_code") == value else None
+        chosen = {
+            "booking_item": value,
+            "booking_item_name": notice.name,
+            "booking_situations": situations or None,
+            "booking_situation": known if known in {s["id"] for s in situations} else None,
+            "booking_materials": notice.materials if not situations else None,
+        }
+        if len(halls) == 1:
+            chosen.update(booking_hall=halls[0].code, booking_hall_name=halls[0].name,
+                          booking_address=halls[0].address)
+        else:
+            chosen["booking_offered"] = [{"id": h.code, "label": h.name} for h in halls]
+        if chosen["booking_situation"]:
+            chosen["booking_materials"] = (await self.client.get_notice(value, known)).materials
+        return chosen
+
+    async def validate_booking_situation(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        offered = {choice["id"] for choice in tracker.get_slot("booking_situations") or []}
+        if value not in offered:
+            dispatcher.utter_message(response="utter_booking_pick_again")
+            return {"booking_situation": None}
+        notice = await self.client.get_notice(tracker.get_slot("booking_item"), value)
+        return {"booking_situation": value, "booking_materials": notice.materials}
+
+    async def validate_booking_hall(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        halls = await self.client.halls_for_item(tracker.get_slot("booking_item"))
+        hall = next((h for h in halls if h.code == value), None)
+        if hall is None:
+            dispatcher.utter_message(response="utter_booking_pick_again")
+            return {"booking_hall": None}
+        return {"booking_hall": hall.code, "booking_hall_name": hall.name, "booking_address": hall.address,
+                "booking_offered": None}
+
+    async def validate_booking_when(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if not tracker.get_slot("booking_item") or not tracker.get_slot("booking_hall"):
+            return {"booking_when": None}  # said before the item and hall are known: asked later
+        offered = tracker.get_slot("booking_offered") or []
+        picked = next((o for o in offered if o["id"] == value), None)
+        if picked is None and offered:
+            index = resolve_choice(value, [choice["label"] for choice in offered])
+            picked = offered[index] if index is not None else None
+        if picked is not None:
+            day, slot, window = picked["id"].split("|")
+            return self._slot_taken(day, slot, window)
+
+        availability = await self.client.availability(
+            tracker.get_slot("booking_hall"), value, tracker.get_slot("booking_item"))
+        if availability.slot is not None:
+            free = availability.slot
+            return self._slot_taken(free.date, free.slot, free.window)
+        starting = tracker.get_slot("requested_slot") is None
+        if starting and not availability.understood:
+            return {"booking_when": None}  # the first message named no time: just ask
+        alternatives = availability.alternatives
+        dispatcher.utter_message(
+            response="utter_booking_time_unavailable",
+            reason=availability.reason or "",
+            buttons=[{"title": f"{i}. {slot_label(a)}", "payload": _pick_payload(a)}
+                     for i, a in enumerate(alternatives, start=1)],
+        )
+        return {"booking_when": None,
+                "booking_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a)}
+                                    for a in alternatives] or None}
+
+    async def validate_booking_for(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if value not in ("self", "other"):
+            dispatcher.utter_message(response="utter_booking_pick_again")
+            return {"booking_for": None}
+        return {"booking_for": value}
+
+    async def validate_applicant_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("applicant_name", "name", value, dispatcher, tracker)
+
+    async def validate_agent_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("agent_name", "name", value, dispatcher, tracker)
+
+    async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("applicant_phone", "phone", value, dispatcher, tracker)
+
+    async def validate_agent_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("agent_phone", "phone", value, dispatcher, tracker)
+
+    async def validate_applicant_id(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("applicant_id", "id_number", value, dispatcher, tracker)
+
+    async def validate_agent_id(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return await self._checked("agent_id", "id_number", value, dispatcher, tracker)
+
+    async def validate_materials_answer(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        materials = tracker.get_slot("booking_materials") or []
+        missing = missing_materials(value, materials)
+        return {"materials_answer": "checked" if missing is not None else "skipped",
+                "materials_missing": missing}
+
+    async def validate_booking_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"booking_confirmed": bool(value)}
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    async def _item_in(self, text: str) -> Optional[str]:
+        result = await self.client.search(text)
+        return result.hits[0].code if result.confident else None
+
+    @staticmethod
+    def _number(tracker: Tracker, slot: str, find) -> dict[str, Any]:
+        """The requested number, or a correction of one given earlier ("电话写错了，是139…")."""
+        text = _text(tracker)
+        found = find(text)
+        if _answering(tracker, slot) and (found or not (find_mobile(text) or find_id_number(text))):
+            return {slot: found or text}  # an invalid answer is checked so its reason is told
+        if found and tracker.get_slot(slot) and tracker.get_slot("requested_slot"):
+            return {slot: found}
+        return {}
+
+    @staticmethod
+    def _slot_taken(day: str, slot: str, window: str) -> dict[str, Any]:
+        return {"booking_when": f"{day} {slot}", "booking_date": day, "booking_slot": slot,
+                "booking_window": window, "booking_offered": None}
+
+    async def _checked(self, slot: str, field: str, value: Any, dispatcher, tracker) -> dict[str, Any]:
+        check = await self.client.check_field(field, str(value))
+        if check.ok:
+            masked = {f"{slot}_masked": check.masked} if field != "name" else {}
+            if tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot:
+                dispatcher.utter_message(response="utter_booking_corrected", value=check.masked)
+            return {slot: check.value, **masked}
+        invalid = int(tracker.get_slot("invalid_answers") or 0) + 1
+        response = ("utter_booking_invalid_offer_stop" if invalid >= INVALID_BEFORE_OFFERING_TO_STOP
+                    else "utter_booking_invalid")
+        dispatcher.utter_message(response=response, reason=check.reason)
+        return {slot: None, "invalid_answers": float(invalid)}
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        try:
+            events = await super().run(dispatcher, tracker, domain)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_booking_service_down",
+                                     hall_phone=get_settings().hall_phone)
+            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+        except ItemNotFound:
+            dispatcher.utter_message(response="utter_booking_item_unclear")
+            return [SlotSet("booking_item", None)]
+        if not tracker.get_slot("booking_nonce"):
+            events.append(SlotSet("booking_nonce", uuid.uuid4().hex[:12]))
+        return events
+
+
+def _pick_payload(free: FreeSlot) -> str:
+    return '/inform{"slot_choice": "%s|%s|%s"}' % (free.date, free.slot, free.window)
+
+
+class AskBookingSituation(Action):
+    def name(self) -> str:
+        return "action_ask_booking_situation"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        offered = tracker.get_slot("booking_situations") or []
+        dispatcher.utter_message(
+            response="utter_ask_booking_situation", item_name=tracker.get_slot("booking_item_name"),
+            buttons=[{"title": f"{i}. {o['label']}", "payload": '/inform{"situation": "%s"}' % o["id"]}
+                     for i, o in enumerate(offered, start=1)],
+        )
+        return []
+
+
+class AskBookingHall(Action):
+    def name(self) -> str:
+        return "action_ask_booking_hall"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        offered = tracker.get_slot("booking_offered") or []
+        dispatcher.utter_message(
+            response="utter_ask_booking_hall",
+            buttons=[{"title": f"{i}. {o['label']}", "payload": o["label"]} for i, o in enumerate(offered, 1)],
+        )
+        return []
+
+
+class AskMaterialsAnswer(Action):
+    def name(self) -> str:
+        return "action_ask_materials_answer"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        materials = tracker.get_slot("booking_materials") or []
+        listed = "\n".join(f"{i}. {name}" for i, name in enumerate(materials, start=1))
+        dispatcher.utter_message(
+            response="utter_ask_materials_answer", materials=listed,
+            buttons=[{"title": "都备齐了", "payload": "都备齐了"}, {"title": "先不核对", "payload": "先不核对"}],
+        )
+        return []
+
+
+class AskBookingConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_booking_confirmed"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        slot = tracker.get_slot
+        agent = (f"\n代办人：{slot('agent_name')}，电话 {slot('agent_phone_masked')}，"
+                 f"身份证 {slot('agent_id_masked')}") if slot("booking_for") == "other" else ""
+        missing = slot("materials_missing") or []
+        dispatcher.utter_message(
+            response="utter_ask_booking_confirmed",
+            item_name=slot("booking_item_name"),
+            hall_name=slot("booking_hall_name"),
+            when=_when_text(tracker),
+            window=slot("booking_window") or "",
+            applicant=f"{slot('applicant_name')}，电话 {slot('applicant_phone_masked')}，"
+                      f"身份证 {slot('applicant_id_masked')}",
+            agent=agent,
+            missing=f"\n尚缺材料：{'、'.join(missing)}" if missing else "",
+            buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "取消预约", "payload": "/deny"}],
+        )
+        return []
+
+
+def _when_text(tracker: Tracker) -> str:
+    day, slot, window = tracker.get_slot("booking_date"), tracker.get_slot("booking_slot"), ""
+    return slot_label(FreeSlot(date=day, slot=slot, window=window)) if day and slot else ""
+
+
+class SubmitBooking(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_submit_booking"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        client = self._client_instance or _client()
+        slot = tracker.get_slot
+        booking = {
+            "item_code": slot("booking_item"),
+            "situation": slot("booking_situation"),
+            "hall": slot("booking_hall"),
+            "date": slot("booking_date"),
+            "slot": slot("booking_slot"),
+            "name": slot("applicant_name"),
+            "phone": slot("applicant_phone"),
+            "id_number": slot("applicant_id"),
+            "agent": {"name": slot("agent_name"), "phone": slot("agent_phone"), "id_number": slot("agent_id")}
+            if slot("booking_for") == "other" else None,
+            "materials_ready": [m for m in slot("booking_materials") or []
+                                if slot("materials_answer") == "checked" and m not in (slot("materials_missing") or [])],
+            "materials_missing": slot("materials_missing") or [],
+        }
+        key = idempotency_key(tracker.sender_id, slot("booking_nonce") or "first", booking)
+        try:
+            appointment = await client.create_appointment(booking, key)
+        except ServiceUnavailable:
+            # The outcome is unclear: ask again; the same key makes a retry safe.
+            dispatcher.utter_message(response="utter_booking_not_sent", hall_phone=get_settings().hall_phone)
+            return [SlotSet("booking_confirmed", None), ActiveLoop(FORM),
+                    SlotSet("requested_slot", "booking_confirmed")]
+        except Refused as refusal:
+            if refusal.status == 409 and "约满" in refusal.detail:
+                dispatcher.utter_message(response="utter_booking_slot_gone", reason=refusal.detail)
+                return [SlotSet(name, None) for name in ("booking_when", "booking_date", "booking_slot",
+                                                         "booking_confirmed")] + [
+                    ActiveLoop(FORM), SlotSet("requested_slot", "booking_when")]
+            dispatcher.utter_message(response="utter_booking_refused", reason=refusal.detail)
+            return _cleared()
+        dispatcher.utter_message(
+            response="utter_booking_done",
+            code=appointment["code"],
+            item_name=appointment["item_name"],
+            when=_when_text(tracker),
+            hall_name=appointment["hall"]["name"],
+            address=appointment["hall"]["address"],
+            window=appointment.get("window") or "",
+            phone=appointment["phone"],
+            checklist="\n".join(
+                f"{i}. {name}{'（尚未备齐）' if name in booking['materials_missing'] else ''}"
+                for i, name in enumerate(slot("booking_materials") or [], start=1)),
+        )
+        return _cleared() + [SlotSet("booking_code", appointment["code"])]
+
+
+class StopBooking(Action):
+    def name(self) -> str:
+        return "action_stop_booking"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_booking_stopped")
+        return [ActiveLoop(None)] + _cleared()
+
+
+def _cleared() -> list[dict[str, Any]]:
+    # Personal data is not kept in the conversation once the booking is done or dropped.
+    return [SlotSet(name, None) for name in BOOKING_SLOTS] + [SlotSet("requested_slot", None)]

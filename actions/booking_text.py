@@ -1,0 +1,68 @@
+"""Reading a citizen's booking answers out of free text. Pure: no rasa-sdk, no validation rules
+(the service owns those: /api/appointments/check-person)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any, Optional
+
+_MOBILE_LIKE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
+_ID_LIKE = re.compile(r"(?<![\dXx])\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?![\dXx])")
+_NAME_PREFIX = re.compile(r"^(?:我叫|我是|我姓名|姓名是|姓名|名字是|名字叫|名字|叫|是)[:：\s]*")
+_NAME_SUFFIX = re.compile(r"[，,。.!！\s]*(?:就是我|谢谢|哈)?$")
+_NUMBERS = re.compile(r"\d+")
+_FOR_OTHER = re.compile(r"代办|代理|替|帮(?:我|他|她)?(?:爸|妈|老人|家人|朋友|老公|老婆|孩子|儿子|女儿|父|母|别人|亲戚)|别人|他人|委托|不是本人|不是我")
+_FOR_SELF = re.compile(r"本人|自己|我去|我本人|亲自")
+_ALL_READY = re.compile(r"都(?:有|齐|备齐|准备好)|齐了|备齐|全有|全齐|都带|准备好了|没有缺")
+_SKIP = re.compile(r"先不|跳过|不核对|不清楚|不知道|到时候|再说")
+
+
+def find_mobile(text: str) -> Optional[str]:
+    """A mobile-looking number anywhere in the text ("电话写错了，是139 1234 5678")."""
+    match = _MOBILE_LIKE.search(text or "")
+    return match.group(0) if match else None
+
+
+def find_id_number(text: str) -> Optional[str]:
+    match = _ID_LIKE.search(text or "")
+    return match.group(0) if match else None
+
+
+def clean_name(text: str) -> str:
+    """"我叫张三" → "张三"; the service decides whether it is a plausible name."""
+    return _NAME_SUFFIX.sub("", _NAME_PREFIX.sub("", (text or "").strip()))
+
+
+def booking_for(text: str) -> Optional[str]:
+    """"self" for 本人办理, "other" for 代办, None when the answer says neither."""
+    if _FOR_OTHER.search(text or ""):
+        return "other"
+    if _FOR_SELF.search(text or ""):
+        return "self"
+    return None
+
+
+def missing_materials(text: str, materials: list[str]) -> Optional[list[str]]:
+    """Which of the listed materials the citizen says are missing: [] when all are ready,
+    None when the answer says neither ("先不核对" or unrelated text)."""
+    if _SKIP.search(text or ""):
+        return None
+    picked = [int(n) for n in _NUMBERS.findall(text or "")]
+    picked = [n for n in picked if 1 <= n <= len(materials)]
+    if picked:
+        return [materials[n - 1] for n in sorted(set(picked))]
+    named = [name for name in materials if name and name in (text or "")]
+    if named:
+        return named
+    if _ALL_READY.search(text or ""):
+        return []
+    return None
+
+
+def idempotency_key(conversation: str, nonce: str, booking: dict[str, Any]) -> str:
+    """Same booking in the same attempt → same key (a retry is safe); any change → a new key."""
+    digest = hashlib.sha256(json.dumps(booking, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    conversation_part = hashlib.sha256(conversation.encode()).hexdigest()[:12]
+    return f"bot-{conversation_part}-{nonce}-{digest[:16]}"

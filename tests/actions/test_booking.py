@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.api.service_client import Availability, FreeSlot, Refused, SearchHit, SearchResult
+from actions.booking import SubmitBooking, ValidateBookingForm
+from tests.actions.conftest import make_tracker
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+USER = {"event": "user"}
+FREE = FreeSlot(date="2026-11-25", slot="09:00-10:00", window="A3")
+OTHER = FreeSlot(date="2026-11-26", slot="14:30-15:30", window="A3")
+FILLED = {
+    "booking_item": "GA-SFZ-001", "booking_item_name": "居民身份证换领", "booking_hall": "A",
+    "booking_hall_name": "清江市政务服务中心", "booking_when": "2026-11-25 09:00-10:00",
+    "booking_date": "2026-11-25", "booking_slot": "09:00-10:00", "booking_window": "A3",
+    "booking_for": "self", "applicant_name": "张三", "applicant_phone": "13812345678",
+    "applicant_phone_masked": "138****", "applicant_id": "11010119900307123X",
+    "applicant_id_masked": "110****", "booking_materials": ["居民户口簿", "近期免冠照片"],
+    "materials_answer": "checked", "materials_missing": ["近期免冠照片"], "booking_nonce": "abc",
+}
+
+
+def slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(dispatcher):
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def form_tracker(text, intent="inform", slots_now=None, entities=None):
+    return make_tracker(text, intent, entities=entities, slots=slots_now or {}, events=[USER])
+
+
+async def validate(fake, tracker, dispatcher):
+    return await ValidateBookingForm(fake).run(dispatcher, tracker, DOMAIN)
+
+
+async def test_first_message_gives_item_and_time_at_once(dispatcher, fake_service):
+    text = "我想预约下周三上午换身份证"
+    fake_service.results_by_query[text] = SearchResult(
+        hits=[SearchHit("GA-SFZ-001", "居民身份证换领", "公安局", 0.9)], confident=True)
+    fake_service.availability_by_text[text] = Availability(True, FREE, [], None)
+
+    events = await validate(fake_service, form_tracker(text, "book_appointment"), dispatcher)
+
+    got = slots(events)
+    assert got["booking_item"] == "GA-SFZ-001" and got["booking_hall"] == "A"
+    assert got["booking_date"] == "2026-11-25" and got["booking_slot"] == "09:00-10:00"
+    assert got["requested_slot"] == "booking_for"
+
+
+async def test_item_with_situations_asks_the_situation_first(dispatcher, fake_service):
+    tracker = form_tracker("补办身份证", "book_appointment", {"item_code": "GA-SFZ-002"})
+
+    events = await validate(fake_service, tracker, dispatcher)
+
+    assert slots(events)["requested_slot"] == "booking_situation"
+    assert [s["id"] for s in slots(events)["booking_situations"]] == ["adult", "minor"]
+
+
+async def test_full_time_offers_the_nearest_free_slots_and_takes_a_typed_choice(dispatcher, fake_service):
+    fake_service.availability_by_text["明天上午"] = Availability(True, None, [FREE, OTHER], "明天上午已约满。")
+    asked = {**{k: FILLED[k] for k in ("booking_item", "booking_item_name", "booking_hall")},
+             "requested_slot": "booking_when"}
+
+    events = await validate(fake_service, form_tracker("明天上午", slots_now=asked), dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_time_unavailable"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
+        "1. 11月25日（周三）09:00-10:00", "2. 11月26日（周四）14:30-15:30"]
+    offered = slots(events)["booking_offered"]
+
+    events = await validate(fake_service, form_tracker(
+        "第二个", slots_now={**asked, "booking_offered": offered}), dispatcher)
+
+    assert slots(events)["booking_date"] == "2026-11-26" and slots(events)["booking_slot"] == "14:30-15:30"
+
+
+async def test_invalid_id_is_reasked_with_the_reason_then_stopping_is_offered(dispatcher, fake_service):
+    asked = {**FILLED, "applicant_id": None, "requested_slot": "applicant_id"}
+
+    first = await validate(fake_service, form_tracker("12345", slots_now=asked), dispatcher)
+    again = {**asked, "invalid_answers": slots(first)["invalid_answers"]}
+    await validate(fake_service, form_tracker("110101199003071234", slots_now=again), dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_invalid", "utter_booking_invalid_offer_stop"]
+    assert "id_number 不正确" in dispatcher.messages[0]["reason"]
+
+
+async def test_a_phone_correction_is_taken_while_another_question_is_open(dispatcher, fake_service):
+    asked = {**FILLED, "applicant_id": None, "requested_slot": "applicant_id"}
+
+    events = await validate(fake_service, form_tracker("电话写错了，是13912345678", slots_now=asked), dispatcher)
+
+    assert slots(events)["applicant_phone"] == "13912345678"
+    assert responses(dispatcher) == ["utter_booking_corrected"]
+
+
+async def test_booking_for_someone_else_also_asks_the_agent(dispatcher, fake_service):
+    asked = {**FILLED, "booking_for": None, "requested_slot": "booking_for"}
+
+    events = await validate(fake_service, form_tracker("帮我爸代办的", "inform", asked), dispatcher)
+
+    assert slots(events)["booking_for"] == "other"
+    required = await ValidateBookingForm(fake_service).required_slots(
+        [], dispatcher, form_tracker("", slots_now={**asked, "booking_for": "other"}), DOMAIN)
+    assert {"agent_name", "agent_phone", "agent_id"} <= set(required)
+
+
+async def test_questions_and_stops_are_not_taken_as_answers(dispatcher, fake_service):
+    asked = {**FILLED, "applicant_name": None, "requested_slot": "applicant_name"}
+    for text, intent in (("这个要多少钱", "ask_fee"), ("算了不约了", "deny")):
+        events = await validate(fake_service, form_tracker(text, intent, asked), dispatcher)
+        assert "applicant_name" not in slots(events)
+
+
+async def test_submit_sends_the_declared_materials_and_reports_the_code(dispatcher, fake_service):
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+
+    key, booking = fake_service.bookings[0]
+    assert booking["materials_ready"] == ["居民户口簿"] and booking["materials_missing"] == ["近期免冠照片"]
+    assert responses(dispatcher) == ["utter_booking_done"]
+    assert "2. 近期免冠照片（尚未备齐）" in dispatcher.messages[0]["checklist"]
+    assert slots(events)["booking_code"] == "20261125-A-0001" and slots(events)["applicant_id"] is None
+
+
+async def test_an_unclear_submit_is_retried_with_the_same_key(dispatcher, fake_service):
+    fake_service.down = True
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    assert responses(dispatcher) == ["utter_booking_not_sent"]
+    assert slots(events)["requested_slot"] == "booking_confirmed"
+    assert {"event": "active_loop", "name": "booking_form"} in [
+        {k: e[k] for k in ("event", "name")} for e in events if e["event"] == "active_loop"]
+
+    fake_service.down = False
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    keys = {key for key, _ in fake_service.bookings}
+    assert len(keys) == 1
+
+
+@pytest.mark.parametrize("detail,asks_again", [("该时段已约满。", True), ("您当天已预约过该事项。", False)])
+async def test_refused_booking(dispatcher, fake_service, detail, asks_again):
+    fake_service.refuse_booking = Refused(409, detail)
+
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+
+    assert (slots(events).get("requested_slot") == "booking_when") is asks_again

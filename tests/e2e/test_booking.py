@@ -1,0 +1,111 @@
+"""Pre-registration conversations through Rasa's REST webhook, with the real processes."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+
+from tests.e2e.conftest import Chat, buttons, texts
+
+# Well-formed ID numbers (checksum, birth date): one person per test, as the service allows one
+# active booking per person, item and day.
+VALID_ID = "11010519491231002X"
+SECOND_ID = "33010219800101123X"
+THIRD_ID = "440306199203154569"
+FOURTH_ID = "510104197506207897"
+CODE = re.compile(r"预约码：(\d{8}-[A-Z]-\d{4})")
+
+
+def start(chat: Chat, first_message: str = "我想预约一下换身份证") -> str:
+    """Answers the item, situation and time questions; returns the next question's text."""
+    replies = chat.say(first_message)
+    if "情形" in texts(replies):
+        replies = chat.say(buttons(replies)[0]["payload"])
+    if "什么时间" in texts(replies):
+        replies = chat.say("后天上午")
+    if "最近还能预约的时段" in texts(replies):
+        replies = chat.say(buttons(replies)[0]["payload"])
+    assert "本人办理，还是替别人代办" in texts(replies), texts(replies)
+    return texts(replies)
+
+
+def answer_person(chat: Chat, id_number: str) -> str:
+    assert "姓名" in texts(chat.say("本人办理"))
+    assert "手机号码" in texts(chat.say("我叫张三"))
+    assert "身份证号码" in texts(chat.say("13812345678"))
+    reply = texts(chat.say(id_number))
+    assert "以下材料您是否已备齐" in reply and "\n1. " in reply
+    return reply
+
+
+def test_a_booking_from_first_message_to_code(stack, chat):
+    start(chat)
+    answer_person(chat, VALID_ID)
+    summary = texts(chat.say("缺第1项"))
+    assert "请核对预约信息" in summary and "138****5678" in summary and VALID_ID not in summary
+    done = texts(chat.say("/affirm"))
+    code = CODE.search(done).group(1)
+    assert "（尚未备齐）" in done and "清江市政务服务中心" in done
+
+    looked_up = httpx.get(f"http://127.0.0.1:{stack.ports.service}/api/appointments/{code}",
+                          params={"phone": "13812345678"}, timeout=10).json()
+    assert looked_up["status"] == "booked" and looked_up["item_name"] == "居民身份证换领"
+    assert looked_up["materials_missing"] and looked_up["id_number"].startswith("110")
+
+
+def test_question_in_the_middle_is_answered_and_the_form_goes_on(chat):
+    start(chat)
+    chat.say("本人办理")
+    reply = texts(chat.say("对了换身份证要交多少钱"))
+    assert "20元" in reply and "姓名" in reply
+
+
+def test_invalid_id_twice_offers_to_stop_and_stopping_forgets(chat):
+    start(chat)
+    chat.say("本人办理")
+    chat.say("李四")
+    chat.say("13912345678")
+    first = texts(chat.say("110105194912310021"))
+    assert "校验" in first or "不正确" in first
+    second = texts(chat.say("1101051949"))
+    assert "算了" in second
+    assert "已取消这次预约" in texts(chat.say("算了不约了"))
+
+
+def test_phone_correction_is_taken(chat):
+    start(chat)
+    chat.say("本人办理")
+    chat.say("王五")
+    chat.say("13812345678")
+    reply = texts(chat.say("电话写错了，是13987654321"))
+    assert "139****4321" in reply and "身份证号码" in reply
+
+
+def test_booking_for_someone_else_asks_the_agent_and_the_authorisation(chat):
+    start(chat)
+    assert "办事人（被代办人）的姓名" in texts(chat.say("替别人代办"))
+    chat.say("赵老汉")
+    chat.say("13800001111")
+    assert "代办人" in texts(chat.say(SECOND_ID))
+    chat.say("赵小明")
+    chat.say("13800002222")
+    reply = texts(chat.say(THIRD_ID))
+    assert "以下材料您是否已备齐" in reply
+    summary = texts(chat.say("都备齐了"))
+    assert "代办人：赵小明" in summary and "138****2222" in summary
+
+
+def test_service_down_at_submit_then_a_retry_books_once(stack, chat):
+    start(chat)
+    answer_person(chat, FOURTH_ID)
+    chat.say("都备齐了")
+    service = stack.processes["service"]
+    service.stop()
+    try:
+        assert "没有提交成功" in texts(chat.say("/affirm"))
+    finally:
+        service.start()
+        stack.wait_healthy(("service",), 60)
+    done = texts(chat.say("确认"))
+    assert CODE.search(done), done
