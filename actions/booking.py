@@ -375,6 +375,17 @@ class AskBookingHall(Action):
         return []
 
 
+class AskBookingWhen(Action):
+    def name(self) -> str:
+        return "action_ask_booking_when"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        # When free slots were just offered, that message already asked the question.
+        if not tracker.get_slot("booking_offered"):
+            dispatcher.utter_message(response="utter_ask_booking_when")
+        return []
+
+
 class AskMaterialsAnswer(Action):
     def name(self) -> str:
         return "action_ask_materials_answer"

@@ -140,6 +140,27 @@ def _aspects(item: Item, contact: Contact) -> Aspects:
     )
 
 
+def guide_facts(item: Item) -> dict[str, Any]:
+    """The elements every view of an item's guide shows alike (detail page and notice)."""
+    contact = contact_for(item)
+    return dict(
+        process=list(item.process),
+        time_limit=TimeLimitOut(
+            legal_days=item.legal_days,
+            promised_days=item.promised_days,
+            on_the_spot=item.promised_days == 0,
+            note=item.time_limit_note,
+        ),
+        fee=FeeOut(amount=item.fee_amount, basis=item.fee_basis),
+        place=contact.place,
+        hours=contact.hours,
+        phone=contact.phone,
+        complaint_phone=contact.complaint_phone,
+        online=OnlineOut(available=item.online_available, where=item.online_where, note=item.online_note),
+        visits=item.visits,
+    )
+
+
 def build_notice(
     item: Item, *, situation_key: str | None, related: list[RelatedItemOut]
 ) -> Notice:
@@ -242,22 +263,7 @@ def build_notice(
         conditions=list(item.conditions),
         materials=materials,
         waived=waived,
-        process=list(item.process),
-        time_limit=TimeLimitOut(
-            legal_days=item.legal_days,
-            promised_days=item.promised_days,
-            on_the_spot=item.promised_days == 0,
-            note=item.time_limit_note,
-        ),
-        fee=FeeOut(amount=item.fee_amount, basis=item.fee_basis),
-        place=contact.place,
-        hours=contact.hours,
-        phone=contact.phone,
-        complaint_phone=contact.complaint_phone,
-        online=OnlineOut(
-            available=item.online_available, where=item.online_where, note=item.online_note
-        ),
-        visits=item.visits,
+        **guide_facts(item),
         related=related,
     )
     notice_no = _notice_no(item.code, situation_key, content, body)

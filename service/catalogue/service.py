@@ -5,11 +5,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from service import templates as t
 from service.catalogue.models import Department, Hall, Item, Material
-from service.catalogue.notice import build_notice, contact_for
+from service.catalogue.notice import build_notice, guide_facts
 from service.catalogue.schemas import (
     DepartmentBrief,
     DepartmentOut,
-    FeeOut,
     HallOut,
     HandledByOut,
     ItemDetail,
@@ -17,13 +16,11 @@ from service.catalogue.schemas import (
     ItemSummary,
     MaterialOut,
     Notice,
-    OnlineOut,
     RelatedItemOut,
     SearchItem,
     SearchResult,
     SearchSituation,
     SituationOut,
-    TimeLimitOut,
 )
 from service.catalogue.search import get_search_index, is_confident
 from service.errors import NotFoundError
@@ -103,7 +100,6 @@ def list_items(
 
 def item_detail(session: Session, *, code: str) -> ItemDetail:
     item = get_item(session, code=code)
-    contact = contact_for(item)
     return ItemDetail(
         code=item.code,
         name=item.name,
@@ -133,20 +129,7 @@ def item_detail(session: Session, *, code: str) -> ItemDetail:
             )
             for m in item.materials
         ],
-        process=list(item.process),
-        time_limit=TimeLimitOut(
-            legal_days=item.legal_days,
-            promised_days=item.promised_days,
-            on_the_spot=item.promised_days == 0,
-            note=item.time_limit_note,
-        ),
-        fee=FeeOut(amount=item.fee_amount, basis=item.fee_basis),
-        place=contact.place,
-        hours=contact.hours,
-        phone=contact.phone,
-        complaint_phone=contact.complaint_phone,
-        online=OnlineOut(available=item.online_available, where=item.online_where, note=item.online_note),
-        visits=item.visits,
+        **guide_facts(item),
         related=related_items(session, item=item),
     )
 
