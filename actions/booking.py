@@ -265,7 +265,14 @@ class ValidateBookingForm(FormValidationAction):
         if value not in ("self", "other"):
             dispatcher.utter_message(response="utter_booking_pick_again")
             return {"booking_for": None}
-        return {"booking_for": value}
+        materials = list(tracker.get_slot("booking_materials") or [])
+        if value == "other":
+            # The item's own authorisation letter (授权委托书…) joins the checklist when it has one.
+            every = (await self.client.get_notice(tracker.get_slot("booking_item"))).materials
+            letter = next((name for name in every if "委托书" in name), None)
+            if letter and letter not in materials:
+                materials.append(letter)
+        return {"booking_for": value, "booking_materials": materials or None}
 
     async def validate_applicant_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return await self._checked("applicant_name", "name", value, dispatcher, tracker)

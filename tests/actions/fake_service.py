@@ -38,6 +38,7 @@ class FakeServiceClient:
         self.halls: list[Hall] = [Hall(code="A", name="清江市政务服务中心", address="市民大道88号")]
         self.availability_by_text: dict[str, Availability] = {}
         self.bookings: list[tuple[str, dict]] = []
+        self.extra_materials: list[str] = []  # only in the notice covering every situation
         self.refuse_booking: Optional[Refused] = None
         self.calls: list[tuple[str, ...]] = []
 
@@ -79,7 +80,7 @@ class FakeServiceClient:
             handled_by=item.handled_by,
             notice_no=f"{code}-{label}",
             sections=[f"【{item.name}】一次性告知（{label}）", "二、申请材料（共1项）\n1. 居民户口簿 原件1份"],
-            materials=["居民户口簿", "近期免冠照片"],
+            materials=["居民户口簿", "近期免冠照片"] + ([] if situation else self.extra_materials),
             aspects={
                 "fee": "20元",
                 "time_limit": "承诺20个工作日",

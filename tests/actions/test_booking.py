@@ -103,10 +103,12 @@ async def test_a_phone_correction_is_taken_while_another_question_is_open(dispat
 
 async def test_booking_for_someone_else_also_asks_the_agent(dispatcher, fake_service):
     asked = {**FILLED, "booking_for": None, "requested_slot": "booking_for"}
+    fake_service.extra_materials = ["授权委托书"]
 
     events = await validate(fake_service, form_tracker("帮我爸代办的", "inform", asked), dispatcher)
 
     assert slots(events)["booking_for"] == "other"
+    assert slots(events)["booking_materials"] == ["居民户口簿", "近期免冠照片", "授权委托书"]
     required = await ValidateBookingForm(fake_service).required_slots(
         [], dispatcher, form_tracker("", slots_now={**asked, "booking_for": "other"}), DOMAIN)
     assert {"agent_name", "agent_phone", "agent_id"} <= set(required)
