@@ -16,6 +16,7 @@ from actions.api.service_client import (
     Refused,
     ServiceClient,
     ServiceUnavailable,
+    shared_client,
 )
 from actions.booking_text import (
     booking_for,
@@ -45,12 +46,8 @@ BOOKING_SLOTS = [
     "applicant_id", "applicant_id_masked", "agent_name", "agent_phone", "agent_phone_masked",
     "agent_id", "agent_id_masked", "booking_materials", "materials_missing", "materials_answer",
     "booking_confirmed", "booking_nonce", "invalid_answers", "booking_situations",
+    "booking_read_message",
 ]
-
-
-def _client() -> ServiceClient:
-    settings = get_settings()
-    return ServiceClient(settings.service_url, settings.service_timeout_s)
 
 
 def slot_label(free: FreeSlot) -> str:
@@ -84,9 +81,7 @@ class ValidateBookingForm(FormValidationAction):
 
     @property
     def client(self) -> ServiceClient:
-        if self._client_instance is None:
-            self._client_instance = _client()
-        return self._client_instance
+        return self._client_instance or shared_client()
 
     def name(self) -> str:
         return "validate_booking_form"
@@ -107,6 +102,13 @@ class ValidateBookingForm(FormValidationAction):
         return slots + ["booking_confirmed"]
 
     # --- extraction: what the latest message says -------------------------------------------
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        # The form also consults its validator when it resumes after another action (a question,
+        # a failed submit): each message is read once, or a "确认" would confirm twice.
+        if _already_read(tracker):
+            return []
+        return await super().get_extraction_events(dispatcher, tracker, domain)
 
     async def extract_booking_item(self, dispatcher, tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("booking_item"):
@@ -309,11 +311,16 @@ class ValidateBookingForm(FormValidationAction):
 
     @staticmethod
     def _number(tracker: Tracker, slot: str, find) -> dict[str, Any]:
-        """The requested number, or a correction of one given earlier ("电话写错了，是139…")."""
+        """The requested number, or a correction of one given earlier ("电话写错了，是139…").
+
+        A number is an answer whatever the NLU made of it (a bare ID number can read as
+        anything); other text is an answer only when it is not a question or a stop."""
         text = _text(tracker)
         found = find(text)
-        if _answering(tracker, slot) and (found or not (find_mobile(text) or find_id_number(text))):
-            return {slot: found or text}  # an invalid answer is checked so its reason is told
+        if found and tracker.get_slot("requested_slot") == slot:
+            return {slot: found}
+        if _answering(tracker, slot) and not (find_mobile(text) or find_id_number(text)):
+            return {slot: text}  # checked by the service, so its reason is told
         if found and tracker.get_slot(slot) and tracker.get_slot("requested_slot"):
             return {slot: found}
         return {}
@@ -348,7 +355,14 @@ class ValidateBookingForm(FormValidationAction):
             return [SlotSet("booking_item", None)]
         if not tracker.get_slot("booking_nonce"):
             events.append(SlotSet("booking_nonce", uuid.uuid4().hex[:12]))
+        if not _already_read(tracker):
+            events.append(SlotSet("booking_read_message", tracker.latest_message.get("message_id")))
         return events
+
+
+def _already_read(tracker: Tracker) -> bool:
+    message_id = tracker.latest_message.get("message_id")
+    return bool(message_id) and message_id == tracker.get_slot("booking_read_message")
 
 
 def _pick_payload(free: FreeSlot) -> str:
@@ -444,7 +458,7 @@ class SubmitBooking(Action):
         return "action_submit_booking"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        client = self._client_instance or _client()
+        client = self._client_instance or shared_client()
         slot = tracker.get_slot
         booking = {
             "item_code": slot("booking_item"),

@@ -16,6 +16,7 @@ from actions.api.service_client import (
     Notice,
     ServiceClient,
     ServiceUnavailable,
+    shared_client,
 )
 from actions.chat_format import pack_sections
 from actions.choices import resolve_choice
@@ -59,10 +60,7 @@ class ActionAnswerServiceQuestion(Action):
 
     @property
     def client(self) -> ServiceClient:
-        if self._client is None:
-            settings = get_settings()
-            self._client = ServiceClient(settings.service_url, settings.service_timeout_s)
-        return self._client
+        return self._client or shared_client()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

@@ -7,6 +7,7 @@ handles "the service is down or slow" the same way.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Optional
@@ -212,6 +213,15 @@ def _department_name(department: Any) -> str:
     if isinstance(department, dict):
         return department.get("short_name") or department.get("name", "")
     return department or ""
+
+
+@functools.lru_cache(maxsize=1)
+def shared_client() -> ServiceClient:
+    """The action server's one client: one connection pool for every action."""
+    from actions.settings import get_settings
+
+    settings = get_settings()
+    return ServiceClient(settings.service_url, settings.service_timeout_s)
 
 
 def _free_slot(body: dict[str, Any]) -> FreeSlot:

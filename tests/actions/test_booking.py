@@ -153,3 +153,14 @@ async def test_refused_booking(dispatcher, fake_service, detail, asks_again):
     events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
 
     assert (slots(events).get("requested_slot") == "booking_when") is asks_again
+
+
+async def test_a_resumed_form_does_not_read_the_old_message_again(dispatcher, fake_service):
+    tracker = make_tracker("/affirm", "affirm", events=[USER], slots={
+        **FILLED, "requested_slot": "booking_confirmed", "booking_read_message": "m1"})
+    tracker.latest_message["message_id"] = "m1"
+
+    events = await validate(fake_service, tracker, dispatcher)
+
+    assert "booking_confirmed" not in slots(events)
+    assert slots(events)["requested_slot"] == "booking_confirmed"

@@ -109,3 +109,40 @@ def test_service_down_at_submit_then_a_retry_books_once(stack, chat):
         stack.wait_healthy(("service",), 60)
     done = texts(chat.say("确认"))
     assert CODE.search(done), done
+
+
+def _valid_id(serial: int) -> str:
+    body = f"32010219850101{serial:03d}"
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
+
+
+def test_a_full_slot_gets_the_nearest_free_ones(stack, chat):
+    service = f"http://127.0.0.1:{stack.ports.service}"
+    item, slot = "JT-WYC-001", "09:00-10:00"
+    day = next(
+        body["date"] for body in (
+            httpx.get(f"{service}/api/halls/A/slots", params={"date": f"{d}", "item": item}, timeout=10).json()
+            for d in _next_days(2, 20))
+        if body["open"] and any(s["slot"] == slot and s["bookable"] for s in body["slots"]))
+    free = next(s["free"] for s in httpx.get(f"{service}/api/halls/A/slots", params={"date": day, "item": item},
+                                               timeout=10).json()["slots"] if s["slot"] == slot)
+    for serial in range(free):
+        response = httpx.post(f"{service}/api/appointments", headers={"Idempotency-Key": f"e2e-fill-{day}-{serial}"},
+                              json={"item_code": item, "situation": None, "hall": "A", "date": day, "slot": slot,
+                                    "name": "占位", "phone": "13700000000", "id_number": _valid_id(serial)}, timeout=10)
+        assert response.status_code in (200, 201), response.text
+
+    replies = chat.say("我想预约网约车驾驶员证")
+    if "情形" in texts(replies):
+        replies = chat.say(buttons(replies)[0]["payload"])
+    month, date_of_month = int(day[5:7]), int(day[8:10])
+    replies = chat.say(f"{month}月{date_of_month}号上午9点")
+    offered = [button["title"] for button in buttons(replies)]
+    assert "最近还能预约的时段" in texts(replies)
+    assert offered and not any(f"{month}月{date_of_month}日" in title and slot in title for title in offered)
+
+
+def _next_days(first: int, last: int):
+    from datetime import date, timedelta
+    return [date.today() + timedelta(days=n) for n in range(first, last)]
