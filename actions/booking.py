@@ -355,7 +355,10 @@ class ValidateBookingForm(FormValidationAction):
             return [SlotSet("booking_item", None)]
         if not tracker.get_slot("booking_nonce"):
             events.append(SlotSet("booking_nonce", uuid.uuid4().hex[:12]))
-        if not _already_read(tracker):
+        # Only a message that filled something is marked read: one that filled nothing must
+        # leave the form rejected, so that the rules answer the question or stop the booking.
+        filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+        if filled and not _already_read(tracker):
             events.append(SlotSet("booking_read_message", tracker.latest_message.get("message_id")))
         return events
 
