@@ -176,7 +176,9 @@ def _run_until_interrupted() -> int:
         "按 Ctrl-C 停止全部进程。",
         flush=True,
     )
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    # Ctrl-C and a plain `kill` both stop everything, even when started where SIGINT is ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         while all(process.running() for process in stack.processes.values()):
             time.sleep(1)
