@@ -18,10 +18,12 @@ from service.booking.router import hall_router as booking_hall_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
+from service.chat.router import router as chat_router
 from service.db import SessionDep
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import install_log_masking
 from service.settings import get_settings
+from service.wechat.router import router as wechat_router
 
 log = logging.getLogger("service")
 
@@ -152,6 +154,8 @@ def create_app() -> FastAPI:
     app.include_router(appointment_router)
     app.include_router(staff_router)
     app.include_router(page_router)
+    app.include_router(wechat_router)
+    app.include_router(chat_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

@@ -25,6 +25,8 @@ class Settings(BaseSettings):
     DATABASE_URL: str = "sqlite:///var/service.db"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT_S: float = 2.0
+    # The Rasa server as the citizen's browser reaches it (web chat); RASA_URL when unset.
+    RASA_PUBLIC_URL: str | None = None
     SEED_DIR: Path = Path("service/seed")
     JIEBA_DICT_PATH: Path = Path("bot/jieba/userdict.txt")
     NLU_LOOKUP_PATH: Path = Path("data/nlu/lookups/service_item.yml")
@@ -39,6 +41,18 @@ class Settings(BaseSettings):
     BOOKING_DAYS_AHEAD: int = 14
     CALENDAR_PATH: Path = Path("service/seed/calendar.yaml")
     MAX_BODY_BYTES: int = 16 * 1024
+    # WeChat Official Account (公众号) callbacks at /wechat; off while WECHAT_TOKEN is empty.
+    WECHAT_APP_ID: str = ""
+    WECHAT_TOKEN: str = ""
+    # Safe mode (安全模式) only; 43 characters, from the account's basic configuration page.
+    WECHAT_ENCODING_AES_KEY: str = ""
+    # For the customer-service message API (answers later than WECHAT_PASSIVE_REPLY_S).
+    WECHAT_APP_SECRET: str = ""
+    WECHAT_API_BASE: str = "https://api.weixin.qq.com"
+    # WeChat waits 5 s for a passive reply; slower answers go through the customer-service API.
+    WECHAT_PASSIVE_REPLY_S: float = 4.0
+    # How long one conversation turn may take before the citizen is told to try again.
+    WECHAT_BOT_TIMEOUT_S: float = 30.0
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -55,10 +69,10 @@ class Settings(BaseSettings):
     def _anchor_path(cls, path: Path) -> Path:
         return _under_repo(path)
 
-    @field_validator("RASA_URL")
+    @field_validator("RASA_URL", "RASA_PUBLIC_URL")
     @classmethod
-    def _strip_slash(cls, url: str) -> str:
-        return url.rstrip("/")
+    def _strip_slash(cls, url: str | None) -> str | None:
+        return url.rstrip("/") if url else None
 
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> "Settings":

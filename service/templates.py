@@ -148,3 +148,24 @@ REQUESTED_TOO_FAR = "只能预约 {days} 天以内的时段，以下是最近可
 REQUESTED_CLOSED = "您想约的日期大厅不办公（非工作日），以下是最近可约的时段"
 REQUESTED_FULL = "您想约的时间已约满，以下是最近可约的时段"
 NO_FREE_SLOTS = "{days} 天内的时段都已约满，请过几天再来预约，或拨打 {phone} 咨询"
+
+# --- WeChat Official Account (公众号, service/wechat/) ------------------------------------
+WECHAT_WELCOME = (
+    "您好，欢迎关注！我是清江市政务服务中心的导办助手，可以：\n"
+    "1. 告诉您办事要带哪些材料、去哪办、要多久、收不收费（一次性告知）\n"
+    "2. 帮您预约到大厅窗口办理\n"
+    "3. 告诉您进度查询和 12345 热线的联系方式\n"
+    "直接用一句话问我就行，例如“身份证丢了补办要带啥”“开个小吃店要办什么证”，"
+    "也可以点下方菜单。"
+)
+WECHAT_OPTIONS_HEADER = "回复序号选择："
+WECHAT_OPTION_LINE = "{no}. {title}"
+WECHAT_IMAGE_LINE = "图片：{url}"
+WECHAT_TEXT_ONLY = "目前只能识别文字消息，请用文字描述您要办理的事项，例如“身份证丢了补办要带啥”。"
+WECHAT_BOT_UNAVAILABLE = (
+    "抱歉，导办助手暂时无法回答，请稍后再试，或拨打 12345 政务服务便民热线咨询。"
+)
+WECHAT_TOO_SLOW = "抱歉，这次查询用时较长，未能及时答复，请稍后再问一次，或拨打 12345 政务服务便民热线咨询。"
+WECHAT_NOT_CONFIGURED = "未配置微信公众号接入（WECHAT_TOKEN）"
+WECHAT_BAD_SIGNATURE = "签名校验失败"
+WECHAT_BAD_MESSAGE = "消息格式不正确"

@@ -1,0 +1,376 @@
+// Citizens' web chat: talks to Rasa's REST channel, keeps the conversation in localStorage.
+"use strict";
+
+const TEXT = {
+  welcome: "您好！我是清江市政务服务导办助手。告诉我您想办什么事，我会一次性告诉您要带的材料、去哪办、多久办好，也可以帮您预约。",
+  examples: ["身份证丢了补办要带啥", "开个小吃店要办什么证", "我想预约一下换身份证"],
+  unreachable: "暂时连不上导办助手，消息没有发出去。请检查网络后点“重试”；急事也可拨打 12345 政务服务便民热线。",
+  retry: "重试",
+  copy: "复制告知单",
+  copied: "已复制",
+  copyFailed: "复制失败，请长按文字手动复制",
+  print: "打印",
+  printTitle: "清江市政务服务 · 一次性告知单",
+  printedAt: "打印时间：",
+  restored: "已恢复上次的对话",
+  cleared: "已开始新对话",
+};
+const SENDER_KEY = "daoban.chat.sender";
+const HISTORY_KEY = "daoban.chat.history";
+const MAX_TURNS = 200;
+const TIMEOUT_MS = 20000;
+// A notice opens with 【事项名称】一次性告知（告知单号：…） (service/catalogue/notice.py).
+const NOTICE_HEADER = /【[^】]+】一次性告知（告知单号：/;
+// The same masks as service/privacy.py: ID and mobile numbers never sit in localStorage.
+const ID_NUMBER = /(^|[^0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+const MOBILE = /(^|\D)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
+const LINK = /(https?:\/\/[^\s，。；、！？）》”"'<>]+)|\b(0\d{2,3}-\d{7,8}|12345)\b/g;
+
+const $ = (id) => document.getElementById(id);
+const log = $("log");
+const input = $("input");
+let rasaUrl = null;
+let busy = false;
+
+// ---- storage ----------------------------------------------------------------
+
+function load(key, fallback) {
+  try { return JSON.parse(localStorage.getItem(key)) ?? fallback; } catch { return fallback; }
+}
+
+function store(key, value) {
+  try { localStorage.setItem(key, JSON.stringify(value)); } catch { /* private mode: keep going */ }
+}
+
+function newSenderId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+function senderId() {
+  let sender = load(SENDER_KEY, null);
+  if (!sender) { sender = newSenderId(); store(SENDER_KEY, sender); }
+  return sender;
+}
+
+function remember(turn) {
+  const history = load(HISTORY_KEY, []);
+  history.push(turn);
+  store(HISTORY_KEY, history.slice(-MAX_TURNS));
+}
+
+function mask(text) {
+  return text.replace(ID_NUMBER, (_, before, head, tail) => before + head + "*".repeat(11) + tail)
+             .replace(MOBILE, (_, before, head, tail) => before + head + "****" + tail);
+}
+
+// ---- rendering --------------------------------------------------------------
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+// Text with web addresses and phone numbers made into links; everything else stays text.
+function appendLinked(parent, text) {
+  let last = 0;
+  for (const match of text.matchAll(LINK)) {
+    parent.append(text.slice(last, match.index));
+    const link = element("a", null, match[0]);
+    link.href = match[1] ? match[1] : "tel:" + match[2].replace("-", "");
+    if (match[1]) { link.target = "_blank"; link.rel = "noopener noreferrer"; }
+    parent.append(link);
+    last = match.index + match[0].length;
+  }
+  parent.append(text.slice(last));
+}
+
+// Inline tags such as 【免提交】 become badges.
+function appendTagged(parent, text) {
+  const parts = text.split(/(【[^】]+】)/);
+  for (const part of parts) {
+    if (/^【[^】]+】$/.test(part)) parent.append(element("span", "badge", part.slice(1, -1)));
+    else if (part) appendLinked(parent, part);
+  }
+}
+
+// One line of a bot message: a 【…】 header, a 一、 section, a "1. " material, or plain text.
+function renderLine(line) {
+  let match;
+  if ((match = line.match(/^【([^】]+)】(.*)$/))) {
+    const row = element("div", "line line-head");
+    row.append(element("strong", "head-tag", match[1]));
+    appendTagged(row, match[2]);
+    return row;
+  }
+  if (/^([一二三四五六七八九十]+、|联办提示$)/.test(line)) return element("div", "line line-section", line);
+  if ((match = line.match(/^(\d+)\.\s*(.*)$/))) {
+    const row = element("div", "line line-item");
+    row.append(element("span", "item-no", match[1] + "."));
+    const body = element("span", "item-body");
+    appendTagged(body, match[2]);
+    row.append(body);
+    return row;
+  }
+  const row = element("div", line.trim() ? "line" : "line line-blank");
+  appendTagged(row, line);
+  return row;
+}
+
+function renderText(container, text) {
+  for (const line of text.split("\n")) container.append(renderLine(line));
+}
+
+function scrollToEnd() { log.scrollTop = log.scrollHeight; }
+
+// Phones keep the keyboard down after a tap or on opening; on desktops typing goes on in the input.
+function focusInputOnDesktop() {
+  if (matchMedia("(pointer: fine)").matches) input.focus();
+}
+
+function setStatus(text) { $("status").textContent = text; }
+
+function userBubble(text) {
+  const row = element("div", "row row-user");
+  row.append(element("div", "bubble bubble-user", text));
+  log.append(row);
+  return row;
+}
+
+function choices(buttons) {
+  const group = element("div", "choices");
+  for (const button of buttons) {
+    const choice = element("button", "choice", button.title);
+    choice.type = "button";
+    choice.addEventListener("click", () => send(button.payload ?? button.title, button.title));
+    group.append(choice);
+  }
+  return group;
+}
+
+// The messages of one reply that form a notice: from its header to the end, buttons excluded.
+function noticeRange(messages) {
+  const start = messages.findIndex((m) => m.text && NOTICE_HEADER.test(m.text));
+  if (start < 0) return null;
+  let end = start + 1;
+  while (end < messages.length && messages[end].text && !messages[end].buttons?.length
+         && !NOTICE_HEADER.test(messages[end].text)) end++;
+  return [start, end];
+}
+
+function noticeTools(text) {
+  const tools = element("div", "notice-tools");
+  const copy = element("button", "tool", TEXT.copy);
+  copy.type = "button";
+  copy.addEventListener("click", async () => {
+    const done = await copyText(text);
+    copy.textContent = done ? TEXT.copied : TEXT.copyFailed;
+    setStatus(copy.textContent);
+    setTimeout(() => { copy.textContent = TEXT.copy; }, 2000);
+  });
+  const print = element("button", "tool", TEXT.print);
+  print.type = "button";
+  print.addEventListener("click", () => printNotice(text));
+  tools.append(copy, print);
+  return tools;
+}
+
+function botMessage(message) {
+  const row = element("div", "row row-bot");
+  const bubble = element("div", "bubble bubble-bot");
+  if (message.text) renderText(bubble, message.text);
+  if (message.image) {
+    const image = element("img", "image");
+    image.src = message.image;
+    image.alt = "";
+    bubble.append(image);
+  }
+  row.append(bubble);
+  if (message.buttons?.length) row.append(choices(message.buttons));
+  return row;
+}
+
+// One reply of the bot (several messages); a notice among them gets one frame and its tools.
+function botReply(messages) {
+  const reply = element("div", "reply");
+  const range = noticeRange(messages);
+  messages.forEach((message, index) => {
+    if (range && index === range[0]) {
+      const notice = element("section", "notice");
+      notice.setAttribute("aria-label", "一次性告知");
+      const parts = messages.slice(range[0], range[1]);
+      for (const part of parts) notice.append(botMessage(part));
+      notice.append(noticeTools(parts.map((m) => m.text).join("\n\n")));
+      reply.append(notice);
+    } else if (!range || index < range[0] || index >= range[1]) {
+      reply.append(botMessage(message));
+    }
+  });
+  log.append(reply);
+  return reply;
+}
+
+function welcome() {
+  return botReply([{ text: TEXT.welcome, buttons: TEXT.examples.map((e) => ({ title: e, payload: e })) }]);
+}
+
+// Only the latest reply's choices can be tapped; older ones are kept for reading.
+function enableLatestChoices() {
+  for (const choice of log.querySelectorAll(".choice")) choice.disabled = true;
+  const last = log.lastElementChild;
+  if (!busy && last && last.classList.contains("reply")) {
+    for (const choice of last.querySelectorAll(".choice")) choice.disabled = false;
+  }
+}
+
+function renderHistory() {
+  log.replaceChildren();
+  welcome();
+  const history = load(HISTORY_KEY, []);
+  for (const turn of history) {
+    if (turn.user !== undefined) userBubble(turn.user);
+    else if (turn.bot) botReply(turn.bot);
+  }
+  enableLatestChoices();
+  scrollToEnd();
+  if (history.length) setStatus(TEXT.restored);
+}
+
+// ---- talking to Rasa -------------------------------------------------------
+
+async function loadConfig() {
+  try {
+    const response = await fetch("/api/chat/config");
+    if (!response.ok) throw new Error(String(response.status));
+    rasaUrl = (await response.json()).rasa_url;
+  } catch {
+    rasaUrl = location.protocol + "//" + location.hostname + ":5005";
+  }
+}
+
+async function askRasa(sender, message) {
+  if (!rasaUrl) await loadConfig();
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  try {
+    const response = await fetch(rasaUrl + "/webhooks/rest/webhook", {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ sender, message }),
+      signal: controller.signal,
+    });
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return await response.json();
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function setBusy(value) {
+  busy = value;
+  $("typing").hidden = !value;
+  $("send").disabled = value;
+  log.setAttribute("aria-busy", String(value));
+  enableLatestChoices();
+  if (value) scrollToEnd();
+}
+
+function unreachable(payload) {
+  const row = element("div", "row row-bot row-error");
+  const bubble = element("div", "bubble bubble-error");
+  appendLinked(bubble, TEXT.unreachable);
+  bubble.setAttribute("role", "alert");
+  const retry = element("button", "retry", TEXT.retry);
+  retry.type = "button";
+  retry.addEventListener("click", () => { row.remove(); deliver(payload); });
+  row.append(bubble, retry);
+  log.append(row);
+  scrollToEnd();
+  retry.focus();
+}
+
+async function deliver(payload) {
+  const sender = senderId();
+  setBusy(true);
+  try {
+    const messages = await askRasa(sender, payload);
+    if (sender !== load(SENDER_KEY, null)) return; // "新对话" was pressed meanwhile
+    const shown = messages.filter((m) => m.text || m.image || m.buttons?.length);
+    remember({ bot: shown });
+    botReply(shown);
+  } catch {
+    if (sender === load(SENDER_KEY, null)) unreachable(payload);
+  } finally {
+    setBusy(false);
+    scrollToEnd();
+  }
+}
+
+// Sends `payload` to the bot and shows `title` (what the citizen typed or tapped).
+function send(payload, title) {
+  if (busy || !payload.trim()) return;
+  for (const error of log.querySelectorAll(".row-error")) error.remove();
+  const shown = mask(title.trim());
+  remember({ user: shown });
+  userBubble(shown);
+  focusInputOnDesktop();
+  deliver(payload.trim());
+}
+
+// ---- copy and print ---------------------------------------------------------
+
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    const area = element("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.append(area);
+    area.select();
+    const done = document.execCommand("copy");
+    area.remove();
+    return done;
+  }
+}
+
+function printNotice(text) {
+  const area = $("print-area");
+  area.replaceChildren(element("h1", null, TEXT.printTitle));
+  const body = element("div", "print-body");
+  renderText(body, text);
+  area.append(body, element("p", "printed-at", TEXT.printedAt + new Date().toLocaleString("zh-CN")));
+  document.body.classList.add("printing-notice");
+  window.print();
+}
+
+window.addEventListener("afterprint", () => document.body.classList.remove("printing-notice"));
+
+// ---- start ------------------------------------------------------------------
+
+$("composer").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const text = input.value;
+  if (!text.trim() || busy) return;
+  input.value = "";
+  send(text, text);
+});
+
+$("new-chat").addEventListener("click", () => {
+  try { localStorage.removeItem(HISTORY_KEY); } catch { /* nothing stored */ }
+  store(SENDER_KEY, newSenderId());
+  setBusy(false);
+  renderHistory();
+  setStatus(TEXT.cleared);
+  input.value = "";
+  input.focus();
+});
+
+renderHistory();
+loadConfig();
+focusInputOnDesktop();

@@ -1,0 +1,43 @@
+"""What the connector remembers: which deliveries it has taken, and the options it last offered."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from service.db import Base, UTCDateTime, utcnow
+
+
+class DeliveryStatus(enum.StrEnum):
+    PROCESSING = "processing"  # the bot is answering
+    REPLIED = "replied"  # answered passively; `reply` is what was sent
+    DEFERRED = "deferred"  # answered "success"; the answer goes through the customer-service API
+
+
+class WechatDelivery(Base):
+    """One message or event from WeChat, whatever number of times WeChat delivered it."""
+
+    __tablename__ = "wechat_delivery"
+    __table_args__ = (Index("ix_wechat_delivery_created_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # sha256 of the MsgId (events: FromUserName + CreateTime + Event): no OpenID stored in clear.
+    dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        Enum(DeliveryStatus, name="wechat_delivery_status", native_enum=False, length=16,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    # The passive reply, sent again when WeChat retries because it did not get the first one.
+    reply: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WechatChoice(Base):
+    """The buttons last offered to one user, so that a reply of "2" means the second one."""
+
+    __tablename__ = "wechat_choice"
+
+    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the OpenID
+    buttons: Mapped[list[dict]] = mapped_column(JSON)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

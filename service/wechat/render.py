@@ -1,0 +1,104 @@
+"""Rasa's answers as WeChat text messages, and a citizen's "2" as the second option. Pure functions."""
+
+import re
+from typing import Any
+
+from service import templates as t
+
+# WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes.
+TEXT_LIMIT_BYTES = 2048
+_OPTION_NUMBER = re.compile(r"[0-9]{1,2}")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+
+
+def render_answer(messages: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
+    """Rasa REST messages → WeChat texts (each within the limit) and the buttons offered.
+
+    Buttons become numbered options, numbered on through the whole answer, so every number
+    the citizen may reply with means one button.
+    """
+    sections: list[str] = []
+    offered: list[dict[str, str]] = []
+    for message in messages:
+        lines = []
+        if isinstance(message.get("text"), str) and message["text"].strip():
+            lines.append(message["text"].strip())
+        if isinstance(message.get("image"), str):
+            lines.append(t.WECHAT_IMAGE_LINE.format(url=message["image"]))
+        buttons = [
+            {"title": str(b["title"]), "payload": str(b["payload"])}
+            for b in message.get("buttons") or []
+            if isinstance(b, dict) and b.get("title") and b.get("payload")
+        ]
+        if buttons:
+            options = [
+                t.WECHAT_OPTION_LINE.format(no=len(offered) + no, title=b["title"])
+                for no, b in enumerate(buttons, start=1)
+            ]
+            lines.append("\n".join([t.WECHAT_OPTIONS_HEADER, *options]))
+            offered.extend(buttons)
+        if lines:
+            sections.append("\n".join(lines))
+    return pack(sections, TEXT_LIMIT_BYTES), offered
+
+
+def chosen_payload(text: str, offered: list[dict[str, str]]) -> str | None:
+    """The payload of the option a bare number picks ("1", "２"), or None."""
+    number = text.strip().translate(_FULL_WIDTH_DIGITS)
+    if not _OPTION_NUMBER.fullmatch(number):
+        return None
+    index = int(number) - 1
+    return offered[index]["payload"] if 0 <= index < len(offered) else None
+
+
+def _size(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def pack(sections: list[str], limit: int) -> list[str]:
+    """As few texts as possible, each at most `limit` bytes; sections are cut only when too big.
+
+    A section is cut at line breaks, and a line longer than the limit at a character boundary,
+    so nothing is dropped.
+    """
+    texts: list[str] = []
+    current = ""
+    for piece in (p for section in sections for p in _pieces(section, limit)):
+        candidate = f"{current}\n\n{piece}" if current else piece
+        if _size(candidate) <= limit:
+            current = candidate
+        else:
+            texts.append(current)
+            current = piece
+    if current:
+        texts.append(current)
+    return texts
+
+
+def _pieces(section: str, limit: int) -> list[str]:
+    if _size(section) <= limit:
+        return [section]
+    pieces: list[str] = []
+    chunk = ""
+    for line in section.splitlines():
+        for part in _cut_line(line, limit):
+            candidate = f"{chunk}\n{part}" if chunk else part
+            if _size(candidate) <= limit:
+                chunk = candidate
+            else:
+                pieces.append(chunk)
+                chunk = part
+    if chunk:
+        pieces.append(chunk)
+    return pieces
+
+
+def _cut_line(line: str, limit: int) -> list[str]:
+    parts: list[str] = []
+    part = ""
+    for char in line:
+        if _size(part + char) > limit:
+            parts.append(part)
+            part = ""
+        part += char
+    return [*parts, part]

@@ -1,0 +1,123 @@
+"""GET /wechat (URL check) and POST /wechat (messages and events), as WeChat calls them."""
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, Request
+from fastapi.responses import PlainTextResponse, Response
+
+from service import templates as t
+from service.db import get_session_factory
+from service.settings import Settings, get_settings
+from service.wechat.callback import BadMessage, BadSignature, CallbackProtocol
+from service.wechat.clients import BotClient, WeChatApiClient
+from service.wechat.service import WeChatConnector
+
+log = logging.getLogger(__name__)
+
+# What WeChat takes for "received, no passive reply".
+SUCCESS = "success"
+
+
+@dataclass
+class WeChatChannel:
+    protocol: CallbackProtocol
+    connector: WeChatConnector
+    bot: BotClient
+    api: WeChatApiClient
+
+    async def aclose(self) -> None:
+        await self.bot.aclose()
+        await self.api.aclose()
+
+
+def build_channel(settings: Settings, *, bot: BotClient | None = None, api: WeChatApiClient | None = None,
+                  database_url: str | None = None) -> WeChatChannel:
+    """The channel from settings; tests pass fake clients and their database."""
+    bot = bot or BotClient(base_url=settings.RASA_URL, timeout_s=settings.WECHAT_BOT_TIMEOUT_S)
+    api = api or WeChatApiClient(
+        base_url=settings.WECHAT_API_BASE, app_id=settings.WECHAT_APP_ID, app_secret=settings.WECHAT_APP_SECRET
+    )
+    return WeChatChannel(
+        protocol=CallbackProtocol(
+            token=settings.WECHAT_TOKEN, app_id=settings.WECHAT_APP_ID,
+            encoding_aes_key=settings.WECHAT_ENCODING_AES_KEY,
+        ),
+        connector=WeChatConnector(
+            sessions=get_session_factory(database_url), bot=bot, api=api,
+            passive_reply_s=settings.WECHAT_PASSIVE_REPLY_S,
+        ),
+        bot=bot,
+        api=api,
+    )
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    channel = build_channel(settings) if settings.WECHAT_TOKEN else None
+    app.state.wechat_channel = channel
+    try:
+        yield
+    finally:
+        if channel is not None:
+            await channel.aclose()
+
+
+def get_wechat_channel(request: Request) -> WeChatChannel:
+    channel = getattr(request.app.state, "wechat_channel", None)
+    if channel is None:
+        raise HTTPException(status_code=503, detail=t.WECHAT_NOT_CONFIGURED)
+    return channel
+
+
+ChannelDep = Annotated[WeChatChannel, Depends(get_wechat_channel)]
+router = APIRouter(tags=["wechat"], lifespan=lifespan)
+
+
+def _verified(channel: WeChatChannel, request: Request) -> None:
+    query = request.query_params
+    try:
+        channel.protocol.verify(
+            signature=query.get("signature", ""), timestamp=query.get("timestamp", ""), nonce=query.get("nonce", "")
+        )
+    except BadSignature:
+        log.warning("wechat callback refused: bad signature")
+        raise HTTPException(status_code=403, detail=t.WECHAT_BAD_SIGNATURE) from None
+
+
+@router.get("/wechat", response_class=PlainTextResponse, summary="WeChat's URL check")
+async def check_url(channel: ChannelDep, request: Request) -> PlainTextResponse:
+    """Echoes `echostr` when `signature` matches the token; 403 otherwise."""
+    _verified(channel, request)
+    return PlainTextResponse(request.query_params.get("echostr", ""))
+
+
+@router.post("/wechat", summary="WeChat messages and events (plaintext or safe mode)")
+async def receive(channel: ChannelDep, request: Request, background: BackgroundTasks) -> Response:
+    """A passive reply (XML, encrypted in safe mode) or "success"; slow answers follow as
+    customer-service messages."""
+    _verified(channel, request)
+    query = request.query_params
+    encrypt_type = query.get("encrypt_type", "")
+    try:
+        message = channel.protocol.read(
+            await request.body(), timestamp=query.get("timestamp", ""), nonce=query.get("nonce", ""),
+            encrypt_type=encrypt_type, msg_signature=query.get("msg_signature", ""),
+        )
+    except BadSignature:
+        log.warning("wechat message refused: bad msg_signature")
+        raise HTTPException(status_code=403, detail=t.WECHAT_BAD_SIGNATURE) from None
+    except BadMessage:
+        log.warning("wechat message refused: unreadable body (%d bytes)", len(await request.body()))
+        raise HTTPException(status_code=400, detail=t.WECHAT_BAD_MESSAGE) from None
+    outcome = await channel.connector.handle(message)
+    if outcome.later is not None:
+        background.add_task(outcome.later)
+    if outcome.reply is None:
+        return PlainTextResponse(SUCCESS)
+    xml = channel.protocol.reply(message, outcome.reply, encrypted=encrypt_type == "aes", nonce=query.get("nonce", ""))
+    return Response(content=xml, media_type="application/xml")

@@ -1,0 +1,79 @@
+"""WeChat Official Account → service /wechat → real Rasa, actions and service; a fake WeChat API."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+
+import pytest
+
+from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
+from tests.service.wechat.wechat_fakes import (
+    AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeWeChatApi, fake_wechat_api, new_msg_id, new_openid, post_plain,
+    reply_content, text_xml,
+)
+
+WECHAT_PORTS = Ports(service=18020, actions=15075, rasa=15025)
+
+
+@pytest.fixture(scope="module")
+def wechat_stack(tmp_path_factory):
+    if not MODEL_PATH.exists():
+        pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
+    work = tmp_path_factory.mktemp("e2e_wechat")
+    with fake_wechat_api() as api:
+        env = {
+            "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
+            "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+            "WECHAT_TOKEN": TOKEN,
+            "WECHAT_APP_ID": APP_ID,
+            "WECHAT_APP_SECRET": APP_SECRET,
+            "WECHAT_ENCODING_AES_KEY": AES_KEY,
+            "WECHAT_API_BASE": api.base_url,
+        }
+        for command in ("migrate", "seed"):
+            subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
+                           cwd=REPO_ROOT, env={**os.environ, **env}, check=True)
+        stack = Stack(ports=WECHAT_PORTS, log_dir=work / "logs", extra_env=env)
+        try:
+            stack.start()
+            yield f"http://127.0.0.1:{WECHAT_PORTS.service}", api
+        finally:
+            stack.stop()
+
+
+def ask(base_url: str, api: FakeWeChatApi, openid: str, text: str) -> list[str]:
+    """Everything the citizen sees for one message: the passive reply, then customer-service messages."""
+    already = len(api.texts_to(openid))
+    response = post_plain(base_url, text_xml(openid, text, msg_id=new_msg_id()))
+    assert response.status_code == 200
+    passive = reply_content(response)
+    # Customer-service messages follow in the background: wait until they stop coming.
+    deadline, quiet_since, count = time.monotonic() + 30, time.monotonic(), already
+    while time.monotonic() < deadline:
+        now = len(api.texts_to(openid))
+        if now != count:
+            count, quiet_since = now, time.monotonic()
+        if time.monotonic() - quiet_since > 1.5 and (passive is not None or count > already):
+            break
+        time.sleep(0.1)
+    return ([passive] if passive else []) + api.texts_to(openid)[already:]
+
+
+def test_a_citizen_asks_on_wechat_and_answers_an_option_by_number(wechat_stack):
+    base_url, api = wechat_stack
+    openid = new_openid()
+
+    question = "\n".join(ask(base_url, api, openid, "身份证丢了补办要带啥"))
+    assert "分几种办理情形" in question
+    assert "回复序号选择：\n1. " in question and "\n3. " in question
+
+    notice = ask(base_url, api, openid, "1")
+    text = "\n".join(notice)
+    assert "【居民身份证补领】一次性告知" in text
+    assert "二、申请材料" in text and "五、收费标准" in text and "20元" in text
+    # Longer than one WeChat text: the rest came through the customer-service API, in order.
+    assert len(notice) >= 2 and all(len(part.encode("utf-8")) <= 2048 for part in notice)
+    assert api.sent and all(message["touser"] == openid for message in api.sent)
+    assert [r["appid"] for r in api.token_requests] == [APP_ID]

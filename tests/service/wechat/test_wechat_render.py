@@ -1,0 +1,37 @@
+"""Rasa's answers as WeChat texts: numbered options, the 2048-byte limit, numbers back to payloads."""
+
+from service.wechat.render import TEXT_LIMIT_BYTES, chosen_payload, pack, render_answer
+
+OPTIONS = [{"title": "本人办理", "payload": "/inform_self"}, {"title": "委托代办", "payload": "/inform_agent"}]
+
+
+def test_buttons_become_options_numbered_through_the_whole_answer():
+    texts, offered = render_answer([
+        {"text": "您属于哪种情形？", "buttons": OPTIONS},
+        {"text": "或者：", "buttons": [{"title": "都不是", "payload": "/deny"}]},
+    ])
+    assert texts == ["您属于哪种情形？\n回复序号选择：\n1. 本人办理\n2. 委托代办\n\n或者：\n回复序号选择：\n3. 都不是"]
+    assert [b["payload"] for b in offered] == ["/inform_self", "/inform_agent", "/deny"]
+
+
+def test_messages_without_text_or_buttons_add_nothing():
+    assert render_answer([{"recipient_id": "x"}, {"text": "  "}]) == ([], [])
+
+
+def test_a_bare_number_picks_an_option_and_anything_else_does_not():
+    assert chosen_payload("1", OPTIONS) == "/inform_self"
+    assert chosen_payload(" ２ ", OPTIONS) == "/inform_agent"
+    for text in ("3", "0", "第1个", "1。", "13812345678", ""):
+        assert chosen_payload(text, OPTIONS) is None
+    assert chosen_payload("1", []) is None
+
+
+def test_long_texts_are_cut_within_the_byte_limit_and_nothing_is_lost():
+    line = "材料：居民户口簿原件一份，近期免冠照片两张（纸质）"
+    section = "\n".join([line] * 60)
+    overlong_line = "证" * 1000  # 3000 bytes in one line
+    texts = pack(["短消息一", "短消息二", section, overlong_line], TEXT_LIMIT_BYTES)
+    assert texts[0].startswith("短消息一\n\n短消息二")
+    assert all(len(text.encode("utf-8")) <= TEXT_LIMIT_BYTES for text in texts)
+    assert "".join(texts).count(line) == 60
+    assert "".join(texts).count("证") == 1000  # every character of the long line survives
