@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+import urllib.error
 
 import pytest
 
@@ -38,7 +39,7 @@ def wechat_stack(tmp_path_factory):
         stack = Stack(ports=WECHAT_PORTS, log_dir=work / "logs", extra_env=env)
         try:
             stack.start()
-            yield f"http://127.0.0.1:{WECHAT_PORTS.service}", api
+            yield f"http://127.0.0.1:{WECHAT_PORTS.service}", api, stack
         finally:
             stack.stop()
 
@@ -62,7 +63,7 @@ def ask(base_url: str, api: FakeWeChatApi, openid: str, text: str) -> list[str]:
 
 
 def test_a_citizen_asks_on_wechat_and_answers_an_option_by_number(wechat_stack):
-    base_url, api = wechat_stack
+    base_url, api, _ = wechat_stack
     openid = new_openid()
 
     question = "\n".join(ask(base_url, api, openid, "身份证丢了补办要带啥"))
@@ -77,3 +78,73 @@ def test_a_citizen_asks_on_wechat_and_answers_an_option_by_number(wechat_stack):
     assert len(notice) >= 2 and all(len(part.encode("utf-8")) <= 2048 for part in notice)
     assert api.sent and all(message["touser"] == openid for message in api.sent)
     assert [r["appid"] for r in api.token_requests] == [APP_ID]
+
+
+class SlowServiceProxy:
+    """A real HTTP hop between the action server and the service that answers late, so the
+    catalogue action itself is slow (not a fake bot)."""
+
+    def __init__(self, upstream: str, delay_s: float) -> None:
+        import http.server
+        import threading
+        import urllib.request
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0)) or None
+                request = urllib.request.Request(upstream + self.path, data=body, method=self.command,
+                                                 headers={"Content-Type": self.headers.get("Content-Type", "")})
+                time.sleep(delay_s)
+                try:
+                    with urllib.request.urlopen(request, timeout=10) as response:
+                        status, payload = response.status, response.read()
+                except urllib.error.HTTPError as error:
+                    status, payload = error.code, error.read()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = _forward
+
+            def log_message(self, *args) -> None:  # requests carry personal data: no logging
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+
+
+def test_a_slow_action_answers_through_the_customer_service_api(wechat_stack):
+    base_url, api, stack = wechat_stack
+    actions = stack.processes["actions"]
+    proxy = SlowServiceProxy(base_url, delay_s=2.5)
+    original_env = actions.env
+    actions.stop()
+    actions.env = {**original_env, "SERVICE_URL": proxy.url}
+    try:
+        actions.start()
+        _wait_healthy(actions)
+        openid = new_openid()
+        response = post_plain(base_url, text_xml(openid, "身份证丢了补办要带啥", msg_id=new_msg_id()))
+        assert response.status_code == 200 and reply_content(response) is None  # "success" at once
+        later = "\n".join(api.wait_for_texts(openid, 1, timeout_s=30))
+        assert "分几种办理情形" in later and "回复序号选择：\n1. " in later
+    finally:
+        actions.stop()
+        actions.env = original_env
+        actions.start()
+        _wait_healthy(actions)
+        proxy.close()
+
+
+def _wait_healthy(process, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not process.healthy():
+        assert time.monotonic() < deadline, f"{process.name} not healthy"
+        time.sleep(0.3)
+
