@@ -89,8 +89,9 @@ test: db train browser ## Run the whole test suite
 	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q
 
 .PHONY: eval
-eval: db train ## Accuracy on the held-out set beside a baseline
+eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
 	$(RASA_PY) scripts/evaluate.py
+	$(SVC_PY) scripts/evaluate_triage.py
 
 .PHONY: bench
 bench: db train ## Latency, memory, start-up and training time

@@ -23,6 +23,9 @@ from service.db import SessionDep
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import install_log_masking
 from service.settings import get_settings
+from service.triage.router import router as triage_router
+from service.tickets.router import agent_router as ticket_agent_router
+from service.tickets.router import citizen_router as ticket_citizen_router
 from service.wechat.router import router as wechat_router
 
 log = logging.getLogger("service")
@@ -156,6 +159,9 @@ def create_app() -> FastAPI:
     app.include_router(page_router)
     app.include_router(wechat_router)
     app.include_router(chat_router)
+    app.include_router(triage_router)
+    app.include_router(ticket_citizen_router)
+    app.include_router(ticket_agent_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     WECHAT_PASSIVE_REPLY_S: float = 4.0
     # How long one conversation turn may take before the citizen is told to try again.
     WECHAT_BOT_TIMEOUT_S: float = 30.0
+    # 12345 work orders (工单): reply deadlines by type and urgency.
+    TICKETS_CONFIG_PATH: Path = Path("service/seed/tickets.yaml")
 
     @field_validator("DATABASE_URL")
     @classmethod
@@ -64,7 +66,7 @@ class Settings(BaseSettings):
                 return prefix + str(REPO_ROOT / rest)
         return url
 
-    @field_validator("SEED_DIR", "JIEBA_DICT_PATH", "NLU_LOOKUP_PATH", "CALENDAR_PATH")
+    @field_validator("SEED_DIR", "JIEBA_DICT_PATH", "NLU_LOOKUP_PATH", "CALENDAR_PATH", "TICKETS_CONFIG_PATH")
     @classmethod
     def _anchor_path(cls, path: Path) -> Path:
         return _under_repo(path)

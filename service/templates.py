@@ -169,3 +169,32 @@ WECHAT_TOO_SLOW = "抱歉，这次查询用时较长，未能及时答复，请�
 WECHAT_NOT_CONFIGURED = "未配置微信公众号接入（WECHAT_TOKEN）"
 WECHAT_BAD_SIGNATURE = "签名校验失败"
 WECHAT_BAD_MESSAGE = "消息格式不正确"
+
+# --- 12345 work orders (工单, service/tickets/) ----------------------------------------------
+TICKET_NOT_FOUND = "未找到工单 {number}"
+TICKET_NOT_FOUND_FOR_PHONE = "未找到工单 {number}，或手机号与提交时填写的不一致"
+TICKET_ITEM_UNKNOWN = "没有事项编码为 {code} 的办事事项"
+TICKET_TOPIC_L2_WITHOUT_L1 = "填写二级分类时请同时填写一级分类"
+TICKET_NOTHING_TO_CORRECT = "请至少修改类型、分类或摘要中的一项"
+TICKET_CORRECTION_UNCHANGED = "工单 {number} 的内容与修改后相同，无需更正"
+TICKET_ALREADY_CLAIMED = "工单 {number} 已由{assignee}受理，请处理其他工单"
+TICKET_NOT_YOURS = "工单 {number} 由{assignee}受理，只有受理人可以{action}"
+TICKET_WRONG_STATE = "工单 {number} 当前状态为“{status}”，不能{action}"
+TICKET_ALREADY_RATED = "工单 {number} 已经评价过了，每件诉求只能评价一次"
+TICKET_NOT_YET_REPLIED = "工单 {number} 还没有答复，答复后才能评价"
+TICKET_REASSIGN_NOTE = "改派至{department}：{note}"
+TICKET_ACTIONS = {
+    "claim": "受理",
+    "reply": "答复",
+    "return": "退回",
+    "reassign": "改派",
+    "close": "办结",
+}
+TICKET_STATUS_LABELS = {
+    "new": "待受理",
+    "claimed": "办理中",
+    "replied": "已答复",
+    "closed": "已办结",
+    "returned": "已退回",
+    "reassigned": "已改派",
+}

@@ -1,15 +1,13 @@
 """HTTP routes of pre-registration: thin wrappers around service.booking.service."""
 
-import secrets
 from datetime import date
 from pathlib import Path
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.responses import FileResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service import templates as t
+from service.auth import require_staff
 from service.booking import clock, service
 from service.booking.schemas import (
     AppointmentIn,
@@ -34,21 +32,12 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
 appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
-_bearer = HTTPBearer(auto_error=False)
 
 
 def booking_rules() -> service.Rules:
     return service.Rules(
         now=clock.now(), calendar=clock.work_calendar(), days_ahead=get_settings().BOOKING_DAYS_AHEAD
     )
-
-
-def require_staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-    token = get_settings().STAFF_TOKEN.encode("utf-8")
-    if credentials is None or not secrets.compare_digest(credentials.credentials.encode("utf-8"), token):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail=t.STAFF_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"}
-        )
 
 
 RulesDep = Annotated[service.Rules, Depends(booking_rules)]

@@ -1,0 +1,131 @@
+"""Database models of 12345 work orders (工单) and their event log."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from service.catalogue.models import TimestampMixin
+from service.db import Base, UTCDateTime, utcnow
+
+
+class Channel(StrEnum):
+    WEB = "web"
+    WECHAT = "wechat"
+    HOTLINE = "hotline"
+
+
+class TicketType(StrEnum):
+    CONSULT = "咨询"
+    HELP = "求助"
+    COMPLAINT = "投诉"
+    REPORT = "举报"
+    SUGGESTION = "建议"
+
+
+class Urgency(StrEnum):
+    NORMAL = "一般"
+    URGENT = "紧急"
+
+
+class Status(StrEnum):
+    NEW = "new"
+    CLAIMED = "claimed"
+    REPLIED = "replied"
+    CLOSED = "closed"
+    RETURNED = "returned"
+    REASSIGNED = "reassigned"
+
+
+# Waiting for an agent to claim; and not yet answered (these count as overdue past the deadline).
+CLAIMABLE = (Status.NEW, Status.RETURNED, Status.REASSIGNED)
+OPEN = (*CLAIMABLE, Status.CLAIMED)
+
+
+class Satisfaction(StrEnum):
+    VERY_SATISFIED = "非常满意"
+    SATISFIED = "满意"
+    BASICALLY_SATISFIED = "基本满意"
+    DISSATISFIED = "不满意"
+    VERY_DISSATISFIED = "非常不满意"
+
+
+def _enum(members: type[StrEnum], name: str) -> Enum:
+    return Enum(
+        members,
+        name=name,
+        native_enum=False,
+        create_constraint=False,
+        length=16,
+        values_callable=lambda items: [m.value for m in items],
+        validate_strings=True,
+    )
+
+
+class Ticket(TimestampMixin, Base):
+    """One work order. `number` (12345-20261122-00042) is what citizens and agents quote."""
+
+    __tablename__ = "ticket"
+    __table_args__ = (Index("ix_ticket_status_deadline", "status", "deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    channel: Mapped[Channel] = mapped_column(_enum(Channel, "ticket_channel"))
+    requester: Mapped[str | None] = mapped_column(String(60))
+    phone: Mapped[str] = mapped_column(String(11))
+    confidential: Mapped[bool] = mapped_column(Boolean, default=False)
+    type: Mapped[TicketType] = mapped_column(_enum(TicketType, "ticket_type"))
+    topic_l1: Mapped[str | None] = mapped_column(String(50))
+    topic_l2: Mapped[str | None] = mapped_column(String(50))
+    district: Mapped[str | None] = mapped_column(String(50))
+    place: Mapped[str | None] = mapped_column(String(200))
+    content: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(String(200))
+    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency, "ticket_urgency"), default=Urgency.NORMAL)
+    item_code: Mapped[str | None] = mapped_column(String(32))
+    department: Mapped[str | None] = mapped_column(String(100))
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[Status] = mapped_column(_enum(Status, "ticket_status"), default=Status.NEW)
+    assignee: Mapped[str | None] = mapped_column(String(50))
+    reply: Mapped[str | None] = mapped_column(Text)
+    replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction, "ticket_satisfaction"))
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    events: Mapped[list["TicketEvent"]] = relationship(
+        back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
+    )
+
+
+class TicketEvent(Base):
+    """Every change of a work order: who, when, from which status to which, and why.
+
+    Agents' corrections of type, topic and summary are events too (`changes`: field → [old, new]),
+    kept as labelled examples for retraining the classifier.
+    """
+
+    __tablename__ = "ticket_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor: Mapped[str] = mapped_column(String(60))  # "citizen" or "agent:<name>"
+    action: Mapped[str] = mapped_column(String(16))  # create, claim, reply, return, reassign, close, rate, correct
+    from_status: Mapped[Status | None] = mapped_column(_enum(Status, "ticket_status"))
+    to_status: Mapped[Status] = mapped_column(_enum(Status, "ticket_status"))
+    note: Mapped[str | None] = mapped_column(Text)
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketCounter(Base):
+    """The last order number handed out per day (the NNNNN of 12345-20261122-00042)."""
+
+    __tablename__ = "ticket_counter"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    last: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,147 @@
+"""Request and response schemas of the 12345 work-order API."""
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, Field, StringConstraints, model_validator
+
+from service import templates as t
+from service.booking.schemas import Mobile, StrictIn
+from service.text_input import CitizenText
+from service.tickets.models import Channel, Satisfaction, Status, TicketType, Urgency
+
+AgentName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+TopicName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+
+
+class TicketIn(StrictIn):
+    channel: Channel
+    requester: Annotated[str, Field(max_length=60)] | None = None
+    phone: Mobile
+    confidential: bool = False
+    type: TicketType
+    topic_l1: TopicName | None = None
+    topic_l2: TopicName | None = None
+    district: Annotated[str, Field(max_length=50)] | None = None
+    place: Annotated[str, Field(max_length=200)] | None = None
+    content: CitizenText
+    summary: Summary | None = None  # the start of the content when not given
+    urgency: Urgency = Urgency.NORMAL
+    item_code: Annotated[str, Field(min_length=1, max_length=32)] | None = None
+    department: Department | None = None  # the item's department when not given
+
+    @model_validator(mode="after")
+    def _l2_needs_l1(self) -> "TicketIn":
+        if self.topic_l2 and not self.topic_l1:
+            raise ValueError(t.TICKET_TOPIC_L2_WITHOUT_L1)
+        return self
+
+
+class AgentIn(StrictIn):
+    agent: AgentName
+
+
+class ReplyIn(AgentIn):
+    reply: CitizenText
+
+
+class ReturnIn(AgentIn):
+    reason: CitizenText
+
+
+class ReassignIn(AgentIn):
+    department: Department
+    note: Annotated[str, Field(max_length=500)] | None = None
+
+
+class CorrectionIn(AgentIn):
+    """An agent's correction of what was filled automatically; at least one field."""
+
+    type: TicketType | None = None
+    topic_l1: TopicName | None = None
+    topic_l2: TopicName | None = None
+    summary: Summary | None = None
+
+    @model_validator(mode="after")
+    def _something_to_correct(self) -> "CorrectionIn":
+        if not self.model_fields_set - {"agent"}:
+            raise ValueError(t.TICKET_NOTHING_TO_CORRECT)
+        return self
+
+
+class RatingIn(StrictIn):
+    phone: Mobile
+    rating: Satisfaction
+
+
+class CitizenTicketOut(BaseModel):
+    """What the requester sees: the phone masked, no agent names or internal notes."""
+
+    number: str
+    type: TicketType
+    status: Status
+    status_label: str
+    summary: str
+    phone: str
+    department: str | None
+    created_at: datetime
+    deadline: datetime
+    reply: str | None
+    replied_at: datetime | None
+    satisfaction: Satisfaction | None
+
+
+class EventOut(BaseModel):
+    at: datetime
+    actor: str
+    action: str
+    from_status: Status | None
+    to_status: Status
+    note: str | None
+    changes: dict | None
+
+
+class TicketBrief(BaseModel):
+    """One row of the agents' queue."""
+
+    number: str
+    channel: Channel
+    type: TicketType
+    topic_l1: str | None
+    topic_l2: str | None
+    summary: str
+    district: str | None
+    urgency: Urgency
+    department: str | None
+    status: Status
+    status_label: str
+    assignee: str | None
+    created_at: datetime
+    deadline: datetime
+    overdue: bool
+
+
+class TicketOut(TicketBrief):
+    """The full order for agents, phone unmasked, with its event log."""
+
+    requester: str | None
+    phone: str
+    confidential: bool
+    place: str | None
+    content: str
+    item_code: str | None
+    reply: str | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    satisfaction: Satisfaction | None
+    rated_at: datetime | None
+    events: list[EventOut]
+
+
+class TicketPage(BaseModel):
+    items: list[TicketBrief]
+    total: int
+    page: int
+    page_size: int

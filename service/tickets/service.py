@@ -1,0 +1,407 @@
+"""Work orders (工单): create, look up, queue, and move through the state machine.
+
+Every state change is one guarded UPDATE (compare-and-set on the status read just before,
+plus the assignee rule) whose row count says whether it happened; nothing is written when
+it did not, so two agents claiming at once cannot both get the order.
+"""
+
+import hmac
+import logging
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlalchemy import Select, and_, func, not_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, selectinload
+
+from service import templates as t
+from service.booking.calendar import WorkCalendar
+from service.catalogue.models import Item
+from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.privacy import mask_mobiles, mask_personal_data
+from service.tickets.models import (
+    CLAIMABLE,
+    OPEN,
+    Satisfaction,
+    Status,
+    Ticket,
+    TicketCounter,
+    TicketEvent,
+    TicketType,
+    Urgency,
+)
+from service.tickets.schemas import (
+    CitizenTicketOut,
+    CorrectionIn,
+    EventOut,
+    TicketBrief,
+    TicketIn,
+    TicketOut,
+    TicketPage,
+)
+
+log = logging.getLogger(__name__)
+
+CITIZEN = "citizen"
+SUMMARY_CHARS = 60
+
+
+# --- deadlines -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeadlineRules:
+    working_days: dict[TicketType, int]
+    urgent_hours: int
+
+
+@lru_cache
+def load_deadline_rules(path: Path) -> DeadlineRules:
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    days = {TicketType(name): int(n) for name, n in raw["deadline_working_days"].items()}
+    missing = set(TicketType) - set(days)
+    if missing:
+        raise ValueError(f"{path}: deadline_working_days lacks {', '.join(sorted(missing))}")
+    return DeadlineRules(working_days=days, urgent_hours=int(raw["urgent_deadline_hours"]))
+
+
+def compute_deadline(
+    rules: DeadlineRules, calendar: WorkCalendar, *, created: datetime, type: TicketType, urgency: Urgency
+) -> datetime:
+    """N working days after `created` (local time of day kept); urgent orders within a fixed number of hours."""
+    if urgency is Urgency.URGENT:
+        return created + timedelta(hours=rules.urgent_hours)
+    n = rules.working_days[type]
+    if n == 0:
+        return created
+    due = calendar.next_working_days(created.date() + timedelta(days=1), n)[-1]
+    return datetime.combine(due, created.timetz())
+
+
+# --- creating and finding ------------------------------------------------------------------------
+
+
+def _next_number(session: Session, *, day: date) -> str:
+    """12345-YYYYMMDD-NNNNN from a per-day counter, bumped atomically by an upsert."""
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(TicketCounter).values(day=day, last=1)
+    statement = statement.on_conflict_do_update(
+        index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1}
+    ).returning(TicketCounter.last)
+    number = session.execute(statement).scalar_one()
+    return f"12345-{day:%Y%m%d}-{number:05d}"
+
+
+def create_ticket(
+    session: Session, *, request: TicketIn, now: datetime, rules: DeadlineRules, calendar: WorkCalendar
+) -> Ticket:
+    local_now, now = now, now.astimezone(UTC)  # the local day numbers the order; stored in UTC
+    department = request.department
+    if request.item_code is not None:
+        item = session.scalars(
+            select(Item).where(Item.code == request.item_code).options(selectinload(Item.department))
+        ).one_or_none()
+        if item is None:
+            raise InvalidInputError(t.TICKET_ITEM_UNKNOWN.format(code=request.item_code))
+        department = department or item.department.name
+    # ID and phone numbers typed into the text are not needed to handle it: stored masked.
+    content = mask_personal_data(request.content)
+    ticket = Ticket(
+        number=_next_number(session, day=local_now.date()),
+        channel=request.channel,
+        requester=request.requester or None,
+        phone=request.phone,
+        confidential=request.confidential,
+        type=request.type,
+        topic_l1=request.topic_l1,
+        topic_l2=request.topic_l2,
+        district=request.district or None,
+        place=request.place or None,
+        content=content,
+        summary=mask_personal_data(request.summary) if request.summary else content[:SUMMARY_CHARS],
+        urgency=request.urgency,
+        item_code=request.item_code,
+        department=department,
+        deadline=compute_deadline(
+            rules, calendar, created=local_now, type=request.type, urgency=request.urgency
+        ).astimezone(UTC),
+        status=Status.NEW,
+        created_at=now,
+        updated_at=now,
+    )
+    ticket.events.append(
+        TicketEvent(at=now, actor=CITIZEN, action="create", to_status=Status.NEW, note=request.channel.value)
+    )
+    session.add(ticket)
+    session.commit()
+    log.info("work order %s created (%s, %s)", ticket.number, ticket.type.value, ticket.channel.value)
+    return ticket
+
+
+def _by_number(session: Session, number: str) -> Ticket | None:
+    return session.scalars(
+        select(Ticket).where(Ticket.number == number.strip()).options(selectinload(Ticket.events))
+    ).one_or_none()
+
+
+def get_ticket(session: Session, *, number: str) -> Ticket:
+    ticket = _by_number(session, number)
+    if ticket is None:
+        raise NotFoundError(t.TICKET_NOT_FOUND.format(number=number))
+    return ticket
+
+
+def get_citizen_ticket(session: Session, *, number: str, phone: str) -> Ticket:
+    """The order only with the phone it was filed with; a wrong phone reads as not found."""
+    ticket = _by_number(session, number)
+    if ticket is None or not hmac.compare_digest(ticket.phone, phone):
+        raise NotFoundError(t.TICKET_NOT_FOUND_FOR_PHONE.format(number=number))
+    return ticket
+
+
+def _overdue_clause(now: datetime):
+    return and_(Ticket.status.in_(OPEN), Ticket.deadline < now)
+
+
+def list_tickets(
+    session: Session,
+    *,
+    now: datetime,
+    status: Status | None = None,
+    type: TicketType | None = None,
+    topic: str | None = None,
+    overdue: bool | None = None,
+    page: int = 1,
+    page_size: int = 20,
+) -> TicketPage:
+    query: Select = select(Ticket)
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    if type is not None:
+        query = query.where(Ticket.type == type)
+    if topic:
+        query = query.where(or_(Ticket.topic_l1 == topic, Ticket.topic_l2 == topic))
+    if overdue is not None:
+        query = query.where(_overdue_clause(now) if overdue else not_(_overdue_clause(now)))
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    rows = session.scalars(
+        query.order_by(Ticket.deadline, Ticket.id).offset((page - 1) * page_size).limit(page_size)
+    ).all()
+    return TicketPage(items=[brief_view(row, now=now) for row in rows], total=total, page=page, page_size=page_size)
+
+
+# --- the state machine ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    sources: tuple[Status, ...]
+    target: Status
+    owner_only: bool  # when the order has an assignee, only that agent may do this
+
+
+CLAIM = Transition("claim", CLAIMABLE, Status.CLAIMED, owner_only=False)
+REPLY = Transition("reply", (Status.CLAIMED,), Status.REPLIED, owner_only=True)
+RETURN = Transition("return", (Status.CLAIMED, Status.REPLIED), Status.RETURNED, owner_only=True)
+REASSIGN = Transition("reassign", (*CLAIMABLE, Status.CLAIMED), Status.REASSIGNED, owner_only=False)
+CLOSE = Transition("close", (Status.REPLIED,), Status.CLOSED, owner_only=True)
+
+
+def _refusal(ticket: Ticket, transition: Transition, agent: str) -> str:
+    action = t.TICKET_ACTIONS[transition.action]
+    status = t.TICKET_STATUS_LABELS[ticket.status.value]
+    if ticket.status in transition.sources:
+        if transition is CLAIM and ticket.assignee:
+            return t.TICKET_ALREADY_CLAIMED.format(number=ticket.number, assignee=ticket.assignee)
+        if ticket.assignee and ticket.assignee != agent:
+            return t.TICKET_NOT_YOURS.format(number=ticket.number, assignee=ticket.assignee, action=action)
+    if transition is CLAIM and ticket.status is Status.CLAIMED:
+        return t.TICKET_ALREADY_CLAIMED.format(number=ticket.number, assignee=ticket.assignee)
+    return t.TICKET_WRONG_STATE.format(number=ticket.number, status=status, action=action)
+
+
+def _transition(
+    session: Session,
+    *,
+    number: str,
+    transition: Transition,
+    agent: str,
+    now: datetime,
+    values: dict[str, Any],
+    note: str | None = None,
+) -> Ticket:
+    current = session.execute(select(Ticket.id, Ticket.status).where(Ticket.number == number.strip())).one_or_none()
+    if current is None:
+        raise NotFoundError(t.TICKET_NOT_FOUND.format(number=number))
+    guard = [Ticket.id == current.id, Ticket.status == current.status, Ticket.status.in_(transition.sources)]
+    if transition is CLAIM:
+        guard.append(Ticket.assignee.is_(None))
+    elif transition.owner_only:
+        guard.append(or_(Ticket.assignee.is_(None), Ticket.assignee == agent))
+    changed = session.execute(
+        update(Ticket)
+        .where(*guard)
+        .values(status=transition.target, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        session.rollback()
+        ticket = get_ticket(session, number=number)
+        raise ConflictError(_refusal(ticket, transition, agent))
+    session.add(
+        TicketEvent(
+            ticket_id=current.id,
+            at=now,
+            actor=f"agent:{agent}",
+            action=transition.action,
+            from_status=current.status,
+            to_status=transition.target,
+            note=note,
+        )
+    )
+    session.commit()
+    session.expire_all()
+    log.info("work order %s: %s by %s", number, transition.action, agent)
+    return get_ticket(session, number=number)
+
+
+def claim(session: Session, *, number: str, agent: str, now: datetime) -> Ticket:
+    return _transition(session, number=number, transition=CLAIM, agent=agent, now=now, values={"assignee": agent})
+
+
+def reply(session: Session, *, number: str, agent: str, text: str, now: datetime) -> Ticket:
+    return _transition(
+        session, number=number, transition=REPLY, agent=agent, now=now, values={"reply": text, "replied_at": now}
+    )
+
+
+def return_ticket(session: Session, *, number: str, agent: str, reason: str, now: datetime) -> Ticket:
+    return _transition(
+        session, number=number, transition=RETURN, agent=agent, now=now, values={"assignee": None}, note=reason
+    )
+
+
+def reassign(session: Session, *, number: str, agent: str, department: str, note: str | None, now: datetime) -> Ticket:
+    return _transition(
+        session,
+        number=number,
+        transition=REASSIGN,
+        agent=agent,
+        now=now,
+        values={"assignee": None, "department": department},
+        note=t.TICKET_REASSIGN_NOTE.format(department=department, note=note) if note else department,
+    )
+
+
+def close(session: Session, *, number: str, agent: str, now: datetime) -> Ticket:
+    return _transition(session, number=number, transition=CLOSE, agent=agent, now=now, values={"closed_at": now})
+
+
+def correct(session: Session, *, number: str, correction: CorrectionIn, now: datetime) -> Ticket:
+    """An agent's fix of type, topic or summary; old and new values kept as an event (retraining data)."""
+    ticket = get_ticket(session, number=number)
+    changes: dict[str, list[str | None]] = {}
+    for field in sorted(correction.model_fields_set - {"agent"}):
+        old, new = getattr(ticket, field), getattr(correction, field)
+        if old != new:
+            changes[field] = [old.value if isinstance(old, TicketType) else old, new.value if isinstance(new, TicketType) else new]
+            setattr(ticket, field, new)
+    if not changes:
+        raise ConflictError(t.TICKET_CORRECTION_UNCHANGED.format(number=ticket.number))
+    if ticket.topic_l2 and not ticket.topic_l1:
+        session.rollback()
+        raise InvalidInputError(t.TICKET_TOPIC_L2_WITHOUT_L1)
+    ticket.updated_at = now
+    ticket.events.append(
+        TicketEvent(
+            at=now,
+            actor=f"agent:{correction.agent}",
+            action="correct",
+            from_status=ticket.status,
+            to_status=ticket.status,
+            changes=changes,
+        )
+    )
+    session.commit()
+    return ticket
+
+
+def rate(session: Session, *, number: str, phone: str, rating: Satisfaction, now: datetime) -> Ticket:
+    """The requester's 好差评, once, after the reply."""
+    ticket = get_citizen_ticket(session, number=number, phone=phone)
+    rated = session.execute(
+        update(Ticket)
+        .where(
+            Ticket.id == ticket.id,
+            Ticket.satisfaction.is_(None),
+            Ticket.status.in_((Status.REPLIED, Status.CLOSED)),
+        )
+        .values(satisfaction=rating, rated_at=now, updated_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if rated.rowcount != 1:
+        session.rollback()
+        if ticket.satisfaction is not None:
+            raise ConflictError(t.TICKET_ALREADY_RATED.format(number=ticket.number))
+        raise ConflictError(t.TICKET_NOT_YET_REPLIED.format(number=ticket.number))
+    session.add(
+        TicketEvent(
+            ticket_id=ticket.id,
+            at=now,
+            actor=CITIZEN,
+            action="rate",
+            from_status=ticket.status,
+            to_status=ticket.status,
+            note=rating.value,
+        )
+    )
+    session.commit()
+    session.expire_all()
+    return get_ticket(session, number=number)
+
+
+# --- views ---------------------------------------------------------------------------------------
+
+
+def is_overdue(ticket: Ticket, *, now: datetime) -> bool:
+    return ticket.status in OPEN and ticket.deadline < now
+
+
+def citizen_view(ticket: Ticket) -> CitizenTicketOut:
+    return CitizenTicketOut(
+        number=ticket.number,
+        type=ticket.type,
+        status=ticket.status,
+        status_label=t.TICKET_STATUS_LABELS[ticket.status.value],
+        summary=ticket.summary,
+        phone=mask_mobiles(ticket.phone),
+        department=ticket.department,
+        created_at=ticket.created_at,
+        deadline=ticket.deadline,
+        reply=ticket.reply,
+        replied_at=ticket.replied_at,
+        satisfaction=ticket.satisfaction,
+    )
+
+
+def _brief_fields(ticket: Ticket, *, now: datetime) -> dict[str, Any]:
+    return {
+        name: getattr(ticket, name)
+        for name in TicketBrief.model_fields
+        if name not in ("status_label", "overdue")
+    } | {"status_label": t.TICKET_STATUS_LABELS[ticket.status.value], "overdue": is_overdue(ticket, now=now)}
+
+
+def brief_view(ticket: Ticket, *, now: datetime) -> TicketBrief:
+    return TicketBrief(**_brief_fields(ticket, now=now))
+
+
+def agent_view(ticket: Ticket, *, now: datetime) -> TicketOut:
+    extra = {name: getattr(ticket, name) for name in TicketOut.model_fields if name not in TicketBrief.model_fields}
+    extra["events"] = [EventOut.model_validate(event, from_attributes=True) for event in ticket.events]
+    return TicketOut(**_brief_fields(ticket, now=now), **extra)
