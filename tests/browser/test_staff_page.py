@@ -4,7 +4,6 @@ Runs Debian's Chromium (apt-get install chromium) through Playwright; Playwright
 downloads are not used.
 """
 
-from pathlib import Path
 
 import httpx
 import pytest
@@ -14,18 +13,9 @@ from service.catalogue.importer import seed_database
 from service.db import get_session_factory
 from service.migrate import upgrade_database
 from service.settings import REPO_ROOT
+from tests.chromium import SCREENSHOTS, chromium
 from tests.live_server import running_service
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 TOKEN = "browser-test-token"
 DAY = "2026-12-02"
 
@@ -34,8 +24,6 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def service_with_a_booking(tmp_path):
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does)")
     url = f"sqlite:///{tmp_path / 'service.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
@@ -64,34 +52,29 @@ def service_with_a_booking(tmp_path):
 
 def test_staff_mark_a_booking_arrived(service_with_a_booking):
     base, code = service_with_a_booking
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 700})
-            page.goto(f"{base}/staff")
-            page.fill("#token", "wrong-token")
-            page.click("text=进入")
-            sync_api.expect(page.locator("#message")).to_contain_text("令牌")
-            page.fill("#token", TOKEN)
-            page.click("text=进入")
-            sync_api.expect(page.locator("#desk")).to_be_visible()
-            assert page.evaluate("sessionStorage.getItem('staffToken')") == TOKEN
-            page.fill("#date", DAY)
-            page.select_option("#hall", "A")
-            page.click("text=查看预约")
-            row = page.locator(f"tr[data-code='{code}']")
-            sync_api.expect(row).to_contain_text("居民身份证补领")
-            sync_api.expect(row.locator(".phone")).to_have_text("138****5678")
-            sync_api.expect(row).to_contain_text("居民身份证数码相片回执")
-            assert "13812345678" not in page.content()
-            sync_api.expect(row.locator(".status")).to_have_text("已预约")
-            row.locator("button[data-status='arrived']").click()
-            sync_api.expect(row.locator(".status")).to_have_text("已到场")
-            sync_api.expect(row.locator("button[data-status='done']")).to_be_visible()
-            page.screenshot(path=str(SCREENSHOTS / "staff_page.png"), full_page=True)
-        finally:
-            browser.close()
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1400, "height": 700})
+        page.goto(f"{base}/staff")
+        page.fill("#token", "wrong-token")
+        page.click("text=进入")
+        sync_api.expect(page.locator("#message")).to_contain_text("令牌")
+        page.fill("#token", TOKEN)
+        page.click("text=进入")
+        sync_api.expect(page.locator("#desk")).to_be_visible()
+        assert page.evaluate("sessionStorage.getItem('staffToken')") == TOKEN
+        page.fill("#date", DAY)
+        page.select_option("#hall", "A")
+        page.click("text=查看预约")
+        row = page.locator(f"tr[data-code='{code}']")
+        sync_api.expect(row).to_contain_text("居民身份证补领")
+        sync_api.expect(row.locator(".phone")).to_have_text("138****5678")
+        sync_api.expect(row).to_contain_text("居民身份证数码相片回执")
+        assert "13812345678" not in page.content()
+        sync_api.expect(row.locator(".status")).to_have_text("已预约")
+        row.locator("button[data-status='arrived']").click()
+        sync_api.expect(row.locator(".status")).to_have_text("已到场")
+        sync_api.expect(row.locator("button[data-status='done']")).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "staff_page.png"), full_page=True)
     day = httpx.get(
         f"{base}/api/staff/appointments",
         params={"date": DAY, "hall": "A"},

@@ -8,24 +8,13 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 
 from service.booking.identity import id_check_char
-from service.settings import REPO_ROOT
+from tests.chromium import SCREENSHOTS, chromium
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-SCREENSHOTS = REPO_ROOT / "var" / "screenshots"
 PHONE_VIEWPORT = {"width": 375, "height": 740}
 DESKTOP_VIEWPORT = {"width": 1280, "height": 860}
 # Not used by tests/e2e/test_booking.py: one active booking per person, item and day.
@@ -39,14 +28,8 @@ expect = sync_api.expect
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM.exists():
-        pytest.fail("Debian's chromium is not installed: run `make browser` (make test does)")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with chromium() as running:
+        yield running
 
 
 @pytest.fixture
@@ -121,7 +104,6 @@ def test_a_notice_on_a_phone_sized_screen(open_chat):
     expect(materials.first.locator(".item-no")).to_have_text("1.")
     assert page.locator(".choice:enabled").count() == 0  # the situation buttons are spent
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_VIEWPORT["width"]
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     notice.evaluate("notice => notice.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(SCREENSHOTS / "web_chat_375.png"))
 
@@ -154,7 +136,6 @@ def test_a_booking_through_the_page_survives_a_reload(open_chat, stack):
     done = tap(page, "确认提交")
     expect(done).to_contain_text("预约成功")
     code = CODE.search(done.inner_text()).group(1)
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "web_chat.png"))
 
     sender = page.evaluate("JSON.parse(localStorage.getItem('daoban.chat.sender'))")
@@ -193,7 +174,6 @@ def test_an_unreachable_bot_says_so_and_retry_sends_again(open_chat, stack):
     expect(error).to_contain_text("暂时连不上导办助手")
     expect(page.get_by_role("button", name="重试")).to_be_focused()
     expect(page.locator("#typing")).to_be_hidden()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "web_chat_unreachable.png"))
 
     page.unroute(webhook)
