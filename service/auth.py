@@ -1,4 +1,4 @@
-"""The bearer token that guards every staff and agent endpoint (settings.STAFF_TOKEN)."""
+"""Bearer tokens: STAFF_TOKEN for staff and agent endpoints, BOT_TOKEN for the bot's conversation calls."""
 
 import secrets
 from typing import Annotated
@@ -12,9 +12,16 @@ from service.settings import get_settings
 _bearer = HTTPBearer(auto_error=False)
 
 
-def require_staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
-    token = get_settings().STAFF_TOKEN.encode("utf-8")
+def _check(credentials: HTTPAuthorizationCredentials | None, expected: str, refusal: str) -> None:
+    token = expected.encode("utf-8")
     if credentials is None or not secrets.compare_digest(credentials.credentials.encode("utf-8"), token):
-        raise HTTPException(
-            status.HTTP_401_UNAUTHORIZED, detail=t.STAFF_UNAUTHORIZED, headers={"WWW-Authenticate": "Bearer"}
-        )
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=refusal, headers={"WWW-Authenticate": "Bearer"})
+
+
+def require_staff(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    _check(credentials, get_settings().STAFF_TOKEN, t.STAFF_UNAUTHORIZED)
+
+
+def require_bot(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
+    """The bot's own calls about a conversation (relayed citizen messages, ratings, its orders)."""
+    _check(credentials, get_settings().BOT_TOKEN, t.BOT_UNAUTHORIZED)

@@ -16,6 +16,7 @@ def _under_repo(path: Path) -> Path:
 
 
 DEV_STAFF_TOKEN = "dev-staff-token"
+DEV_BOT_TOKEN = "dev-bot-token"
 DEV_ID_HASH_KEY = "dev-id-hash-key"
 
 
@@ -25,6 +26,8 @@ class Settings(BaseSettings):
     DATABASE_URL: str = "sqlite:///var/service.db"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT_S: float = 2.0
+    # Pausing, resuming and asking for a rating run a custom action: allow longer than a parse.
+    RASA_CONVERSATION_TIMEOUT_S: float = 10.0
     # The Rasa server as the citizen's browser reaches it (web chat); RASA_URL when unset.
     RASA_PUBLIC_URL: str | None = None
     SEED_DIR: Path = Path("service/seed")
@@ -34,6 +37,8 @@ class Settings(BaseSettings):
     ENVIRONMENT: str = "development"
     # Pre-registration (预约). Both secrets must be set outside development.
     STAFF_TOKEN: str = DEV_STAFF_TOKEN
+    # The bot's (Rasa and action server) token for conversation endpoints; the same BOT_TOKEN there.
+    BOT_TOKEN: str = DEV_BOT_TOKEN
     ID_HASH_KEY: str = DEV_ID_HASH_KEY
     TIMEZONE: str = "Asia/Shanghai"
     # Fixes the booking clock (tests, demos); naive values are read in TIMEZONE.
@@ -81,7 +86,9 @@ class Settings(BaseSettings):
         if self.ENVIRONMENT != "development":
             defaults = [
                 name
-                for name, default in (("STAFF_TOKEN", DEV_STAFF_TOKEN), ("ID_HASH_KEY", DEV_ID_HASH_KEY))
+                for name, default in (
+                    ("STAFF_TOKEN", DEV_STAFF_TOKEN), ("BOT_TOKEN", DEV_BOT_TOKEN), ("ID_HASH_KEY", DEV_ID_HASH_KEY)
+                )
                 if getattr(self, name) == default
             ]
             if defaults:

@@ -183,6 +183,15 @@ TICKET_WRONG_STATE = "工单 {number} 当前状态为“{status}”，不能{act
 TICKET_ALREADY_RATED = "工单 {number} 已经评价过了，每件诉求只能评价一次"
 TICKET_NOT_YET_REPLIED = "工单 {number} 还没有答复，答复后才能评价"
 TICKET_REASSIGN_NOTE = "改派至{department}：{note}"
+TICKET_IDEMPOTENCY_REUSED = "这个 Idempotency-Key 已用于另一张工单，请为新的工单换一个"
+TICKET_NO_CONVERSATION = "工单 {number} 不是从在线对话提交的，请按登记的电话联系市民"
+TICKET_MESSAGE_NOT_OWNER = "工单 {number} 当前由{assignee}处理，只有受理人可以给市民发消息"
+TICKET_MESSAGE_NOT_CLAIMED = "工单 {number} 当前状态为“{status}”，受理后才能给市民发消息"
+CONVERSATION_NO_AGENT = "这个对话现在没有话务员接管"
+CONVERSATION_TICKET_NOT_FOUND = "这个对话里没有工单 {number}"
+CONVERSATION_OUTBOX_WECHAT = "微信对话的消息由公众号推送，这里不提供"
+TICKET_REPLY_MESSAGE = "关于您反映的问题（工单 {number}），答复如下：\n{reply}"
+BOT_UNAUTHORIZED = "缺少或错误的机器人令牌（BOT_TOKEN）"
 TICKET_ACTIONS = {
     "claim": "受理",
     "reply": "答复",

@@ -94,7 +94,14 @@ class Ticket(TimestampMixin, Base):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction, "ticket_satisfaction"))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The chat conversation (Rasa sender id) the order came from: agents talk to the citizen there.
+    conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
+    # The client's Idempotency-Key: a retried create returns the first order instead of a second one.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
+    messages: Mapped[list["TicketMessage"]] = relationship(
+        back_populates="ticket", order_by="TicketMessage.id", cascade="all, delete-orphan"
+    )
     events: Mapped[list["TicketEvent"]] = relationship(
         back_populates="ticket", order_by="TicketEvent.id", cascade="all, delete-orphan"
     )
@@ -120,6 +127,29 @@ class TicketEvent(Base):
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     ticket: Mapped[Ticket] = relationship(back_populates="events")
+
+
+class TicketMessage(Base):
+    """One line of the order's transcript: the chat before the handoff, then what the citizen and
+    the agent write while the agent owns the conversation. Stored with ID and phone numbers masked.
+
+    `outgoing` lines go to the citizen's conversation (agent messages, the reply, the rating
+    question); the web chat collects them by id, WeChat gets them pushed.
+    """
+
+    __tablename__ = "ticket_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    author: Mapped[str] = mapped_column(String(60))  # "citizen", "bot" or "agent:<name>"
+    text: Mapped[str] = mapped_column(Text)
+    outgoing: Mapped[bool] = mapped_column(Boolean, default=False)
+    buttons: Mapped[list[dict[str, str]] | None] = mapped_column(JSON)
+    # Rasa's message id of a relayed citizen message: a retried relay is stored once.
+    source_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="messages")
 
 
 class TicketCounter(Base):

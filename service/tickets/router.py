@@ -7,23 +7,31 @@ and rate it; everything else is for hotline agents, behind the staff bearer toke
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 
+from service import templates as t
 from service.auth import require_staff
 from service.booking import clock
 from service.booking.schemas import Mobile
 from service.db import SessionDep
 from service.settings import get_settings
-from service.tickets import service
-from service.tickets.models import Status, TicketType
+from service.tickets import conversation, service
+from service.tickets.channels import ConversationChannels
+from service.tickets.draft import draft_ticket
+from service.tickets.models import Status, Ticket, TicketType
 from service.tickets.schemas import (
     AgentIn,
+    AgentMessageIn,
     CitizenTicketOut,
     CorrectionIn,
+    DraftIn,
+    DraftOut,
+    MessageOut,
     RatingIn,
     ReassignIn,
     ReplyIn,
     ReturnIn,
+    TicketCreatedOut,
     TicketIn,
     TicketOut,
     TicketPage,
@@ -33,18 +41,32 @@ citizen_router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 agent_router = APIRouter(prefix="/api/tickets", tags=["tickets (agents)"], dependencies=[Depends(require_staff)])
 
 NowDep = Annotated[datetime, Depends(clock.now)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=64)]
 
 
-@citizen_router.post("", response_model=CitizenTicketOut, status_code=201)
-def create_ticket(session: SessionDep, now: NowDep, body: TicketIn) -> CitizenTicketOut:
+def get_channels(request: Request) -> ConversationChannels:
+    return request.app.state.conversation_channels
+
+
+ChannelsDep = Annotated[ConversationChannels, Depends(get_channels)]
+
+
+@citizen_router.post("", response_model=TicketCreatedOut, status_code=201)
+def create_ticket(
+    session: SessionDep, now: NowDep, body: TicketIn, idempotency_key: IdempotencyKey = None
+) -> TicketCreatedOut:
+    """A new order (a retry with the same Idempotency-Key returns the first one)."""
+    rules = service.load_deadline_rules(get_settings().TICKETS_CONFIG_PATH)
     ticket = service.create_ticket(
-        session,
-        request=body,
-        now=now,
-        rules=service.load_deadline_rules(get_settings().TICKETS_CONFIG_PATH),
-        calendar=clock.work_calendar(),
+        session, request=body, now=now, rules=rules, calendar=clock.work_calendar(), idempotency_key=idempotency_key
     )
-    return service.citizen_view(ticket)
+    return service.created_view(ticket, rules=rules, now=now)
+
+
+@citizen_router.post("/draft", response_model=DraftOut)
+def draft(session: SessionDep, body: DraftIn) -> DraftOut:
+    """What an order would be filled with from this text (type, topic, summary, phone, place, item)."""
+    return draft_ticket(session, content=body.content, title=body.title)
 
 
 @citizen_router.get("/{number}/status", response_model=CitizenTicketOut)
@@ -54,7 +76,8 @@ def ticket_status(session: SessionDep, number: str, phone: Annotated[Mobile, Que
 
 @citizen_router.post("/{number}/rating", response_model=CitizenTicketOut)
 def rate_ticket(session: SessionDep, now: NowDep, number: str, body: RatingIn) -> CitizenTicketOut:
-    return service.citizen_view(service.rate(session, number=number, phone=body.phone, rating=body.rating, now=now))
+    ticket = service.get_citizen_ticket(session, number=number, phone=body.phone)
+    return service.citizen_view(service.rate(session, ticket=ticket, rating=body.rating, now=now))
 
 
 @agent_router.get("", response_model=TicketPage)
@@ -83,31 +106,76 @@ def correct_ticket(session: SessionDep, now: NowDep, number: str, body: Correcti
     return service.agent_view(service.correct(session, number=number, correction=body, now=now), now=now)
 
 
+def _in_conversation(background: BackgroundTasks, ticket: Ticket, job, *args, **kwargs) -> None:
+    """Runs a ChannelsDep job for the order's chat after the response, when it came from a chat."""
+    if ticket.conversation_id is not None:
+        background.add_task(job, ticket.conversation_id, *args, **kwargs)
+
+
 @agent_router.post("/{number}/claim", response_model=TicketOut)
-def claim_ticket(session: SessionDep, now: NowDep, number: str, body: AgentIn) -> TicketOut:
-    return service.agent_view(service.claim(session, number=number, agent=body.agent, now=now), now=now)
+def claim_ticket(
+    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: AgentIn
+) -> TicketOut:
+    ticket = service.claim(session, number=number, agent=body.agent, now=now)
+    _in_conversation(background, ticket, channels.agent_took_over)
+    return service.agent_view(ticket, now=now)
+
+
+@agent_router.post("/{number}/messages", response_model=MessageOut, status_code=201)
+def message_citizen(
+    session: SessionDep,
+    now: NowDep,
+    channels: ChannelsDep,
+    background: BackgroundTasks,
+    number: str,
+    body: AgentMessageIn,
+) -> MessageOut:
+    """The owning agent writes into the citizen's chat."""
+    message = conversation.add_agent_message(session, number=number, agent=body.agent, text=body.text, now=now)
+    _in_conversation(background, message.ticket, channels.deliver, author=message.author, text=message.text, at=now)
+    return service.message_view(message)
 
 
 @agent_router.post("/{number}/reply", response_model=TicketOut)
-def reply_ticket(session: SessionDep, now: NowDep, number: str, body: ReplyIn) -> TicketOut:
+def reply_ticket(
+    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReplyIn
+) -> TicketOut:
+    """The formal answer; it also reaches the citizen's chat when the order came from one."""
     ticket = service.reply(session, number=number, agent=body.agent, text=body.reply, now=now)
+    if ticket.conversation_id is not None:
+        text = t.TICKET_REPLY_MESSAGE.format(number=ticket.number, reply=body.reply)
+        message = conversation.add_outgoing(session, ticket=ticket, author=f"agent:{body.agent}", text=text, now=now)
+        _in_conversation(background, ticket, channels.deliver, author=message.author, text=message.text, at=now)
+        ticket = service.get_ticket(session, number=number)
     return service.agent_view(ticket, now=now)
 
 
 @agent_router.post("/{number}/return", response_model=TicketOut)
-def return_ticket(session: SessionDep, now: NowDep, number: str, body: ReturnIn) -> TicketOut:
+def return_ticket(
+    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReturnIn
+) -> TicketOut:
     ticket = service.return_ticket(session, number=number, agent=body.agent, reason=body.reason, now=now)
+    _in_conversation(background, ticket, channels.agent_let_go)
     return service.agent_view(ticket, now=now)
 
 
 @agent_router.post("/{number}/reassign", response_model=TicketOut)
-def reassign_ticket(session: SessionDep, now: NowDep, number: str, body: ReassignIn) -> TicketOut:
+def reassign_ticket(
+    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReassignIn
+) -> TicketOut:
+    was_claimed = service.get_ticket(session, number=number).status is Status.CLAIMED
     ticket = service.reassign(
         session, number=number, agent=body.agent, department=body.department, note=body.note, now=now
     )
+    if was_claimed:
+        _in_conversation(background, ticket, channels.agent_let_go)
     return service.agent_view(ticket, now=now)
 
 
 @agent_router.post("/{number}/close", response_model=TicketOut)
-def close_ticket(session: SessionDep, now: NowDep, number: str, body: AgentIn) -> TicketOut:
-    return service.agent_view(service.close(session, number=number, agent=body.agent, now=now), now=now)
+def close_ticket(
+    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: AgentIn
+) -> TicketOut:
+    ticket = service.close(session, number=number, agent=body.agent, now=now)
+    _in_conversation(background, ticket, channels.closed, number=ticket.number, now=now)
+    return service.agent_view(ticket, now=now)

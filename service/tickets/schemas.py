@@ -1,19 +1,31 @@
 """Request and response schemas of the 12345 work-order API."""
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from service import templates as t
 from service.booking.schemas import Mobile, StrictIn
 from service.text_input import CitizenText
+from service.triage.schemas import Topic
 from service.tickets.models import Channel, Satisfaction, Status, TicketType, Urgency
 
 AgentName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 TopicName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
 Summary = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Department = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+# Rasa's sender id: a web chat's random id, "wx:<openid>" for WeChat.
+ConversationId = Annotated[str, StringConstraints(min_length=1, max_length=128, pattern=r"^[\w:.\-]+$")]
+TRANSCRIPT_LINE_CHARS = 500
+TRANSCRIPT_LINES = 40
+
+
+class TranscriptLineIn(StrictIn):
+    """One line of the chat before the handoff, as the bot saw it."""
+
+    author: Literal["citizen", "bot"]
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=TRANSCRIPT_LINE_CHARS)]
 
 
 class TicketIn(StrictIn):
@@ -21,7 +33,7 @@ class TicketIn(StrictIn):
     requester: Annotated[str, Field(max_length=60)] | None = None
     phone: Mobile
     confidential: bool = False
-    type: TicketType
+    type: TicketType | None = None  # suggested by the classifier when not given
     topic_l1: TopicName | None = None
     topic_l2: TopicName | None = None
     district: Annotated[str, Field(max_length=50)] | None = None
@@ -31,6 +43,8 @@ class TicketIn(StrictIn):
     urgency: Urgency = Urgency.NORMAL
     item_code: Annotated[str, Field(min_length=1, max_length=32)] | None = None
     department: Department | None = None  # the item's department when not given
+    conversation_id: ConversationId | None = None
+    transcript: Annotated[list[TranscriptLineIn], Field(max_length=TRANSCRIPT_LINES)] = []
 
     @model_validator(mode="after")
     def _l2_needs_l1(self) -> "TicketIn":
@@ -76,6 +90,20 @@ class RatingIn(StrictIn):
     rating: Satisfaction
 
 
+class AgentMessageIn(AgentIn):
+    text: CitizenText
+
+
+class MessageOut(BaseModel):
+    """A transcript line; in the citizen's outbox, one message for their conversation."""
+
+    id: int
+    at: datetime
+    author: str
+    text: str
+    buttons: list[dict[str, str]] | None = None
+
+
 class CitizenTicketOut(BaseModel):
     """What the requester sees: the phone masked, no agent names or internal notes."""
 
@@ -91,6 +119,16 @@ class CitizenTicketOut(BaseModel):
     reply: str | None
     replied_at: datetime | None
     satisfaction: Satisfaction | None
+
+
+class TicketCreatedOut(CitizenTicketOut):
+    """The new order, and whether an agent can pick it up now (their hours are configurable)."""
+
+    topic_l1: str | None
+    topic_l2: str | None
+    agents_on_duty: bool
+    agents_back_at: datetime | None
+    agent_hours: str
 
 
 class EventOut(BaseModel):
@@ -137,6 +175,8 @@ class TicketOut(TicketBrief):
     closed_at: datetime | None
     satisfaction: Satisfaction | None
     rated_at: datetime | None
+    conversation: bool  # a chat is attached: the agent can message the citizen there
+    transcript: list[MessageOut]  # ID and phone numbers masked
     events: list[EventOut]
 
 
@@ -145,3 +185,25 @@ class TicketPage(BaseModel):
     total: int
     page: int
     page_size: int
+
+
+class DraftIn(StrictIn):
+    title: Annotated[str, Field(max_length=200)] = ""
+    content: CitizenText
+
+
+class ItemRef(BaseModel):
+    code: str
+    name: str
+
+
+class DraftOut(BaseModel):
+    """What a work order would be filled with from this text; agents and the bot confirm it."""
+
+    type: TicketType
+    topic: Topic
+    confidence: float = Field(description="probability of the first-level topic, 0 to 1")
+    summary: str
+    phone: str | None
+    place: str | None
+    item: ItemRef | None

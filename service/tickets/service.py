@@ -8,13 +8,14 @@ it did not, so two agents claiming at once cannot both get the order.
 import hmac
 import logging
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlalchemy import Select, and_, func, not_, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
@@ -23,6 +24,8 @@ from service.booking.calendar import WorkCalendar
 from service.catalogue.models import Item
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import mask_mobiles, mask_personal_data
+from service.tickets.draft import summarise
+from service.triage.classifier import get_classifier
 from service.tickets.models import (
     CLAIMABLE,
     OPEN,
@@ -31,6 +34,7 @@ from service.tickets.models import (
     Ticket,
     TicketCounter,
     TicketEvent,
+    TicketMessage,
     TicketType,
     Urgency,
 )
@@ -38,6 +42,8 @@ from service.tickets.schemas import (
     CitizenTicketOut,
     CorrectionIn,
     EventOut,
+    MessageOut,
+    TicketCreatedOut,
     TicketBrief,
     TicketIn,
     TicketOut,
@@ -47,7 +53,6 @@ from service.tickets.schemas import (
 log = logging.getLogger(__name__)
 
 CITIZEN = "citizen"
-SUMMARY_CHARS = 60
 
 
 # --- deadlines -----------------------------------------------------------------------------------
@@ -57,6 +62,20 @@ SUMMARY_CHARS = 60
 class DeadlineRules:
     working_days: dict[TicketType, int]
     urgent_hours: int
+    agents_from: time
+    agents_until: time
+
+    @property
+    def agent_hours(self) -> str:
+        return f"{self.agents_from:%H:%M}-{self.agents_until:%H:%M}"
+
+    def agents_back_at(self, now: datetime) -> datetime | None:
+        """None while agents are on duty; otherwise when they start again (local time)."""
+        local = now.timetz()
+        if self.agents_from <= local.replace(tzinfo=None) < self.agents_until:
+            return None
+        day = now.date() if local.replace(tzinfo=None) < self.agents_from else now.date() + timedelta(days=1)
+        return datetime.combine(day, self.agents_from, tzinfo=now.tzinfo)
 
 
 @lru_cache
@@ -66,7 +85,13 @@ def load_deadline_rules(path: Path) -> DeadlineRules:
     missing = set(TicketType) - set(days)
     if missing:
         raise ValueError(f"{path}: deadline_working_days lacks {', '.join(sorted(missing))}")
-    return DeadlineRules(working_days=days, urgent_hours=int(raw["urgent_deadline_hours"]))
+    hours = raw["agent_hours"]
+    return DeadlineRules(
+        working_days=days,
+        urgent_hours=int(raw["urgent_deadline_hours"]),
+        agents_from=time.fromisoformat(hours["start"]),
+        agents_until=time.fromisoformat(hours["end"]),
+    )
 
 
 def compute_deadline(
@@ -97,8 +122,24 @@ def _next_number(session: Session, *, day: date) -> str:
 
 
 def create_ticket(
-    session: Session, *, request: TicketIn, now: datetime, rules: DeadlineRules, calendar: WorkCalendar
+    session: Session,
+    *,
+    request: TicketIn,
+    now: datetime,
+    rules: DeadlineRules,
+    calendar: WorkCalendar,
+    idempotency_key: str | None = None,
 ) -> Ticket:
+    """A new order; with an Idempotency-Key already used, the order it created (same request only).
+
+    Type and topic the citizen or bot did not give are suggested by the classifier.
+    """
+    if idempotency_key is not None:
+        earlier = session.scalars(select(Ticket).where(Ticket.idempotency_key == idempotency_key)).one_or_none()
+        if earlier is not None:
+            if earlier.conversation_id != request.conversation_id or earlier.phone != request.phone:
+                raise ConflictError(t.TICKET_IDEMPOTENCY_REUSED)
+            return earlier
     local_now, now = now, now.astimezone(UTC)  # the local day numbers the order; stored in UTC
     department = request.department
     if request.item_code is not None:
@@ -110,41 +151,62 @@ def create_ticket(
         department = department or item.department.name
     # ID and phone numbers typed into the text are not needed to handle it: stored masked.
     content = mask_personal_data(request.content)
+    ticket_type, topic_l1, topic_l2 = request.type, request.topic_l1, request.topic_l2
+    if ticket_type is None or topic_l1 is None:
+        triage = get_classifier().classify(content=request.content)
+        ticket_type = ticket_type or TicketType(triage.type)
+        if topic_l1 is None:
+            topic_l1, topic_l2 = triage.l1, triage.l2
     ticket = Ticket(
         number=_next_number(session, day=local_now.date()),
         channel=request.channel,
         requester=request.requester or None,
         phone=request.phone,
         confidential=request.confidential,
-        type=request.type,
-        topic_l1=request.topic_l1,
-        topic_l2=request.topic_l2,
+        type=ticket_type,
+        topic_l1=topic_l1,
+        topic_l2=topic_l2,
         district=request.district or None,
         place=request.place or None,
         content=content,
-        summary=mask_personal_data(request.summary) if request.summary else content[:SUMMARY_CHARS],
+        summary=mask_personal_data(request.summary) if request.summary else summarise(content),
         urgency=request.urgency,
         item_code=request.item_code,
         department=department,
         deadline=compute_deadline(
-            rules, calendar, created=local_now, type=request.type, urgency=request.urgency
+            rules, calendar, created=local_now, type=ticket_type, urgency=request.urgency
         ).astimezone(UTC),
         status=Status.NEW,
+        conversation_id=request.conversation_id,
+        idempotency_key=idempotency_key,
         created_at=now,
         updated_at=now,
     )
     ticket.events.append(
         TicketEvent(at=now, actor=CITIZEN, action="create", to_status=Status.NEW, note=request.channel.value)
     )
+    for line in request.transcript:
+        ticket.messages.append(TicketMessage(at=now, author=line.author, text=mask_personal_data(line.text)))
     session.add(ticket)
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # The same Idempotency-Key committed by a concurrent retry: that order is the answer.
+        session.rollback()
+        if idempotency_key is None:
+            raise
+        return create_ticket(
+            session, request=request, now=local_now, rules=rules, calendar=calendar, idempotency_key=idempotency_key
+        )
     log.info("work order %s created (%s, %s)", ticket.number, ticket.type.value, ticket.channel.value)
     return ticket
 
 
 def _by_number(session: Session, number: str) -> Ticket | None:
     return session.scalars(
-        select(Ticket).where(Ticket.number == number.strip()).options(selectinload(Ticket.events))
+        select(Ticket)
+        .where(Ticket.number == number.strip())
+        .options(selectinload(Ticket.events), selectinload(Ticket.messages))
     ).one_or_none()
 
 
@@ -331,9 +393,8 @@ def correct(session: Session, *, number: str, correction: CorrectionIn, now: dat
     return ticket
 
 
-def rate(session: Session, *, number: str, phone: str, rating: Satisfaction, now: datetime) -> Ticket:
-    """The requester's 好差评, once, after the reply."""
-    ticket = get_citizen_ticket(session, number=number, phone=phone)
+def rate(session: Session, *, ticket: Ticket, rating: Satisfaction, now: datetime) -> Ticket:
+    """The requester's 好差评, once, after the reply; `ticket` found with the phone or the conversation."""
     rated = session.execute(
         update(Ticket)
         .where(
@@ -362,7 +423,7 @@ def rate(session: Session, *, number: str, phone: str, rating: Satisfaction, now
     )
     session.commit()
     session.expire_all()
-    return get_ticket(session, number=number)
+    return get_ticket(session, number=ticket.number)
 
 
 # --- views ---------------------------------------------------------------------------------------
@@ -401,7 +462,29 @@ def brief_view(ticket: Ticket, *, now: datetime) -> TicketBrief:
     return TicketBrief(**_brief_fields(ticket, now=now))
 
 
+def created_view(ticket: Ticket, *, rules: DeadlineRules, now: datetime) -> TicketCreatedOut:
+    return TicketCreatedOut(
+        **citizen_view(ticket).model_dump(),
+        topic_l1=ticket.topic_l1,
+        topic_l2=ticket.topic_l2,
+        agents_on_duty=rules.agents_back_at(now) is None,
+        agents_back_at=rules.agents_back_at(now),
+        agent_hours=rules.agent_hours,
+    )
+
+
+def message_view(message: TicketMessage) -> MessageOut:
+    return MessageOut.model_validate(message, from_attributes=True)
+
+
 def agent_view(ticket: Ticket, *, now: datetime) -> TicketOut:
-    extra = {name: getattr(ticket, name) for name in TicketOut.model_fields if name not in TicketBrief.model_fields}
+    computed = {"events", "transcript", "conversation"}
+    extra = {
+        name: getattr(ticket, name)
+        for name in TicketOut.model_fields
+        if name not in TicketBrief.model_fields and name not in computed
+    }
     extra["events"] = [EventOut.model_validate(event, from_attributes=True) for event in ticket.events]
+    extra["transcript"] = [message_view(message) for message in ticket.messages]
+    extra["conversation"] = ticket.conversation_id is not None
     return TicketOut(**_brief_fields(ticket, now=now), **extra)

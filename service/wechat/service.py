@@ -1,6 +1,7 @@
 """One message from WeChat → at most one bot turn → a passive reply and/or customer-service messages."""
 
 import asyncio
+from typing import Any
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -152,6 +153,13 @@ class WeChatConnector:
         texts, offered = render_answer(messages)
         await run_in_threadpool(store.remember_buttons, self._sessions, user_key=user_key, buttons=offered)
         return texts
+
+    async def push(self, openid: str, messages: list[dict[str, Any]]) -> None:
+        """Messages that answer no message of the citizen: a hotline agent's, the rating question."""
+        texts, offered = render_answer(messages)
+        if offered:
+            await run_in_threadpool(store.remember_buttons, self._sessions, user_key=store.digest(openid), buttons=offered)
+        await self._send(openid, texts)
 
     async def _send(self, openid: str, texts: list[str]) -> None:
         """Customer-service messages in order; stops at the first refused so none arrives out of order."""

@@ -12,7 +12,7 @@ EXPECTED_TABLES = {
     "hall", "department", "item", "situation", "material", "material_situation",
     "booking_hall", "hall_window", "capacity_group", "slot_usage", "booking_counter",
     "appointment", "appointment_event", "wechat_delivery", "wechat_choice",
-    "ticket", "ticket_event", "ticket_counter",
+    "ticket", "ticket_event", "ticket_counter", "ticket_message",
 }
 
 

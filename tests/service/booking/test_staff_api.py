@@ -89,7 +89,10 @@ def test_the_staff_page_is_served(booking_client):
     assert "sessionStorage" in booking_client.get("/static/staff.js").text
 
 
-@pytest.mark.parametrize("missing", [{"STAFF_TOKEN": "a-real-token"}, {"ID_HASH_KEY": "a-real-key"}, {}])
+@pytest.mark.parametrize(
+    "missing",
+    [{"STAFF_TOKEN": "a-real-token", "BOT_TOKEN": "a-bot-token"}, {"ID_HASH_KEY": "a-real-key"}, {"BOT_TOKEN": "b"}, {}],
+)
 def test_default_secrets_are_refused_outside_development(monkeypatch, missing):
     monkeypatch.setenv("ENVIRONMENT", "production")
     for name, value in missing.items():
@@ -98,4 +101,5 @@ def test_default_secrets_are_refused_outside_development(monkeypatch, missing):
         Settings()
     monkeypatch.setenv("STAFF_TOKEN", "a-real-token")
     monkeypatch.setenv("ID_HASH_KEY", "a-real-key")
+    monkeypatch.setenv("BOT_TOKEN", "a-bot-token")
     assert Settings().STAFF_TOKEN == "a-real-token"

@@ -137,7 +137,7 @@ def test_corrections_are_kept_as_events_for_retraining(booking_client, staff_hea
     event = body["events"][-1]
     assert event["action"] == "correct" and event["actor"] == "agent:王芳"
     assert event["changes"] == {
-        "summary": [ticket_body()["content"][:60], "路灯损坏"],
+        "summary": [ticket_body()["content"].rstrip("。"), "路灯损坏"],  # the first sentence
         "topic_l2": ["城市建设和市政管理", "城市公共设施"],
         "type": ["投诉", "求助"],
     }
