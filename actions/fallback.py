@@ -1,16 +1,15 @@
-"""Low NLU confidence: ask to rephrase once, then point to the 12345 hotline."""
+"""Low NLU confidence: ask to rephrase once; the second time, hand over to a 12345 agent."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.settings import get_settings
-
 FALLBACK_INTENT = "nlu_fallback"
-FAILURES_BEFORE_HOTLINE = 2
+FAILURES_BEFORE_HANDOFF = 2
 
 
 def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
@@ -32,10 +31,8 @@ class ActionHandleFallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HOTLINE:
-            dispatcher.utter_message(
-                response="utter_fallback_hotline", hall_phone=get_settings().hall_phone
-            )
-            return []
+        if consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF:
+            # action_start_handoff files what was not understood, then the form asks the rest.
+            return [FollowupAction("action_start_handoff")]
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []

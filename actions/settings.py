@@ -19,6 +19,7 @@ class ActionSettings:
     service_timeout_s: float
     max_message_chars: int
     hall_phone: str
+    bot_token: str  # the service's BOT_TOKEN, for calls about this conversation's work orders
 
 
 @functools.lru_cache(maxsize=1)
@@ -31,4 +32,5 @@ def get_settings() -> ActionSettings:
         service_timeout_s=float(os.environ.get("SERVICE_TIMEOUT_S", "3")),
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "1000")),
         hall_phone=str(hall["phone"]),
+        bot_token=os.environ.get("BOT_TOKEN", "dev-bot-token"),
     )

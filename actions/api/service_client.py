@@ -11,6 +11,7 @@ import functools
 import logging
 from dataclasses import dataclass, field
 from typing import Any, Optional
+from urllib.parse import quote
 
 import aiohttp
 
@@ -181,6 +182,40 @@ class ServiceClient:
         return await self._request(
             "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key}
         )
+
+    # --- 12345 work orders --------------------------------------------------------------------
+
+    async def draft_ticket(self, content: str) -> dict[str, Any]:
+        """Type, topic, summary, phone, place and item the service reads from the citizen's words."""
+        return await self._request("POST", "/api/tickets/draft", json={"content": content})
+
+    async def create_ticket(self, ticket: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """The new order as its requester may see it, with the agents' hours; retries are safe."""
+        return await self._request(
+            "POST", "/api/tickets", json=ticket, headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def conversation_tickets(self, conversation_id: str) -> list[dict[str, Any]]:
+        return await self._request(
+            "GET", f"/api/conversations/{quote(conversation_id, safe='')}/tickets", headers=self._bot_auth()
+        )
+
+    async def ticket_status(self, number: str, phone: str) -> dict[str, Any]:
+        return await self._request("GET", f"/api/tickets/{quote(number, safe='')}/status", params={"phone": phone})
+
+    async def rate_ticket(self, conversation_id: str, number: str, rating: str) -> dict[str, Any]:
+        return await self._request(
+            "POST",
+            f"/api/conversations/{quote(conversation_id, safe='')}/tickets/{quote(number, safe='')}/rating",
+            json={"rating": rating},
+            headers=self._bot_auth(),
+        )
+
+    @staticmethod
+    def _bot_auth() -> dict[str, str]:
+        from actions.settings import get_settings
+
+        return {"Authorization": f"Bearer {get_settings().bot_token}"}
 
     async def close(self) -> None:
         if self._session is not None:

@@ -14,9 +14,16 @@ const TEXT = {
   printedAt: "打印时间：",
   restored: "已恢复上次的对话",
   cleared: "已开始新对话",
+  agentLabel: "12345 话务员",
+  agentOnIt: "话务员正在为您服务，您发的消息会直接转给话务员。",
+  waitingAgent: "工单已提交，话务员接手后会在这里回复您。",
 };
 const SENDER_KEY = "daoban.chat.sender";
 const HISTORY_KEY = "daoban.chat.history";
+// After a 12345 handoff: the last agent message shown, so the outbox is read from there on.
+const OUTBOX_KEY = "daoban.chat.outbox";
+const OUTBOX_POLL_MS = 4000;
+const POLLS_AFTER_CLOSE = 5;
 const MAX_TURNS = 200;
 const TIMEOUT_MS = 20000;
 // A notice opens with 【事项名称】一次性告知（告知单号：…） (service/catalogue/notice.py).
@@ -180,6 +187,10 @@ function noticeTools(text) {
 function botMessage(message) {
   const row = element("div", "row row-bot");
   const bubble = element("div", "bubble bubble-bot");
+  if (message.agent) {
+    bubble.classList.add("bubble-agent");
+    bubble.append(element("div", "agent-label", TEXT.agentLabel));
+  }
   if (message.text) renderText(bubble, message.text);
   if (message.image) {
     const image = element("img", "image");
@@ -297,9 +308,13 @@ async function deliver(payload) {
   try {
     const messages = await askRasa(sender, payload);
     if (sender !== load(SENDER_KEY, null)) return; // "新对话" was pressed meanwhile
+    const handoff = messages.find((m) => m.custom?.handoff);
+    if (handoff) followOutbox();
     const shown = messages.filter((m) => m.text || m.image || m.buttons?.length);
-    remember({ bot: shown });
-    botReply(shown);
+    if (shown.length) {
+      remember({ bot: shown });
+      botReply(shown);
+    }
   } catch {
     if (sender === load(SENDER_KEY, null)) unreachable(payload);
   } finally {
@@ -339,6 +354,45 @@ async function copyText(text) {
   }
 }
 
+// ---- after a 12345 handoff: the agent's messages --------------------------------
+
+let outboxTimer = null;
+
+function followOutbox() {
+  const outbox = load(OUTBOX_KEY, null);
+  if (!outbox || outbox.sender !== senderId()) store(OUTBOX_KEY, { sender: senderId(), after: 0, closedPolls: 0 });
+  setStatus(TEXT.waitingAgent);
+  if (!outboxTimer) outboxTimer = setTimeout(pollOutbox, OUTBOX_POLL_MS);
+}
+
+async function pollOutbox() {
+  outboxTimer = null;
+  const outbox = load(OUTBOX_KEY, null);
+  if (!outbox || outbox.sender !== senderId()) return;
+  try {
+    const url = `/api/conversations/${encodeURIComponent(outbox.sender)}/outbox?after=${outbox.after}`;
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(String(response.status));
+    const { messages, ticket } = await response.json();
+    if (outbox.sender !== load(SENDER_KEY, null)) return;
+    if (messages.length) {
+      const shown = messages.map((m) => ({ text: m.text, buttons: m.buttons || undefined,
+                                           agent: m.author.startsWith("agent:") || undefined }));
+      remember({ bot: shown });
+      botReply(shown);
+      enableLatestChoices();
+      scrollToEnd();
+      outbox.after = messages[messages.length - 1].id;
+    }
+    if (ticket?.status === "claimed") setStatus(TEXT.agentOnIt);
+    if (ticket?.status === "closed") outbox.closedPolls += 1;
+    store(OUTBOX_KEY, outbox);
+    // After the close only the rating question is still to come.
+    if (outbox.closedPolls > POLLS_AFTER_CLOSE) { localStorage.removeItem(OUTBOX_KEY); return; }
+  } catch { /* offline for a moment: try again on the next tick */ }
+  outboxTimer = setTimeout(pollOutbox, OUTBOX_POLL_MS);
+}
+
 function printNotice(text) {
   const area = $("print-area");
   area.replaceChildren(element("h1", null, TEXT.printTitle));
@@ -374,3 +428,4 @@ $("new-chat").addEventListener("click", () => {
 renderHistory();
 loadConfig();
 focusInputOnDesktop();
+if (load(OUTBOX_KEY, null)?.sender === senderId()) followOutbox();

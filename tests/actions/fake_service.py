@@ -41,6 +41,10 @@ class FakeServiceClient:
         self.extra_materials: list[str] = []  # only in the notice covering every situation
         self.refuse_booking: Optional[Refused] = None
         self.calls: list[tuple[str, ...]] = []
+        self.drafts: dict[str, dict] = {}  # content → what the service would read from it
+        self.tickets: list[tuple[str, dict]] = []  # (idempotency key, body) as filed
+        self.agents_on_duty = True
+        self.ratings: list[tuple[str, str, str]] = []
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -115,6 +119,42 @@ class FakeServiceClient:
         return {"code": "20261125-A-0001", "item_name": self.items[booking["item_code"]].name,
                 "hall": {"name": "清江市政务服务中心", "address": "市民大道88号"},
                 "window": "A3", "phone": booking["phone"][:3] + "****"}
+
+    async def draft_ticket(self, content: str) -> dict:
+        self._call("draft_ticket", content)
+        return {"type": "投诉", "topic": {"l1": "环境保护", "l2": "环境污染"}, "confidence": 0.8,
+                "summary": content[:20], "phone": None, "place": None, "item": None,
+                **self.drafts.get(content, {})}
+
+    async def create_ticket(self, ticket: dict, idempotency_key: str) -> dict:
+        self._call("create_ticket", idempotency_key)
+        earlier = [n for n, (key, _) in enumerate(self.tickets, start=1) if key == idempotency_key]
+        if not earlier:
+            self.tickets.append((idempotency_key, ticket))
+        number = f"12345-20261122-{(earlier or [len(self.tickets)])[0]:05d}"
+        return {"number": number, "status_label": "待受理", "deadline": "2026-11-27T10:00:00+08:00",
+                "agents_on_duty": self.agents_on_duty, "agent_hours": "08:00-20:00",
+                "agents_back_at": None if self.agents_on_duty else "2026-11-23T08:00:00+08:00"}
+
+    async def conversation_tickets(self, conversation_id: str) -> list[dict]:
+        self._call("conversation_tickets", conversation_id)
+        return [self._ticket_view(n) for n in range(len(self.tickets), 0, -1)]
+
+    async def ticket_status(self, number: str, phone: str) -> dict:
+        self._call("ticket_status", number, phone)
+        if phone != "13900001111":
+            raise ItemNotFound(number)
+        return self._ticket_view(1, number=number)
+
+    async def rate_ticket(self, conversation_id: str, number: str, rating: str) -> dict:
+        self._call("rate_ticket", conversation_id, number, rating)
+        self.ratings.append((conversation_id, number, rating))
+        return self._ticket_view(1, number=number)
+
+    @staticmethod
+    def _ticket_view(n: int, number: Optional[str] = None) -> dict:
+        return {"number": number or f"12345-20261122-{n:05d}", "status_label": "办理中", "summary": "烧烤店油烟",
+                "department": "市生态环境局", "deadline": "2026-11-27T10:00:00+08:00", "reply": None}
 
     def _call(self, *call: str) -> None:
         if self.down:

@@ -5,9 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+import yaml
 
 from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
 
@@ -22,6 +26,7 @@ def stack(tmp_path_factory):
     env = {
         "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+        "TICKETS_CONFIG_PATH": str(after_hours_tickets_config(work)),
     }
     for command in ("migrate", "seed"):
         subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
@@ -32,6 +37,17 @@ def stack(tmp_path_factory):
         yield running
     finally:
         running.stop()
+
+
+def after_hours_tickets_config(work: Path) -> Path:
+    """The real work-order rules, with agents on duty only in an hour that is hours away:
+    every order filed in these tests is filed after hours (the on-duty answer is unit-tested)."""
+    rules = yaml.safe_load((REPO_ROOT / "service" / "seed" / "tickets.yaml").read_text(encoding="utf-8"))
+    start = (datetime.now(ZoneInfo("Asia/Shanghai")) + timedelta(hours=6)).replace(minute=0)
+    rules["agent_hours"] = {"start": f"{start:%H}:00", "end": f"{start:%H}:59"}
+    path = work / "tickets.yaml"
+    path.write_text(yaml.safe_dump(rules, allow_unicode=True), encoding="utf-8")
+    return path
 
 
 class Chat:

@@ -60,10 +60,6 @@ def test_out_of_scope_says_what_the_assistant_can_do(chat):
     assert "超出了我的服务范围" in texts(chat.say("帮我写一首关于春天的诗"))
 
 
-def test_two_misunderstandings_give_the_hotline(chat):
-    assert "换个说法" in texts(chat.say("/nlu_fallback"))
-    second = texts(chat.say("/nlu_fallback"))
-    assert "12345" in second and HALL_PHONE in second
 
 
 def test_service_down_gives_the_hall_phone_and_no_silence(stack):

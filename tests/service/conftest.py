@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from service.assist.rasa_client import RasaClient
 from service.assist.router import get_rasa_client
+from service.tickets.channels import ConversationChannels
+from service.tickets.router import get_channels
 from service.booking.identity import id_check_char
 from service.booking.models import Appointment, AppointmentEvent, BookingCounter, SlotUsage
 from service.catalogue.importer import seed_database
@@ -93,7 +95,10 @@ def fake_rasa_transport(answer: Callable[[str], dict]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def make_client(db_url: str, transport: httpx.AsyncBaseTransport) -> TestClient:
+def make_client(
+    db_url: str, transport: httpx.AsyncBaseTransport, conversations: httpx.AsyncBaseTransport | None = None
+) -> TestClient:
+    """The app on a test database; Rasa is `transport` for NLU, `conversations` for pausing and resuming."""
     app = create_app()
 
     def session_for_test() -> Iterator[Session]:
@@ -103,6 +108,11 @@ def make_client(db_url: str, transport: httpx.AsyncBaseTransport) -> TestClient:
     app.dependency_overrides[get_db] = session_for_test
     rasa = RasaClient(base_url="http://rasa.test", timeout_s=0.5, transport=transport)
     app.dependency_overrides[get_rasa_client] = lambda: rasa
+    channels = ConversationChannels(
+        rasa_url="http://rasa.test", timeout_s=0.5, sessions=get_session_factory(db_url),
+        wechat=lambda: None, transport=conversations or rasa_down_transport(),
+    )
+    app.dependency_overrides[get_channels] = lambda: channels
     return TestClient(app, raise_server_exceptions=False)
 
 

@@ -1,0 +1,268 @@
+"""Handing a citizen to the 12345 queue: what happened, where, a phone, confirm, file a work order.
+
+Starts on a complaint, report, suggestion, request for help or for a person, and after two
+messages the bot could not understand. The service reads type, topic, place and phone from the
+words (POST /api/tickets/draft) so only what is missing is asked; the agent corrects the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, shared_client
+from actions.booking_text import find_mobile
+from actions.handoff_text import is_substantive, masked, place_answer, transcript
+from actions.settings import get_settings
+
+FORM = "handoff_form"
+TYPE_OF_INTENT = {"complain": "投诉", "report": "举报", "suggest": "建议", "seek_help": "求助"}
+# Types that are about something somewhere: the agent needs the place.
+TYPES_WITH_PLACE = {"投诉", "举报", "求助"}
+STOPS = {"deny"}
+WECHAT_PREFIX = "wechat:"
+TRANSCRIPT_LINES = 20
+TRANSCRIPT_LINE_CHARS = 300
+HANDOFF_SLOTS = [
+    "handoff_type", "handoff_content", "handoff_place", "handoff_phone", "handoff_phone_masked",
+    "handoff_topic", "handoff_confirmed", "handoff_read_message", "handoff_nonce",
+]
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _intent(tracker: Tracker) -> str:
+    return tracker.latest_message.get("intent", {}).get("name") or ""
+
+
+def _answering(tracker: Tracker, slot: str) -> bool:
+    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in STOPS
+
+
+def masked_mobile(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else phone
+
+
+def _message_id(tracker: Tracker) -> Optional[str]:
+    return tracker.latest_message.get("message_id")
+
+
+class StartHandoff(Action):
+    """Sets the handoff up from the message that asked for it; the form then asks what is missing."""
+
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_start_handoff"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        text = _text(tracker)
+        events = [SlotSet(name, None) for name in HANDOFF_SLOTS]
+        events += [SlotSet("handoff_type", TYPE_OF_INTENT.get(_intent(tracker))),
+                   SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
+        fell_back = _intent(tracker) == "nlu_fallback"
+        if fell_back:
+            # Two messages not understood (action_handle_fallback): they are the matter, as far
+            # as the bot can tell; no rule follows a fallback with the form, so ask for it here.
+            content = "；".join(not_understood(tracker.events)) or None
+            dispatcher.utter_message(response="utter_handoff_not_understood")
+            events.append(FollowupAction(FORM))
+        else:
+            content = text if is_substantive(text) else None
+            dispatcher.utter_message(response="utter_handoff_start")
+        if content:
+            events += await prefill(self._client_instance or shared_client(), content)
+            events += [SlotSet("handoff_content", masked(content)),
+                       SlotSet("handoff_read_message", _message_id(tracker))]
+        return events
+
+
+def not_understood(events: list[dict[str, Any]]) -> list[str]:
+    """The latest run of user messages the NLU fell back on, oldest first."""
+    texts = []
+    for event in reversed(events):
+        if event.get("event") != "user":
+            continue
+        if event.get("parse_data", {}).get("intent", {}).get("name") != "nlu_fallback":
+            break
+        texts.append(event.get("text") or "")
+    return [t for t in reversed(texts) if t and not t.startswith("/")]  # not button payloads
+
+
+async def prefill(client: ServiceClient, content: str) -> list[dict[str, Any]]:
+    """Phone, place and topic the service reads from the words; nothing when it is down."""
+    try:
+        draft = await client.draft_ticket(content)
+    except (ServiceUnavailable, Refused):
+        return []
+    topic = draft.get("topic") or {}
+    events = [SlotSet("handoff_topic", "/".join(filter(None, (topic.get("l1"), topic.get("l2")))) or None)]
+    if draft.get("place"):
+        events.append(SlotSet("handoff_place", draft["place"]))
+    if draft.get("phone"):
+        events += [SlotSet("handoff_phone", draft["phone"]),
+                   SlotSet("handoff_phone_masked", masked_mobile(draft["phone"]))]
+    return events
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "validate_handoff_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        slots = ["handoff_content"]
+        if tracker.get_slot("handoff_type") in TYPES_WITH_PLACE:
+            slots.append("handoff_place")
+        return slots + ["handoff_phone", "handoff_confirmed"]
+
+    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        if _message_id(tracker) and _message_id(tracker) == tracker.get_slot("handoff_read_message"):
+            return []  # each message is read once (the form is also run when it starts)
+        return await super().get_extraction_events(dispatcher, tracker, domain)
+
+    async def extract_handoff_content(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"handoff_content": _text(tracker)} if _answering(tracker, "handoff_content") else {}
+
+    async def extract_handoff_place(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"handoff_place": place_answer(_text(tracker))} if _answering(tracker, "handoff_place") else {}
+
+    async def extract_handoff_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        found = find_mobile(_text(tracker))
+        if found and tracker.get_slot("requested_slot"):
+            return {"handoff_phone": found}  # the answer, or a correction at the confirmation
+        if _answering(tracker, "handoff_phone"):
+            return {"handoff_phone": "?"}
+        return {}
+
+    async def extract_handoff_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "handoff_confirmed" or find_mobile(_text(tracker)):
+            return {}
+        if _intent(tracker) == "affirm" or any(word in _text(tracker) for word in ("确认", "提交", "没问题", "对的")):
+            return {"handoff_confirmed": True}
+        return {}
+
+    async def validate_handoff_content(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        events = {}
+        for event in await prefill(self._client_instance or shared_client(), value):
+            if not tracker.get_slot(event["name"]):
+                events[event["name"]] = event["value"]
+        return {**events, "handoff_content": masked(value)}
+
+    async def validate_handoff_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        phone = "".join(ch for ch in str(value) if ch.isdigit())[-11:]
+        if len(phone) != 11 or not phone.startswith("1"):
+            dispatcher.utter_message(response="utter_handoff_phone_invalid")
+            return {"handoff_phone": None}
+        return {"handoff_phone": phone, "handoff_phone_masked": masked_mobile(phone)}
+
+    async def validate_handoff_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        return {"handoff_confirmed": bool(value)}
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        events = await super().run(dispatcher, tracker, domain)
+        filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
+        if filled:
+            events.append(SlotSet("handoff_read_message", _message_id(tracker)))
+        return events
+
+
+class AskHandoffConfirmed(Action):
+    def name(self) -> str:
+        return "action_ask_handoff_confirmed"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        slot = tracker.get_slot
+        dispatcher.utter_message(
+            response="utter_ask_handoff_confirmed",
+            kind=slot("handoff_type") or "诉求",
+            topic=f"（{slot('handoff_topic')}）" if slot("handoff_topic") else "",
+            content=slot("handoff_content"),
+            place=f"\n地点：{slot('handoff_place')}" if slot("handoff_place") else "",
+            phone=slot("handoff_phone_masked"),
+            buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "先不提交", "payload": "/deny"}],
+        )
+        return []
+
+
+class SubmitHandoff(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_submit_handoff"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        client = self._client_instance or shared_client()
+        slot = tracker.get_slot
+        place = slot("handoff_place")
+        ticket = {
+            "channel": "wechat" if tracker.sender_id.startswith(WECHAT_PREFIX) else "web",
+            "phone": slot("handoff_phone"),
+            "type": slot("handoff_type"),
+            "content": slot("handoff_content"),
+            "place": place if place and place != "不涉及具体地点" else None,
+            "item_code": slot("item_code"),
+            "conversation_id": tracker.sender_id,
+            "transcript": transcript(tracker.events, limit=TRANSCRIPT_LINES, line_chars=TRANSCRIPT_LINE_CHARS),
+        }
+        key = f"bot-{slot('handoff_nonce') or uuid.uuid4().hex[:12]}"
+        try:
+            created = await client.create_ticket(ticket, key)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_handoff_not_sent")
+            return [SlotSet("handoff_confirmed", None), ActiveLoop(FORM), SlotSet("requested_slot", "handoff_confirmed")]
+        except Refused as refusal:
+            if refusal.status == 422 and "item_code" in refusal.detail:
+                ticket["item_code"] = None
+                created = await client.create_ticket(ticket, key)
+            else:
+                dispatcher.utter_message(response="utter_handoff_refused", reason=refusal.detail)
+                return cleared()
+        dispatcher.utter_message(
+            response="utter_handoff_done",
+            number=created["number"],
+            deadline=local_time(created["deadline"]),
+            who=when_agents(created),
+        )
+        # For the web chat: from now on it collects agent messages for this conversation.
+        dispatcher.utter_message(json_message={"handoff": {"ticket": created["number"]}})
+        return cleared() + [SlotSet("handoff_ticket", created["number"])]
+
+
+def local_time(iso: str) -> str:
+    """"2026-11-25T09:30:00+08:00" → "11月25日 09:30" (the service answers in the hall's zone)."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def when_agents(created: dict[str, Any]) -> str:
+    if created.get("agents_on_duty"):
+        return "话务员会尽快接手，接手后会在这里直接和您联系。"
+    back = created.get("agents_back_at")
+    return (f"现在是非工作时间（人工坐席 {created.get('agent_hours', '')}），"
+            f"话务员将在 {local_time(back) if back else '上班后'} 起处理并在这里联系您。")
+
+
+class StopHandoff(Action):
+    def name(self) -> str:
+        return "action_stop_handoff"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        dispatcher.utter_message(response="utter_handoff_stopped", hall_phone=get_settings().hall_phone)
+        return [ActiveLoop(None)] + cleared()
+
+
+def cleared() -> list[dict[str, Any]]:
+    # The phone and the content are on the order now; the conversation does not keep them.
+    return [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("requested_slot", None)]

@@ -1,0 +1,179 @@
+"""After the handoff: the status of a work order, and the 好差评 rating when an agent closes it."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, shared_client
+from actions.booking_text import find_mobile
+from actions.handoff import local_time
+from actions.handoff_text import RATING_LEVELS, find_ticket_number, rating_in
+from actions.settings import get_settings
+
+STATUS_FORM = "ticket_status_form"
+
+
+def _text(tracker: Tracker) -> str:
+    return tracker.latest_message.get("text") or ""
+
+
+def _entity(tracker: Tracker, name: str) -> Optional[str]:
+    return next(tracker.get_latest_entity_values(name), None)
+
+
+async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str, Any]]:
+    """The orders filed from this conversation (the conversation stands in for the phone)."""
+    try:
+        return await client.conversation_tickets(tracker.sender_id)
+    except (ItemNotFound, Refused):
+        return []
+
+
+class ValidateTicketStatusForm(FormValidationAction):
+    """Which order (the number, or this conversation's latest) and, for another's, its phone."""
+
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "validate_ticket_status_form"
+
+    async def required_slots(self, domain_slots, dispatcher, tracker, domain) -> list[str]:
+        if tracker.get_slot("status_own"):
+            return ["status_number"]
+        return ["status_number", "status_phone"]
+
+    async def extract_status_number(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        number = find_ticket_number(_text(tracker)) or _entity(tracker, "ticket_number")
+        if number:
+            return {"status_number": number}
+        if tracker.get_slot("status_number") is None and tracker.get_slot("requested_slot") is None:
+            # "我反映的事怎么样了" in the conversation that filed it: its latest order.
+            own = await _own_tickets(self._client_instance or shared_client(), tracker)
+            if own:
+                return {"status_number": own[0]["number"]}
+        if tracker.get_slot("requested_slot") == "status_number":
+            return {"status_number": "?"}
+        return {}
+
+    async def extract_status_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
+        if tracker.get_slot("requested_slot") != "status_phone":
+            return {}
+        return {"status_phone": find_mobile(_text(tracker)) or "?"}
+
+    async def validate_status_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        number = find_ticket_number(str(value))
+        if number is None:
+            dispatcher.utter_message(response="utter_ticket_number_invalid")
+            return {"status_number": None}
+        own = await _own_tickets(self._client_instance or shared_client(), tracker)
+        return {"status_number": number, "status_own": any(t["number"] == number for t in own)}
+
+    async def validate_status_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        phone = "".join(ch for ch in str(value) if ch.isdigit())
+        if len(phone) != 11:
+            dispatcher.utter_message(response="utter_handoff_phone_invalid")
+            return {"status_phone": None}
+        return {"status_phone": phone}
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        try:
+            return await super().run(dispatcher, tracker, domain)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_service_unavailable", hall_phone=get_settings().hall_phone)
+            return [ActiveLoop(None), SlotSet("requested_slot", None)] + _status_cleared()
+
+
+class TellTicketStatus(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_tell_ticket_status"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        client = self._client_instance or shared_client()
+        number = tracker.get_slot("status_number")
+        try:
+            if tracker.get_slot("status_own"):
+                ticket = next((t for t in await _own_tickets(client, tracker) if t["number"] == number), None)
+            else:
+                ticket = await client.ticket_status(number, tracker.get_slot("status_phone") or "")
+        except ItemNotFound:
+            ticket = None
+        except (ServiceUnavailable, Refused):
+            dispatcher.utter_message(response="utter_service_unavailable", hall_phone=get_settings().hall_phone)
+            return _status_cleared()
+        if ticket is None:
+            dispatcher.utter_message(response="utter_ticket_not_found", number=number)
+            return _status_cleared()
+        reply = f"\n答复：{ticket['reply']}" if ticket.get("reply") else ""
+        dispatcher.utter_message(
+            response="utter_ticket_status",
+            number=ticket["number"],
+            status=ticket["status_label"],
+            summary=ticket["summary"],
+            department=f"\n承办单位：{ticket['department']}" if ticket.get("department") else "",
+            deadline=local_time(ticket["deadline"]),
+            reply=reply,
+        )
+        return _status_cleared()
+
+
+def _status_cleared() -> list[dict[str, Any]]:
+    return [SlotSet(name, None) for name in ("status_number", "status_phone", "status_own")]
+
+
+class AskRating(Action):
+    """The agent closed the order (the service triggers EXTERNAL_ticket_closed): ask for 好差评."""
+
+    def name(self) -> str:
+        return "action_ask_rating"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        number = _entity(tracker, "ticket_number")
+        dispatcher.utter_message(
+            response="utter_ask_rating",
+            number=number,
+            buttons=[{"title": level, "payload": '/rate_service{"rating": "%s"}' % level} for level in RATING_LEVELS],
+        )
+        return [SlotSet("rating_ticket", number)]
+
+
+class RateTicket(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_rate_ticket"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        number = tracker.get_slot("rating_ticket")
+        if not number:
+            dispatcher.utter_message(response="utter_thank")
+            return []
+        level = _entity(tracker, "rating")
+        level = level if level in RATING_LEVELS else rating_in(_text(tracker))
+        if level is None:
+            dispatcher.utter_message(
+                response="utter_rating_unclear",
+                buttons=[{"title": lv, "payload": '/rate_service{"rating": "%s"}' % lv} for lv in RATING_LEVELS],
+            )
+            return []
+        client = self._client_instance or shared_client()
+        try:
+            await client.rate_ticket(tracker.sender_id, number, level)
+        except ServiceUnavailable:
+            dispatcher.utter_message(response="utter_rating_not_sent")
+            return []
+        except (Refused, ItemNotFound) as refusal:
+            dispatcher.utter_message(response="utter_rating_refused", reason=getattr(refusal, "detail", ""))
+            return [SlotSet("rating_ticket", None)]
+        response = "utter_rating_thanks_low" if level in ("不满意", "非常不满意") else "utter_rating_thanks"
+        dispatcher.utter_message(response=response, rating=level, number=number,
+                                 hall_phone=get_settings().hall_phone)
+        return [SlotSet("rating_ticket", None)]

@@ -1,0 +1,229 @@
+"""The 12345 handoff, the status question and the rating, against an in-memory service."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from actions.fallback import ActionHandleFallback
+from actions.handoff import AskHandoffConfirmed, StartHandoff, StopHandoff, SubmitHandoff, ValidateHandoffForm
+from actions.handoff_text import find_ticket_number, is_substantive, place_answer, rating_in, transcript
+from actions.tickets import AskRating, RateTicket, TellTicketStatus, ValidateTicketStatusForm
+from tests.actions.conftest import make_tracker
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+COMPLAINT = "楼下烧烤店天天开到凌晨两点，油烟和吵闹让人没法睡觉"
+
+
+def slots(events):
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(dispatcher):
+    return [m.get("response") for m in dispatcher.messages]
+
+
+def user(text, intent="inform", message_id="m1"):
+    return {"event": "user", "text": text, "message_id": message_id, "parse_data": {"intent": {"name": intent}}}
+
+
+def tracker(text, intent="inform", slots_now=None, events=None, message_id="m2", sender="web-1"):
+    t = make_tracker(text, intent, slots=slots_now or {}, events=events or [user(text, intent, message_id)])
+    t.latest_message["message_id"] = message_id
+    t.sender_id = sender
+    return t
+
+
+# --- reading the words -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, substantive", [
+    ("转人工", False), ("我要投诉", False), ("人工客服在吗？？", False), ("有个建议", False),
+    ("我要投诉小区门口夜市太吵了", True), ("举报：河边那个厂晚上偷排黑水", True),
+])
+def test_a_bare_request_is_told_from_one_that_says_what_it_is_about(text, substantive):
+    assert is_substantive(text) is substantive
+
+
+@pytest.mark.parametrize("text, level", [
+    ("非常满意", "非常满意"), ("五星好评👍", "非常满意"), ("满意，谢谢你们", "满意"), ("还行吧", "基本满意"),
+    ("差评", "不满意"), ("不满意 问题根本没解决", "不满意"), ("太差了", "非常不满意"), ("今天天气", None),
+])
+def test_ratings_in_words(text, level):
+    assert rating_in(text) == level
+
+
+def test_ticket_numbers_place_answers_and_transcript():
+    assert find_ticket_number("工单 12345 - 20261122－00042 怎么样了") == "12345-20261122-00042"
+    assert find_ticket_number("12345热线") is None
+    assert place_answer("无") == "不涉及具体地点" and place_answer("东湖路口") == "东湖路口"
+    events = [user("你好"), {"event": "bot", "text": "您好！"}, user("/affirm"), {"event": "action"},
+              user("x" * 400)]
+    lines = transcript(events, limit=2, line_chars=300)
+    assert lines == [{"author": "bot", "text": "您好！"}, {"author": "citizen", "text": "x" * 300}]
+
+
+# --- the form ----------------------------------------------------------------------------------
+
+
+async def test_a_complaint_that_says_everything_only_asks_for_the_phone(dispatcher, fake_service):
+    fake_service.drafts[COMPLAINT] = {"place": "锦绣花园3栋", "phone": None}
+    started = await StartHandoff(fake_service).run(dispatcher, tracker(COMPLAINT, "complain", message_id="m1"), DOMAIN)
+    filled = slots(started)
+    assert filled["handoff_type"] == "投诉" and filled["handoff_content"] == COMPLAINT
+    assert filled["handoff_place"] == "锦绣花园3栋" and filled["handoff_topic"] == "环境保护/环境污染"
+    assert filled["handoff_phone"] is None  # reset; the form asks for it
+    assert responses(dispatcher) == ["utter_handoff_start"]
+
+    form = ValidateHandoffForm(fake_service)
+    required = await form.required_slots([], dispatcher, tracker("", slots_now=filled), DOMAIN)
+    assert required == ["handoff_content", "handoff_place", "handoff_phone", "handoff_confirmed"]
+    # The triggering message is not read again when the form starts.
+    again = tracker(COMPLAINT, "complain", slots_now=filled, message_id="m1")
+    assert await form.get_extraction_events(dispatcher, again, DOMAIN) == []
+
+
+async def test_a_bare_request_for_a_person_asks_what_it_is_about(dispatcher, fake_service):
+    started = slots(await StartHandoff(fake_service).run(dispatcher, tracker("转人工", "request_human"), DOMAIN))
+    assert started["handoff_type"] is None and started["handoff_content"] is None
+    assert fake_service.calls == []
+    form = ValidateHandoffForm(fake_service)
+    required = await form.required_slots([], dispatcher, tracker("", slots_now=started), DOMAIN)
+    assert "handoff_place" not in required  # the classifier will decide the type; no place asked
+
+
+async def test_answers_phone_check_and_correction(dispatcher, fake_service):
+    form = ValidateHandoffForm(fake_service)
+    asked_phone = {"handoff_type": "投诉", "handoff_content": COMPLAINT, "handoff_place": "x",
+                   "requested_slot": "handoff_phone"}
+    bad = slots(await form.run(dispatcher, tracker("138123", slots_now=asked_phone), DOMAIN))
+    assert bad["handoff_phone"] is None and responses(dispatcher)[-1] == "utter_handoff_phone_invalid"
+    good = slots(await form.run(dispatcher, tracker("我手机是 138 1234 5678", slots_now=asked_phone), DOMAIN))
+    assert good["handoff_phone"] == "13812345678" and good["handoff_phone_masked"] == "138****5678"
+
+    confirming = {**asked_phone, "handoff_phone": "13812345678", "requested_slot": "handoff_confirmed"}
+    corrected = slots(await form.run(dispatcher, tracker("号码写错了，是13900001111", slots_now=confirming), DOMAIN))
+    assert corrected["handoff_phone"] == "13900001111" and "handoff_confirmed" not in corrected
+    confirmed = slots(await form.run(dispatcher, tracker("确认", "affirm", slots_now=confirming), DOMAIN))
+    assert confirmed["handoff_confirmed"] is True
+
+
+async def test_the_content_answer_is_prefilled_by_the_service(dispatcher, fake_service):
+    fake_service.drafts["东湖路口路灯坏了半个月 电话13900001111"] = {"place": "东湖路口", "phone": "13900001111"}
+    asked = {"handoff_type": "投诉", "requested_slot": "handoff_content"}
+    filled = slots(await ValidateHandoffForm(fake_service).run(
+        dispatcher, tracker("东湖路口路灯坏了半个月 电话13900001111", slots_now=asked), DOMAIN))
+    assert filled["handoff_place"] == "东湖路口" and filled["handoff_phone"] == "13900001111"
+
+
+async def test_the_confirmation_shows_masked_phone_and_offers_to_stop(dispatcher):
+    filled = {"handoff_type": "投诉", "handoff_topic": "环境保护/环境污染", "handoff_content": COMPLAINT,
+              "handoff_place": "锦绣花园3栋", "handoff_phone_masked": "138****5678"}
+    await AskHandoffConfirmed().run(dispatcher, tracker("", slots_now=filled), DOMAIN)
+    message = dispatcher.messages[-1]
+    assert message["response"] == "utter_ask_handoff_confirmed" and message["phone"] == "138****5678"
+    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+
+
+async def test_submit_files_once_with_the_transcript_and_clears_the_phone(dispatcher, fake_service):
+    filled = {"handoff_type": "投诉", "handoff_content": COMPLAINT, "handoff_place": "锦绣花园3栋",
+              "handoff_phone": "13812345678", "handoff_nonce": "n1", "item_code": None}
+    history = [user(COMPLAINT, "complain"), {"event": "bot", "text": "好的，我来帮您转交"}]
+    t = tracker("确认", "affirm", slots_now=filled, events=history, sender="wechat:oABC")
+    events = await SubmitHandoff(fake_service).run(dispatcher, t, DOMAIN)
+    (key, body), = fake_service.tickets
+    assert key == "bot-n1" and body["channel"] == "wechat" and body["conversation_id"] == "wechat:oABC"
+    assert body["transcript"][0] == {"author": "citizen", "text": COMPLAINT}
+    done = slots(events)
+    assert done["handoff_phone"] is None and done["handoff_content"] is None
+    assert done["handoff_ticket"] == "12345-20261122-00001"
+    assert dispatcher.messages[0]["response"] == "utter_handoff_done"
+    assert "话务员会尽快接手" in dispatcher.messages[0]["who"]
+    assert dispatcher.messages[1]["custom"] == {"handoff": {"ticket": "12345-20261122-00001"}}
+
+
+async def test_after_hours_the_citizen_is_told_when_a_person_answers(dispatcher, fake_service):
+    fake_service.agents_on_duty = False
+    filled = {"handoff_content": "转人工；我的社保卡怎么补", "handoff_phone": "13812345678", "handoff_nonce": "n2"}
+    await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
+    who = dispatcher.messages[0]["who"]
+    assert "非工作时间" in who and "08:00-20:00" in who and "11月23日 08:00" in who
+
+
+async def test_submit_when_the_service_is_down_asks_to_confirm_again(dispatcher, fake_service):
+    fake_service.down = True
+    filled = {"handoff_content": COMPLAINT, "handoff_phone": "13812345678", "handoff_nonce": "n3"}
+    events = await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
+    assert responses(dispatcher) == ["utter_handoff_not_sent"]
+    assert slots(events)["requested_slot"] == "handoff_confirmed"
+
+
+async def test_stopping_clears_everything(dispatcher):
+    events = await StopHandoff().run(dispatcher, tracker("算了", "deny", slots_now={"handoff_phone": "138"}), DOMAIN)
+    assert slots(events)["handoff_phone"] is None and responses(dispatcher) == ["utter_handoff_stopped"]
+
+
+async def test_the_second_failed_understanding_starts_the_handoff_with_both_messages(dispatcher, fake_service):
+    history = [user("啊吧啊吧", "nlu_fallback", "a"), {"event": "bot", "text": "抱歉"},
+               user("呃那个就是那个", "nlu_fallback", "b")]
+    t = tracker("呃那个就是那个", "nlu_fallback", events=history, message_id="b")
+    followup = await ActionHandleFallback().run(dispatcher, t, DOMAIN)
+    assert followup == [{"event": "followup", "name": "action_start_handoff", "timestamp": None}]
+    started = await StartHandoff(fake_service).run(dispatcher, t, DOMAIN)
+    assert slots(started)["handoff_content"] == "啊吧啊吧；呃那个就是那个"
+    assert {"event": "followup", "name": "handoff_form", "timestamp": None} in started
+    assert responses(dispatcher) == ["utter_handoff_not_understood"]
+
+
+# --- status and rating -------------------------------------------------------------------------
+
+
+async def test_status_of_an_order_from_this_conversation_needs_no_phone(dispatcher, fake_service):
+    fake_service.tickets.append(("k", {}))
+    form = ValidateTicketStatusForm(fake_service)
+    filled = slots(await form.run(dispatcher, tracker("我反映的事怎么样了", "query_ticket"), DOMAIN))
+    assert filled["status_number"] == "12345-20261122-00001" and filled["status_own"] is True
+    await TellTicketStatus(fake_service).run(dispatcher, tracker("", slots_now=filled), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
+    assert dispatcher.messages[-1]["status"] == "办理中"
+
+
+async def test_status_of_another_order_needs_its_phone(dispatcher, fake_service):
+    form = ValidateTicketStatusForm(fake_service)
+    filled = slots(await form.run(dispatcher, tracker("查下工单12345-20261101-00007", "query_ticket"), DOMAIN))
+    assert filled["status_number"] == "12345-20261101-00007" and filled["status_own"] is False
+    required = await form.required_slots([], dispatcher, tracker("", slots_now=filled), DOMAIN)
+    assert required == ["status_number", "status_phone"]
+    wrong = {**filled, "status_phone": "13800000000"}
+    await TellTicketStatus(fake_service).run(dispatcher, tracker("", slots_now=wrong), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
+    right = {**filled, "status_phone": "13900001111"}
+    await TellTicketStatus(fake_service).run(dispatcher, tracker("", slots_now=right), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
+
+
+async def test_rating_question_and_answer(dispatcher, fake_service):
+    closed = make_tracker("", "EXTERNAL_ticket_closed",
+                          entities=[{"entity": "ticket_number", "value": "12345-20261122-00003"}])
+    asked = slots(await AskRating().run(dispatcher, closed, DOMAIN))
+    assert asked == {"rating_ticket": "12345-20261122-00003"}
+    assert [b["title"] for b in dispatcher.messages[-1]["buttons"]] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
+
+    unclear = await RateTicket(fake_service).run(dispatcher, tracker("嗯", "rate_service", slots_now=asked), DOMAIN)
+    assert unclear == [] and dispatcher.messages[-1]["response"] == "utter_rating_unclear"
+    done = await RateTicket(fake_service).run(dispatcher, tracker("差评，没解决", "rate_service", slots_now=asked), DOMAIN)
+    assert fake_service.ratings == [("web-1", "12345-20261122-00003", "不满意")]
+    assert slots(done) == {"rating_ticket": None} and dispatcher.messages[-1]["response"] == "utter_rating_thanks_low"
+
+
+async def test_a_rating_with_nothing_to_rate_is_just_thanked(dispatcher, fake_service):
+    await RateTicket(fake_service).run(dispatcher, tracker("非常满意", "rate_service"), DOMAIN)
+    assert responses(dispatcher) == ["utter_thank"] and fake_service.ratings == []
+
+
+def test_the_bot_keeps_only_masked_numbers_from_the_citizens_words():
+    from actions.handoff_text import masked
+
+    assert masked("身份证110101199003074477 电话138 1234 5678") == "身份证110***********4477 电话138****5678"

@@ -1,0 +1,209 @@
+"""A work order and the chat it came from: transcript, pause while an agent owns it, relayed
+citizen messages, agent messages and reply into the chat, resume and rating question on close.
+
+Rasa is a recording fake here (its real behaviour is in tests/e2e/test_handoff.py)."""
+
+import json
+from collections.abc import Iterator
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from service.settings import get_settings
+from conftest import make_client, valid_id_number as make_id
+from tickets_helpers import PHONE, ticket_body
+
+CONVERSATION = "web-5f3a9c"
+RATING_QUESTION = {"recipient_id": CONVERSATION, "text": "请您对这次办理打个分",
+                   "buttons": [{"title": "满意", "payload": '/rate_service{"rating": "满意"}'}]}
+
+
+class FakeRasa:
+    """Records what the service asks of Rasa's conversation API."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, object]] = []
+
+    def transport(self) -> httpx.MockTransport:
+        def handler(request: httpx.Request) -> httpx.Response:
+            body = json.loads(request.content or b"null")
+            self.calls.append((request.url.path, body))
+            if request.url.path.endswith("/trigger_intent"):
+                return httpx.Response(200, json={"tracker": {}, "messages": [RATING_QUESTION]})
+            return httpx.Response(200, json={})
+
+        return httpx.MockTransport(handler)
+
+    def events(self) -> list[str]:
+        out = []
+        for path, body in self.calls:
+            if path.endswith("/tracker/events"):
+                out += [event["event"] for event in body]
+            else:
+                out.append(body["name"])
+        return out
+
+
+@pytest.fixture
+def rasa() -> FakeRasa:
+    return FakeRasa()
+
+
+@pytest.fixture
+def api(booking_db_url, rasa) -> Iterator[TestClient]:
+    from conftest import rasa_down_transport
+
+    with make_client(booking_db_url, rasa_down_transport(), conversations=rasa.transport()) as client:
+        yield client
+
+
+@pytest.fixture
+def bot_headers() -> dict[str, str]:
+    return {"Authorization": f"Bearer {get_settings().BOT_TOKEN}"}
+
+
+def file_from_chat(api, **overrides) -> dict:
+    raw_id = make_id(7)
+    body = ticket_body(
+        conversation_id=CONVERSATION,
+        transcript=[
+            {"author": "citizen", "text": f"我身份证号 {raw_id}，手机 {PHONE}，路灯坏了"},
+            {"author": "bot", "text": "好的，我来帮您转交 12345"},
+        ],
+        **overrides,
+    )
+    created = api.post("/api/tickets", json=body, headers={"Idempotency-Key": "chat-key-0001"})
+    assert created.status_code == 201, created.text
+    return created.json()
+
+
+def test_the_transcript_is_stored_masked_and_shown_to_agents(api, staff_headers):
+    number = file_from_chat(api)["number"]
+    order = api.get(f"/api/tickets/{number}", headers=staff_headers).json()
+    assert order["conversation"] is True
+    citizen_line = order["transcript"][0]
+    assert citizen_line["author"] == "citizen" and make_id(7) not in citizen_line["text"]
+    assert PHONE not in citizen_line["text"] and "138****5678" in citizen_line["text"]
+    assert order["phone"] == PHONE  # the contact field itself stays usable for the call back
+
+
+def test_a_retried_create_returns_the_same_order(api):
+    first, again = file_from_chat(api), file_from_chat(api)
+    assert first["number"] == again["number"]
+    other = api.post("/api/tickets", json=ticket_body(conversation_id="web-other"),
+                     headers={"Idempotency-Key": "chat-key-0001"})
+    assert other.status_code == 409 and "Idempotency-Key" in other.json()["detail"]
+
+
+def test_type_and_topic_are_suggested_when_not_given(api):
+    body = ticket_body(type=None, topic_l1=None, topic_l2=None, content="楼下烧烤店油烟太大，熏得家里没法开窗")
+    created = api.post("/api/tickets", json={k: v for k, v in body.items() if v is not None})
+    assert created.status_code == 201, created.text
+    assert created.json()["type"] in ("投诉", "举报", "求助", "咨询", "建议")
+    assert created.json()["topic_l1"]
+
+
+def test_after_hours_the_order_says_when_agents_are_back(api, monkeypatch):
+    monkeypatch.setenv("FIXED_NOW", "2026-12-01T22:30:00")
+    get_settings.cache_clear()
+    created = api.post("/api/tickets", json=ticket_body())
+    body = created.json()
+    assert body["agents_on_duty"] is False and body["agent_hours"] == "08:00-20:00"
+    assert body["agents_back_at"].startswith("2026-12-02T08:00:00")
+    monkeypatch.setenv("FIXED_NOW", "2026-12-01T10:00:00")
+    get_settings.cache_clear()
+    assert api.post("/api/tickets", json=ticket_body()).json()["agents_on_duty"] is True
+
+
+def test_draft_reads_phone_place_and_suggests_type_and_topic(api):
+    drafted = api.post("/api/tickets/draft", json={"content": "锦绣花园3栋楼下烧烤店油烟太大了，我电话13912345678"})
+    assert drafted.status_code == 200, drafted.text
+    body = drafted.json()
+    assert body["phone"] == "13912345678" and body["place"] == "锦绣花园3栋"
+    assert body["type"] and body["topic"]["l1"] and 0 <= body["confidence"] <= 1
+    assert "13912345678" not in body["summary"]
+    assert api.post("/api/tickets/draft", json={"content": "  "}).status_code == 422
+
+
+def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_headers, rasa):
+    number = file_from_chat(api)["number"]
+    path = f"/api/conversations/{CONVERSATION}"
+    # Nobody owns the conversation yet: a relayed message has nowhere to go.
+    early = api.post(f"{path}/messages", json={"text": "还在吗"}, headers=bot_headers)
+    assert early.status_code == 404
+
+    assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+    assert rasa.events() == ["pause"]
+
+    relay = {"text": f"补充一下，我身份证 {make_id(8)}", "message_id": "rasa-msg-1"}
+    assert api.post(f"{path}/messages", json=relay).status_code == 401  # the bot's token is required
+    first = api.post(f"{path}/messages", json=relay, headers=bot_headers)
+    again = api.post(f"{path}/messages", json=relay, headers=bot_headers)
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert make_id(8) not in first.json()["text"]
+
+    said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好，我是话务员王芳"},
+                    headers=staff_headers)
+    assert said.status_code == 201, said.text
+    not_owner = api.post(f"/api/tickets/{number}/messages", json={"agent": "李强", "text": "你好"}, headers=staff_headers)
+    assert not_owner.status_code == 409 and "王芳" in not_owner.json()["detail"]
+    replied = api.post(f"/api/tickets/{number}/reply", json={"agent": "王芳", "reply": "已派人维修，今晚恢复"},
+                       headers=staff_headers)
+    assert replied.status_code == 200
+    assert rasa.events() == ["pause", "bot", "bot"]
+
+    outbox = api.get(f"{path}/outbox").json()
+    assert [m["text"] for m in outbox["messages"]] == [
+        "您好，我是话务员王芳", f"关于您反映的问题（工单 {number}），答复如下：\n已派人维修，今晚恢复"]
+    assert outbox["ticket"]["status"] == "replied"
+    last_seen = outbox["messages"][-1]["id"]
+
+    assert api.post(f"/api/tickets/{number}/close", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+    assert rasa.events()[-2:] == ["resume", "EXTERNAL_ticket_closed"]
+    trigger_body = rasa.calls[-1][1]
+    assert trigger_body["entities"] == {"ticket_number": number}
+    question = api.get(f"{path}/outbox", params={"after": last_seen}).json()["messages"]
+    assert [m["text"] for m in question] == ["请您对这次办理打个分"] and question[0]["buttons"]
+
+    transcript = api.get(f"/api/tickets/{number}", headers=staff_headers).json()["transcript"]
+    assert [line["author"] for line in transcript] == ["citizen", "bot", "citizen", "agent:王芳", "agent:王芳", "bot"]
+
+    rated = api.post(f"{path}/tickets/{number}/rating", json={"rating": "满意"}, headers=bot_headers)
+    assert rated.status_code == 200 and rated.json()["satisfaction"] == "满意"
+    elsewhere = api.post(f"/api/conversations/web-stranger/tickets/{number}/rating", json={"rating": "不满意"},
+                         headers=bot_headers)
+    assert elsewhere.status_code == 404
+
+
+def test_returning_the_order_gives_the_conversation_back_to_the_bot(api, staff_headers, rasa):
+    number = file_from_chat(api)["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    returned = api.post(f"/api/tickets/{number}/return", json={"agent": "王芳", "reason": "不属于本组"},
+                        headers=staff_headers)
+    assert returned.status_code == 200
+    assert rasa.events() == ["pause", "resume"]
+
+
+def test_orders_without_a_chat_cannot_be_messaged_and_rasa_is_not_called(api, staff_headers, rasa):
+    number = api.post("/api/tickets", json=ticket_body(channel="hotline")).json()["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好"}, headers=staff_headers)
+    assert said.status_code == 409 and "电话" in said.json()["detail"]
+    assert rasa.calls == []
+
+
+def test_the_outbox_of_a_wechat_conversation_is_not_readable(api):
+    assert api.get("/api/conversations/wechat:oAbc/outbox").status_code == 404
+    assert api.get("/api/conversations/bad id!/outbox").status_code == 422
+
+
+def test_a_rasa_outage_loses_nothing(booking_db_url, staff_headers):
+    from conftest import rasa_down_transport
+
+    with make_client(booking_db_url, rasa_down_transport()) as api:
+        number = file_from_chat(api)["number"]
+        assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+        said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "在吗"}, headers=staff_headers)
+        assert said.status_code == 201
+        assert [m["text"] for m in api.get(f"/api/conversations/{CONVERSATION}/outbox").json()["messages"]] == ["在吗"]
