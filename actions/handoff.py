@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, shared_client
 from actions.booking_text import find_mobile
-from actions.handoff_text import is_substantive, masked, place_answer, transcript
+from actions.handoff_text import is_substantive, masked, place_answer, stated_type, transcript
 from actions.settings import get_settings
 
 FORM = "handoff_form"
@@ -66,7 +66,7 @@ class StartHandoff(Action):
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         text = _text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS]
-        events += [SlotSet("handoff_type", TYPE_OF_INTENT.get(_intent(tracker))),
+        events += [SlotSet("handoff_type", stated_type(text) or TYPE_OF_INTENT.get(_intent(tracker))),
                    SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
         fell_back = _intent(tracker) == "nlu_fallback"
         if fell_back:

@@ -44,6 +44,15 @@ def find_ticket_number(text: str) -> Optional[str]:
     return f"12345-{match.group(1)}-{match.group(2)}" if match else None
 
 
+_STATED_TYPES = re.compile(r"投诉|举报|建议|求助")
+
+
+def stated_type(text: str) -> Optional[str]:
+    """The type the citizen names ("我要投诉…") — it outranks the NLU's guess from the wording."""
+    match = _STATED_TYPES.search(text or "")
+    return match.group(0) if match else None
+
+
 def is_substantive(text: str) -> bool:
     """The message says what the matter is, not just "转人工" / "我要投诉"."""
     return len(_TRIGGER_WORDS.sub("", text or "")) >= SUBSTANTIVE_CHARS

@@ -37,7 +37,9 @@ class UTCDateTime(TypeDecorator):
     def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("naive datetime given; use datetime.now(UTC)")
-        return value
+        # Stored as UTC: SQLite keeps the wall time and drops the offset, so 10:00+08:00 must
+        # go in as 02:00 to read back as the same moment.
+        return value.astimezone(UTC) if value is not None else None
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
         if value is not None and value.tzinfo is None:

@@ -8,6 +8,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from service import templates as t
@@ -19,11 +20,15 @@ from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
 from service.chat.router import router as chat_router
-from service.db import SessionDep
+from service.console.router import router as console_router
+from service.db import SessionDep, get_session_factory
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import install_log_masking
 from service.settings import get_settings
+from service.triage.classifier import get_classifier
 from service.triage.router import router as triage_router
+from service.tickets.channels import ConversationChannels
+from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
 from service.wechat.router import router as wechat_router
@@ -128,11 +133,20 @@ async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
 async def lifespan(app: FastAPI):
     configure_logging()
     settings = get_settings()
+    # The work-order classifier trains in about a second: before the first request, not during it.
+    await run_in_threadpool(get_classifier)
     app.state.rasa_client = RasaClient(base_url=settings.RASA_URL, timeout_s=settings.RASA_TIMEOUT_S)
+    app.state.conversation_channels = ConversationChannels(
+        rasa_url=settings.RASA_URL,
+        timeout_s=settings.RASA_CONVERSATION_TIMEOUT_S,
+        sessions=get_session_factory(),
+        wechat=lambda: (channel.connector if (channel := getattr(app.state, "wechat_channel", None)) else None),
+    )
     try:
         yield
     finally:
         await app.state.rasa_client.aclose()
+        await app.state.conversation_channels.aclose()
 
 
 def create_app() -> FastAPI:
@@ -159,9 +173,11 @@ def create_app() -> FastAPI:
     app.include_router(page_router)
     app.include_router(wechat_router)
     app.include_router(chat_router)
+    app.include_router(console_router)
     app.include_router(triage_router)
     app.include_router(ticket_citizen_router)
     app.include_router(ticket_agent_router)
+    app.include_router(conversation_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

@@ -86,6 +86,8 @@ def load_deadline_rules(path: Path) -> DeadlineRules:
     if missing:
         raise ValueError(f"{path}: deadline_working_days lacks {', '.join(sorted(missing))}")
     hours = raw["agent_hours"]
+    if time.fromisoformat(hours["start"]) >= time.fromisoformat(hours["end"]):
+        raise ValueError(f"{path}: agent_hours start must be before end (hours across midnight are not supported)")
     return DeadlineRules(
         working_days=days,
         urgent_hours=int(raw["urgent_deadline_hours"]),

@@ -227,3 +227,9 @@ def test_the_bot_keeps_only_masked_numbers_from_the_citizens_words():
     from actions.handoff_text import masked
 
     assert masked("身份证110101199003074477 电话138 1234 5678") == "身份证110***********4477 电话138****5678"
+
+
+async def test_the_type_the_citizen_names_outranks_the_nlu(dispatcher, fake_service):
+    text = "我要投诉，烧烤店老板还说要去告我"
+    started = slots(await StartHandoff(fake_service).run(dispatcher, tracker(text, "report"), DOMAIN))
+    assert started["handoff_type"] == "投诉"

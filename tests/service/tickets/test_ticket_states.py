@@ -145,3 +145,14 @@ def test_corrections_are_kept_as_events_for_retraining(booking_client, staff_hea
     assert same.status_code == 409
     empty = booking_client.patch(url, json={"agent": "王芳"}, headers=staff_headers)
     assert empty.status_code == 422 and "至少修改" in empty.json()["detail"]
+
+
+def test_agent_actions_keep_the_moment_they_happened(booking_client, staff_headers, number):
+    """The clock gives local time (+08:00); SQLite must still read back the same moment."""
+    from datetime import datetime
+
+    from service.booking import clock
+
+    claimed = booking_client.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).json()
+    at = datetime.fromisoformat(claimed["events"][-1]["at"])
+    assert at == clock.now()

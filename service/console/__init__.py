@@ -1,0 +1,1 @@
+"""The 12345 hotline agents' console page (/console)."""
