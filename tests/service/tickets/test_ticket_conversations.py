@@ -207,3 +207,32 @@ def test_a_rasa_outage_loses_nothing(booking_db_url, staff_headers):
         said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "在吗"}, headers=staff_headers)
         assert said.status_code == 201
         assert [m["text"] for m in api.get(f"/api/conversations/{CONVERSATION}/outbox").json()["messages"]] == ["在吗"]
+
+
+class RecordingConnector:
+    """Stands in for the WeChat connector: records what would be pushed to whom."""
+
+    def __init__(self) -> None:
+        self.pushed: list[tuple[str, list[dict]]] = []
+
+    async def push(self, openid: str, messages: list[dict]) -> None:
+        self.pushed.append((openid, messages))
+
+
+async def test_wechat_conversations_get_agent_lines_and_the_rating_question_pushed(booking_db_url, rasa):
+    from datetime import UTC, datetime
+
+    from service.db import get_session_factory
+    from service.tickets.channels import ConversationChannels
+
+    with make_client(booking_db_url, rasa.transport()) as api:
+        number = api.post("/api/tickets", json=ticket_body(channel="wechat", conversation_id="wechat:oAbc")).json()["number"]
+    connector = RecordingConnector()
+    channels = ConversationChannels(rasa_url="http://rasa.test", timeout_s=0.5, sessions=get_session_factory(booking_db_url),
+                                    wechat=lambda: connector, transport=rasa.transport())
+    now = datetime.now(UTC)
+    await channels.deliver("wechat:oAbc", author="agent:王芳", text="您好，我是话务员", at=now)
+    await channels.closed("wechat:oAbc", number=number, now=now)
+    await channels.deliver("web-1", author="agent:王芳", text="web chat: nothing to push", at=now)
+    await channels.aclose()
+    assert connector.pushed == [("oAbc", [{"text": "【12345话务员】您好，我是话务员"}]), ("oAbc", [RATING_QUESTION])]
