@@ -240,7 +240,7 @@ async function openTicket(number) {
 
 async function loadDetail(number) {
   const seq = ++state.detailSeq;
-  const ticket = await api("/api/tickets/" + encodeURIComponent(number));
+  const ticket = await api("/api/tickets/" + encodeURIComponent(number) + "?agent=" + encodeURIComponent(agentName()));
   if (seq !== state.detailSeq) return;  // the agent opened another order meanwhile
   renderDetail(ticket);
 }
@@ -335,19 +335,11 @@ function renderEvents(events) {
   }));
 }
 
-/** Which actions the service would accept from this agent now (service/tickets/service.py). */
-function allowed(ticket, me) {
-  const s = ticket.status;
-  const mine = !ticket.assignee || ticket.assignee === me;
-  return {
-    claim: CLAIMABLE.includes(s) && !ticket.assignee,
-    reply: s === "claimed" && mine,
-    return: (s === "claimed" || s === "replied") && mine,
-    reassign: CLAIMABLE.includes(s) || s === "claimed",
-    close: s === "replied" && mine,
-    message: ticket.conversation === true && s === "claimed" && ticket.assignee === me,
-    correct: true,
-  };
+/** Which actions the service accepts from this agent now: it says so (`allowed_actions`). */
+function allowed(ticket) {
+  const actions = new Set(ticket.allowed_actions || []);
+  return Object.fromEntries(
+    ["claim", "reply", "return", "reassign", "close", "message", "correct"].map((name) => [name, actions.has(name)]));
 }
 
 function actionHint(ticket, me) {
@@ -361,7 +353,7 @@ function actionHint(ticket, me) {
 
 function renderActions(ticket, switched) {
   const me = agentName();
-  const can = allowed(ticket, me);
+  const can = allowed(ticket);
   for (const button of document.querySelectorAll("#detail [data-action]")) button.disabled = !can[button.dataset.action];
   for (const [formId, action] of [["reply-form", "reply"], ["return-form", "return"], ["reassign-form", "reassign"]]) {
     for (const input of $(formId).querySelectorAll("input, textarea")) input.disabled = !can[action];

@@ -97,13 +97,17 @@ def list_tickets(
 
 
 @agent_router.get("/{number}", response_model=TicketOut)
-def get_ticket(session: SessionDep, now: NowDep, number: str) -> TicketOut:
-    return service.agent_view(service.get_ticket(session, number=number), now=now)
+def get_ticket(
+    session: SessionDep, now: NowDep, number: str, agent: Annotated[str | None, Query(max_length=30)] = None
+) -> TicketOut:
+    """The order; `allowed_actions` are those of `agent`."""
+    return service.agent_view(service.get_ticket(session, number=number), now=now, agent=agent)
 
 
 @agent_router.patch("/{number}", response_model=TicketOut)
 def correct_ticket(session: SessionDep, now: NowDep, number: str, body: CorrectionIn) -> TicketOut:
-    return service.agent_view(service.correct(session, number=number, correction=body, now=now), now=now)
+    ticket = service.correct(session, number=number, correction=body, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)
 
 
 def _in_conversation(background: BackgroundTasks, ticket: Ticket, job, *args, **kwargs) -> None:
@@ -118,7 +122,7 @@ def claim_ticket(
 ) -> TicketOut:
     ticket = service.claim(session, number=number, agent=body.agent, now=now)
     _in_conversation(background, ticket, channels.agent_took_over)
-    return service.agent_view(ticket, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/messages", response_model=MessageOut, status_code=201)
@@ -147,7 +151,7 @@ def reply_ticket(
         message = conversation.add_outgoing(session, ticket=ticket, author=f"agent:{body.agent}", text=text, now=now)
         _in_conversation(background, ticket, channels.deliver, author=message.author, text=message.text, at=now)
         ticket = service.get_ticket(session, number=number)
-    return service.agent_view(ticket, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/return", response_model=TicketOut)
@@ -156,7 +160,7 @@ def return_ticket(
 ) -> TicketOut:
     ticket = service.return_ticket(session, number=number, agent=body.agent, reason=body.reason, now=now)
     _in_conversation(background, ticket, channels.agent_let_go)
-    return service.agent_view(ticket, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/reassign", response_model=TicketOut)
@@ -169,7 +173,7 @@ def reassign_ticket(
     )
     if was_claimed:
         _in_conversation(background, ticket, channels.agent_let_go)
-    return service.agent_view(ticket, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/close", response_model=TicketOut)
@@ -178,4 +182,4 @@ def close_ticket(
 ) -> TicketOut:
     ticket = service.close(session, number=number, agent=body.agent, now=now)
     _in_conversation(background, ticket, channels.closed, number=ticket.number, now=now)
-    return service.agent_view(ticket, now=now)
+    return service.agent_view(ticket, now=now, agent=body.agent)

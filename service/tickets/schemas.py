@@ -178,6 +178,8 @@ class TicketOut(TicketBrief):
     conversation: bool  # a chat is attached: the agent can message the citizen there
     transcript: list[MessageOut]  # ID and phone numbers masked
     events: list[EventOut]
+    # claim / reply / return / reassign / close / message / correct, for the agent who asked.
+    allowed_actions: list[str]
 
 
 class TicketPage(BaseModel):

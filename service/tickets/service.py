@@ -276,6 +276,25 @@ REASSIGN = Transition("reassign", (*CLAIMABLE, Status.CLAIMED), Status.REASSIGNE
 CLOSE = Transition("close", (Status.REPLIED,), Status.CLOSED, owner_only=True)
 
 
+TRANSITIONS = (CLAIM, REPLY, RETURN, REASSIGN, CLOSE)
+
+
+def allowed_actions(ticket: Ticket, *, agent: str | None) -> list[str]:
+    """What this agent may do with the order now, by the same rules the updates are guarded by."""
+    actions = []
+    for transition in TRANSITIONS:
+        if ticket.status not in transition.sources:
+            continue
+        if transition is CLAIM and ticket.assignee:
+            continue
+        if transition.owner_only and ticket.assignee and ticket.assignee != agent:
+            continue
+        actions.append(transition.action)
+    if ticket.conversation_id is not None and ticket.status is Status.CLAIMED and ticket.assignee == agent:
+        actions.append("message")
+    return actions + ["correct"]
+
+
 def _refusal(ticket: Ticket, transition: Transition, agent: str) -> str:
     action = t.TICKET_ACTIONS[transition.action]
     status = t.TICKET_STATUS_LABELS[ticket.status.value]
@@ -479,8 +498,9 @@ def message_view(message: TicketMessage) -> MessageOut:
     return MessageOut.model_validate(message, from_attributes=True)
 
 
-def agent_view(ticket: Ticket, *, now: datetime) -> TicketOut:
-    computed = {"events", "transcript", "conversation"}
+def agent_view(ticket: Ticket, *, now: datetime, agent: str | None = None) -> TicketOut:
+    """The full order; `allowed_actions` for `agent` (the one asking)."""
+    computed = {"events", "transcript", "conversation", "allowed_actions"}
     extra = {
         name: getattr(ticket, name)
         for name in TicketOut.model_fields
@@ -489,4 +509,5 @@ def agent_view(ticket: Ticket, *, now: datetime) -> TicketOut:
     extra["events"] = [EventOut.model_validate(event, from_attributes=True) for event in ticket.events]
     extra["transcript"] = [message_view(message) for message in ticket.messages]
     extra["conversation"] = ticket.conversation_id is not None
+    extra["allowed_actions"] = allowed_actions(ticket, agent=agent)
     return TicketOut(**_brief_fields(ticket, now=now), **extra)

@@ -156,3 +156,17 @@ def test_agent_actions_keep_the_moment_they_happened(booking_client, staff_heade
     claimed = booking_client.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).json()
     at = datetime.fromisoformat(claimed["events"][-1]["at"])
     assert at == clock.now()
+
+
+def test_allowed_actions_follow_the_state_and_the_owner(booking_client, staff_headers, number):
+    def allowed(agent):
+        return booking_client.get(f"/api/tickets/{number}", params={"agent": agent}, headers=staff_headers).json()[
+            "allowed_actions"]
+
+    assert allowed("王芳") == ["claim", "reassign", "correct"]
+    booking_client.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    assert allowed("王芳") == ["reply", "return", "reassign", "correct"]  # no chat: no messages
+    assert allowed("李强") == ["reassign", "correct"]
+    replied = booking_client.post(f"/api/tickets/{number}/reply", json={"agent": "王芳", "reply": "已修复"},
+                                  headers=staff_headers).json()
+    assert replied["allowed_actions"] == ["return", "close", "correct"]
