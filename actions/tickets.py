@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, shared_client
@@ -15,6 +15,7 @@ from actions.handoff_text import RATING_LEVELS, find_ticket_number, rating_in
 from actions.settings import get_settings
 
 STATUS_FORM = "ticket_status_form"
+HANDOFF_INTENTS = {"complain", "report", "suggest", "seek_help", "request_human"}
 
 
 def _text(tracker: Tracker) -> str:
@@ -158,6 +159,9 @@ class RateTicket(Action):
             return []
         level = _entity(tracker, "rating")
         level = level if level in RATING_LEVELS else rating_in(_text(tracker))
+        if level is None and tracker.latest_message.get("intent", {}).get("name") in HANDOFF_INTENTS:
+            # Not a rating: a new matter while the rating question waits. It goes to 12345 too.
+            return [SlotSet("rating_ticket", None), FollowupAction("action_start_handoff")]
         if level is None:
             dispatcher.utter_message(
                 response="utter_rating_unclear",

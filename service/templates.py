@@ -192,6 +192,10 @@ CONVERSATION_TICKET_NOT_FOUND = "这个对话里没有工单 {number}"
 CONVERSATION_OUTBOX_WECHAT = "微信对话的消息由公众号推送，这里不提供"
 TICKET_REPLY_MESSAGE = "关于您反映的问题（工单 {number}），答复如下：\n{reply}"
 BOT_UNAUTHORIZED = "缺少或错误的机器人令牌（BOT_TOKEN）"
+TICKET_EXPORT_COLUMNS = (
+    "工单编号", "渠道", "类型", "一级分类", "二级分类", "摘要", "地点", "联系电话", "承办单位", "状态",
+    "受理人", "创建时间", "答复期限", "是否超期", "答复", "满意度",
+)
 TICKET_ACTIONS = {
     "claim": "受理",
     "reply": "答复",

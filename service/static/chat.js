@@ -31,7 +31,8 @@ const NOTICE_HEADER = /【[^】]+】一次性告知（告知单号：/;
 // The same masks as service/privacy.py: ID and mobile numbers never sit in localStorage.
 const ID_NUMBER = /(^|[^0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
 const MOBILE = /(^|\D)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
-const LINK = /(https?:\/\/[^\s，。；、！？）》”"'<>]+)|\b(0\d{2,3}-\d{7,8}|12345)\b/g;
+// "12345" alone is the hotline; in a work-order number (12345-20261123-00001) it is not.
+const LINK = /(https?:\/\/[^\s，。；、！？）》”"'<>]+)|\b(0\d{2,3}-\d{7,8}|12345(?![-\d]))\b/g;
 
 const $ = (id) => document.getElementById(id);
 const log = $("log");
@@ -360,8 +361,10 @@ let outboxTimer = null;
 
 function followOutbox() {
   const outbox = load(OUTBOX_KEY, null);
-  if (!outbox || outbox.sender !== senderId()) store(OUTBOX_KEY, { sender: senderId(), after: 0, closedPolls: 0 });
-  setStatus(TEXT.waitingAgent);
+  if (!outbox || outbox.sender !== senderId()) {
+    store(OUTBOX_KEY, { sender: senderId(), after: 0, closedPolls: 0, status: "new" });
+    setStatus(TEXT.waitingAgent);
+  }
   if (!outboxTimer) outboxTimer = setTimeout(pollOutbox, OUTBOX_POLL_MS);
 }
 
@@ -384,7 +387,17 @@ async function pollOutbox() {
       scrollToEnd();
       outbox.after = messages[messages.length - 1].id;
     }
-    if (ticket?.status === "claimed") setStatus(TEXT.agentOnIt);
+    if (ticket && ticket.status !== outbox.status) {
+      // Said in the conversation, not only in the status line: the bot is quiet from now on.
+      if (ticket.status === "claimed") {
+        const note = [{ text: TEXT.agentOnIt }];
+        remember({ bot: note });
+        botReply(note);
+        scrollToEnd();
+      }
+      setStatus(ticket.status === "claimed" ? TEXT.agentOnIt : ticket.status_label);
+      outbox.status = ticket.status;
+    }
     if (ticket?.status === "closed") outbox.closedPolls += 1;
     store(OUTBOX_KEY, outbox);
     // After the close only the rating question is still to come.

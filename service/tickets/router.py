@@ -4,10 +4,13 @@ Citizens (and the bot on their behalf) create orders, read one with its number a
 and rate it; everything else is for hotline agents, behind the staff bearer token.
 """
 
+import csv
+import io
 from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
+from fastapi.responses import StreamingResponse
 
 from service import templates as t
 from service.auth import require_staff
@@ -93,6 +96,28 @@ def list_tickets(
 ) -> TicketPage:
     return service.list_tickets(
         session, now=now, status=status, type=type, topic=topic, overdue=overdue, page=page, page_size=page_size
+    )
+
+
+@agent_router.get("/export.csv", response_class=StreamingResponse)
+def export_tickets(
+    session: SessionDep,
+    now: NowDep,
+    status: Status | None = None,
+    type: TicketType | None = None,
+    topic: Annotated[str | None, Query(max_length=50)] = None,
+    overdue: bool | None = None,
+) -> StreamingResponse:
+    """The filtered queue as CSV for spreadsheets (UTF-8 with BOM for Excel); phones masked."""
+    rows = list(service.export_rows(session, now=now, status=status, type=type, topic=topic, overdue=overdue))
+    buffer = io.StringIO()
+    buffer.write("\ufeff")
+    csv.writer(buffer).writerows(rows)
+    filename = f"12345-tickets-{now:%Y%m%d-%H%M}.csv"
+    return StreamingResponse(
+        iter([buffer.getvalue()]),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

@@ -7,6 +7,7 @@ it did not, so two agents claiming at once cannot both get the order.
 
 import hmac
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -231,6 +232,21 @@ def _overdue_clause(now: datetime):
     return and_(Ticket.status.in_(OPEN), Ticket.deadline < now)
 
 
+def _queue_query(
+    *, now: datetime, status: Status | None, type: TicketType | None, topic: str | None, overdue: bool | None
+) -> Select:
+    query: Select = select(Ticket)
+    if status is not None:
+        query = query.where(Ticket.status == status)
+    if type is not None:
+        query = query.where(Ticket.type == type)
+    if topic:
+        query = query.where(or_(Ticket.topic_l1 == topic, Ticket.topic_l2 == topic))
+    if overdue is not None:
+        query = query.where(_overdue_clause(now) if overdue else not_(_overdue_clause(now)))
+    return query
+
+
 def list_tickets(
     session: Session,
     *,
@@ -242,20 +258,34 @@ def list_tickets(
     page: int = 1,
     page_size: int = 20,
 ) -> TicketPage:
-    query: Select = select(Ticket)
-    if status is not None:
-        query = query.where(Ticket.status == status)
-    if type is not None:
-        query = query.where(Ticket.type == type)
-    if topic:
-        query = query.where(or_(Ticket.topic_l1 == topic, Ticket.topic_l2 == topic))
-    if overdue is not None:
-        query = query.where(_overdue_clause(now) if overdue else not_(_overdue_clause(now)))
+    query = _queue_query(now=now, status=status, type=type, topic=topic, overdue=overdue)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = session.scalars(
         query.order_by(Ticket.deadline, Ticket.id).offset((page - 1) * page_size).limit(page_size)
     ).all()
     return TicketPage(items=[brief_view(row, now=now) for row in rows], total=total, page=page, page_size=page_size)
+
+
+EXPORT_LIMIT = 10_000
+
+
+def export_rows(
+    session: Session, *, now: datetime, status: Status | None, type: TicketType | None,
+    topic: str | None, overdue: bool | None,
+) -> Iterator[list[str]]:
+    """The queue as spreadsheet rows (header first), phones masked: exports leave the system."""
+    yield list(t.TICKET_EXPORT_COLUMNS)
+    query = _queue_query(now=now, status=status, type=type, topic=topic, overdue=overdue)
+    zone = now.tzinfo
+    for ticket in session.scalars(query.order_by(Ticket.created_at, Ticket.id).limit(EXPORT_LIMIT)):
+        yield [
+            ticket.number, ticket.channel.value, ticket.type.value, ticket.topic_l1 or "", ticket.topic_l2 or "",
+            ticket.summary, ticket.place or "", mask_mobiles(ticket.phone), ticket.department or "",
+            t.TICKET_STATUS_LABELS[ticket.status.value], ticket.assignee or "",
+            f"{ticket.created_at.astimezone(zone):%Y-%m-%d %H:%M}", f"{ticket.deadline.astimezone(zone):%Y-%m-%d %H:%M}",
+            "是" if is_overdue(ticket, now=now) else "否", mask_personal_data(ticket.reply or ""),
+            ticket.satisfaction.value if ticket.satisfaction else "",
+        ]
 
 
 # --- the state machine ---------------------------------------------------------------------------

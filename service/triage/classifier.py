@@ -20,9 +20,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import yaml
+from scipy.special import softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
+from sklearn.naive_bayes import ComplementNB
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
@@ -32,6 +34,10 @@ TRAIN_PATH = TRIAGE_SEED_DIR / "train.yaml"
 TAXONOMY_PATH = TRIAGE_SEED_DIR / "12345_topics.tsv"
 TICKET_TYPES = ("咨询", "求助", "投诉", "举报", "建议")
 L2_SEPARATOR = "/"
+# A taxonomy pseudo-document counts as this many citizen messages when training the topic models.
+TAXONOMY_WEIGHT = 3.0
+# Scales the l1 SVM's margins before the softmax so they are as peaked as naive Bayes' probabilities.
+SVM_SHARPNESS = 2.0
 
 
 @dataclass(frozen=True)
@@ -78,25 +84,42 @@ def taxonomy_documents(taxonomy: list[tuple[str, str, str]]) -> list[Message]:
     return [Message(content=" ".join([l1, l2, *names]), l1=l1, l2=l2) for (l1, l2), names in l3s.items()]
 
 
+def _l3_documents(taxonomy: list[tuple[str, str, str]]) -> list[Message]:
+    """One pseudo-message per l3 name, so a single specific name is not drowned in its l2 list."""
+    return [Message(content=f"{l2} {l3}", l1=l1, l2=l2) for l1, l2, l3 in taxonomy]
+
+
+def _features() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
+
+
 def _pipeline(model) -> Pipeline:
-    features = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
-    return Pipeline([("features", features), ("model", model)])
+    return Pipeline([("features", _features()), ("model", model)])
 
 
 class TicketClassifier:
     def __init__(self, examples: list[Message], taxonomy: list[tuple[str, str, str]]) -> None:
-        topical = examples + taxonomy_documents(taxonomy)
-        texts = [m.text for m in topical]
-        self._l1 = _pipeline(LogisticRegression(C=100.0, solver="newton-cg", max_iter=300)).fit(texts, [m.l1 for m in topical])
-        self._l2 = _pipeline(LinearSVC()).fit(texts, [f"{m.l1}{L2_SEPARATOR}{m.l2}" for m in topical])
-        self._type = _pipeline(LinearSVC()).fit([m.text for m in examples], [m.type for m in examples])
+        pseudo = taxonomy_documents(taxonomy) + _l3_documents(taxonomy)
+        topical = examples + pseudo
+        weights = np.array([1.0] * len(examples) + [TAXONOMY_WEIGHT] * len(pseudo))
+        self._features = _features()
+        x = self._features.fit_transform([m.text for m in topical])
+        l1s = [m.l1 for m in topical]
+        self._l1_svm = LinearSVC(class_weight="balanced").fit(x, l1s, sample_weight=weights)
+        self._l1_nb = ComplementNB(alpha=0.3).fit(x, l1s, sample_weight=weights)
+        self._l2 = LinearSVC().fit(x, [f"{m.l1}{L2_SEPARATOR}{m.l2}" for m in topical], sample_weight=weights)
+        self._type = _pipeline(LinearSVC(class_weight="balanced")).fit(
+            [m.text for m in examples], [m.type for m in examples]
+        )
 
     def classify(self, *, content: str, title: str = "") -> Triage:
         text = Message(content=content, title=title).text
-        l1_probs = self._l1.predict_proba([text])[0]
+        x = self._features.transform([text])
+        # Mean of the SVM's softened margins and naive Bayes' probabilities (same class order).
+        l1_probs = (softmax(SVM_SHARPNESS * self._l1_svm.decision_function(x)[0]) + self._l1_nb.predict_proba(x)[0]) / 2
         best = int(l1_probs.argmax())
-        l1 = str(self._l1.classes_[best])
-        l2_scores = self._l2.decision_function([text])[0]
+        l1 = str(self._l1_svm.classes_[best])
+        l2_scores = self._l2.decision_function(x)[0]
         # Only the second-level topics under the chosen l1 compete.
         candidates = [
             (score, str(c).split(L2_SEPARATOR, 1)[1])

@@ -233,3 +233,12 @@ async def test_the_type_the_citizen_names_outranks_the_nlu(dispatcher, fake_serv
     text = "我要投诉，烧烤店老板还说要去告我"
     started = slots(await StartHandoff(fake_service).run(dispatcher, tracker(text, "report"), DOMAIN))
     assert started["handoff_type"] == "投诉"
+
+
+async def test_a_new_complaint_while_a_rating_waits_starts_a_handoff(dispatcher, fake_service):
+    waiting = {"rating_ticket": "12345-20261122-00003"}
+    worded = await RateTicket(fake_service).run(dispatcher, tracker("差评，根本没解决", "complain", slots_now=waiting), DOMAIN)
+    assert fake_service.ratings[-1][2] == "不满意" and slots(worded) == {"rating_ticket": None}
+    new = await RateTicket(fake_service).run(dispatcher, tracker("我还要投诉隔壁工地半夜施工", "complain", slots_now=waiting), DOMAIN)
+    assert {"event": "followup", "name": "action_start_handoff", "timestamp": None} in new
+    assert len(fake_service.ratings) == 1

@@ -6,6 +6,7 @@ cannot pass by showing fixed text. Runs Debian's Chromium through Playwright (te
 """
 
 import json
+from pathlib import Path
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -373,4 +374,20 @@ def test_narrow_screen(service, browser):
     expect(page.locator("#suggest-type")).not_to_be_empty()
     assert page.evaluate("document.documentElement.scrollWidth") <= 800
     page.screenshot(path=str(SCREENSHOTS / "console_narrow.png"), full_page=True)
+    finish(page)
+
+
+def test_export_downloads_the_filtered_queue_with_phones_masked(service, browser):
+    base = service["base"]
+    number = create_order(base, type="举报", content="举报清江路有人非法倒卖车牌，联系我 13912345678")
+    page = console(browser, base, "王芳")
+    page.locator("#filter-type").select_option("举报")
+    with page.expect_download() as info:
+        page.get_by_role("button", name="导出 CSV").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8-sig")
+    assert info.value.suggested_filename.endswith(".csv")
+    exported = {line.split(",")[0] for line in text.splitlines()[1:]}
+    reports = httpx.get(f"{base}/api/tickets", params={"type": "举报", "page_size": 100}, headers=AUTH).json()
+    assert exported == {item["number"] for item in reports["items"]} and number in exported
+    assert "13912345678" not in text and "13812345678" not in text and "138****5678" in text
     finish(page)

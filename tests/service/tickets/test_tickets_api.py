@@ -150,3 +150,22 @@ def test_id_and_phone_numbers_in_the_text_are_stored_masked(booking_client, staf
     with get_session_factory(booking_db_url)() as session:
         stored = session.scalars(select(Ticket.content)).one()
     assert id_number not in stored and "13900001111" not in stored
+
+
+def test_the_export_is_a_spreadsheet_with_phones_masked(booking_client, staff_headers):
+    import csv
+    import io
+
+    from tickets_helpers import PHONE, ticket_body
+
+    body = ticket_body(content=f"路灯坏了，我身份证 110101199003074477，电话 {PHONE}")
+    number = booking_client.post("/api/tickets", json=body).json()["number"]
+    assert booking_client.get("/api/tickets/export.csv").status_code == 401
+    export = booking_client.get("/api/tickets/export.csv", params={"status": "new"}, headers=staff_headers)
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    assert "attachment" in export.headers["content-disposition"]
+    text = export.content.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:3] == ["工单编号", "渠道", "类型"]
+    row = next(r for r in rows[1:] if r[0] == number)
+    assert row[7] == "138****5678" and PHONE not in text and "110101199003074477" not in text
