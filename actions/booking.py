@@ -27,6 +27,7 @@ from actions.booking_text import (
     missing_materials,
 )
 from actions.choices import resolve_choice
+from actions.latest_message import latest_intent, latest_message_id, latest_text
 from actions.settings import get_settings
 
 FORM = "booking_form"
@@ -55,12 +56,6 @@ def slot_label(free: FreeSlot) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）{free.slot}"
 
 
-def _text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def _intent(tracker: Tracker) -> str:
-    return tracker.latest_message.get("intent", {}).get("name") or ""
 
 
 def _answering(tracker: Tracker, slot: str) -> bool:
@@ -70,8 +65,8 @@ def _answering(tracker: Tracker, slot: str) -> bool:
     ignored = STOPS if slot == "booking_item" else INTERRUPTIONS | STOPS
     return (
         tracker.get_slot("requested_slot") == slot
-        and _intent(tracker) not in ignored
-        and not _text(tracker).startswith("/ask_")
+        and latest_intent(tracker) not in ignored
+        and not latest_text(tracker).startswith("/ask_")
     )
 
 
@@ -115,9 +110,9 @@ class ValidateBookingForm(FormValidationAction):
             return {}
         if tracker.get_slot("requested_slot") is None:
             # The form starts: "我想预约下周三上午换身份证", or the item already discussed.
-            return {"booking_item": await self._item_in(_text(tracker)) or tracker.get_slot("item_code")}
+            return {"booking_item": await self._item_in(latest_text(tracker)) or tracker.get_slot("item_code")}
         if _answering(tracker, "booking_item"):
-            return {"booking_item": await self._item_in(_text(tracker)) or "?"}
+            return {"booking_item": await self._item_in(latest_text(tracker)) or "?"}
         return {}
 
     async def extract_booking_situation(self, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -126,7 +121,7 @@ class ValidateBookingForm(FormValidationAction):
         picked = next(tracker.get_latest_entity_values("situation"), None)
         offered = tracker.get_slot("booking_situations") or []
         if picked is None:
-            index = resolve_choice(_text(tracker), [choice["label"] for choice in offered])
+            index = resolve_choice(latest_text(tracker), [choice["label"] for choice in offered])
             picked = offered[index]["id"] if index is not None else "?"
         return {"booking_situation": picked}
 
@@ -134,7 +129,7 @@ class ValidateBookingForm(FormValidationAction):
         if not _answering(tracker, "booking_hall"):
             return {}
         offered = tracker.get_slot("booking_offered") or []
-        index = resolve_choice(_text(tracker), [choice["label"] for choice in offered])
+        index = resolve_choice(latest_text(tracker), [choice["label"] for choice in offered])
         return {"booking_hall": offered[index]["id"] if index is not None else "?"}
 
     async def extract_booking_when(self, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -144,24 +139,24 @@ class ValidateBookingForm(FormValidationAction):
         if _answering(tracker, "booking_when") or (
             tracker.get_slot("requested_slot") is None and not tracker.get_slot("booking_when")
         ):
-            return {"booking_when": _text(tracker)}
+            return {"booking_when": latest_text(tracker)}
         return {}
 
     async def extract_booking_for(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") is None and booking_for(_text(tracker)) == "other":
+        if tracker.get_slot("requested_slot") is None and booking_for(latest_text(tracker)) == "other":
             return {"booking_for": "other"}  # "帮我爸约一下" at the start
         if _answering(tracker, "booking_for") or (
-            tracker.get_slot("requested_slot") == "booking_for" and _intent(tracker) == "deny"
-            and booking_for(_text(tracker))
+            tracker.get_slot("requested_slot") == "booking_for" and latest_intent(tracker) == "deny"
+            and booking_for(latest_text(tracker))
         ):
-            return {"booking_for": booking_for(_text(tracker)) or "?"}
+            return {"booking_for": booking_for(latest_text(tracker)) or "?"}
         return {}
 
     async def extract_applicant_name(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"applicant_name": clean_name(_text(tracker))} if _answering(tracker, "applicant_name") else {}
+        return {"applicant_name": clean_name(latest_text(tracker))} if _answering(tracker, "applicant_name") else {}
 
     async def extract_agent_name(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"agent_name": clean_name(_text(tracker))} if _answering(tracker, "agent_name") else {}
+        return {"agent_name": clean_name(latest_text(tracker))} if _answering(tracker, "agent_name") else {}
 
     async def extract_applicant_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
         return self._number(tracker, "applicant_phone", find_mobile)
@@ -176,12 +171,12 @@ class ValidateBookingForm(FormValidationAction):
         return self._number(tracker, "agent_id", find_id_number)
 
     async def extract_materials_answer(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"materials_answer": _text(tracker)} if _answering(tracker, "materials_answer") else {}
+        return {"materials_answer": latest_text(tracker)} if _answering(tracker, "materials_answer") else {}
 
     async def extract_booking_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "booking_confirmed":
             return {}
-        if _intent(tracker) == "affirm" or any(word in _text(tracker) for word in ("确认", "提交", "没问题")):
+        if latest_intent(tracker) == "affirm" or any(word in latest_text(tracker) for word in ("确认", "提交", "没问题")):
             return {"booking_confirmed": True}
         return {}
 
@@ -315,7 +310,7 @@ class ValidateBookingForm(FormValidationAction):
 
         A number is an answer whatever the NLU made of it (a bare ID number can read as
         anything); other text is an answer only when it is not a question or a stop."""
-        text = _text(tracker)
+        text = latest_text(tracker)
         found = find(text)
         if found and tracker.get_slot("requested_slot") == slot:
             return {slot: found}
@@ -359,12 +354,12 @@ class ValidateBookingForm(FormValidationAction):
         # leave the form rejected, so that the rules answer the question or stop the booking.
         filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
         if filled and not _already_read(tracker):
-            events.append(SlotSet("booking_read_message", tracker.latest_message.get("message_id")))
+            events.append(SlotSet("booking_read_message", latest_message_id(tracker)))
         return events
 
 
 def _already_read(tracker: Tracker) -> bool:
-    message_id = tracker.latest_message.get("message_id")
+    message_id = latest_message_id(tracker)
     return bool(message_id) and message_id == tracker.get_slot("booking_read_message")
 
 

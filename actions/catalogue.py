@@ -20,6 +20,7 @@ from actions.api.service_client import (
 )
 from actions.chat_format import pack_sections
 from actions.choices import resolve_choice
+from actions.latest_message import latest_intent, latest_text
 from actions.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -76,7 +77,7 @@ class ActionAnswerServiceQuestion(Action):
     async def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> list[dict[str, Any]]:
-        intent = tracker.latest_message.get("intent", {}).get("name") or ""
+        intent = latest_intent(tracker)
         awaiting = tracker.get_slot("awaiting")
 
         if intent in ("affirm", "deny"):
@@ -91,7 +92,7 @@ class ActionAnswerServiceQuestion(Action):
         code = _entity(tracker, "item_code")
         situation = _entity(tracker, "situation")
         offered = tracker.get_slot("offered_choices") or []
-        text = tracker.latest_message.get("text") or ""
+        text = latest_text(tracker)
 
         # A typed answer to the assistant's own question: "第二个", "外地户口的".
         if not code and not situation and intent == "inform" and offered:

@@ -17,7 +17,16 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, shared_client
 from actions.booking_text import find_mobile
-from actions.handoff_text import is_substantive, masked, place_answer, stated_type, transcript
+from actions.handoff_text import (
+    is_substantive,
+    masked,
+    masked_mobile,
+    mobile_number,
+    place_answer,
+    stated_type,
+    transcript,
+)
+from actions.latest_message import latest_intent, latest_message_id, latest_text
 from actions.settings import get_settings
 
 FORM = "handoff_form"
@@ -34,24 +43,11 @@ HANDOFF_SLOTS = [
 ]
 
 
-def _text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def _intent(tracker: Tracker) -> str:
-    return tracker.latest_message.get("intent", {}).get("name") or ""
 
 
 def _answering(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot and _intent(tracker) not in STOPS
+    return tracker.get_slot("requested_slot") == slot and latest_intent(tracker) not in STOPS
 
-
-def masked_mobile(phone: str) -> str:
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) == 11 else phone
-
-
-def _message_id(tracker: Tracker) -> Optional[str]:
-    return tracker.latest_message.get("message_id")
 
 
 class StartHandoff(Action):
@@ -64,11 +60,11 @@ class StartHandoff(Action):
         return "action_start_handoff"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        text = _text(tracker)
+        text = latest_text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS]
-        events += [SlotSet("handoff_type", stated_type(text) or TYPE_OF_INTENT.get(_intent(tracker))),
+        events += [SlotSet("handoff_type", stated_type(text) or TYPE_OF_INTENT.get(latest_intent(tracker))),
                    SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
-        fell_back = _intent(tracker) == "nlu_fallback"
+        fell_back = latest_intent(tracker) == "nlu_fallback"
         if fell_back:
             # Two messages not understood (action_handle_fallback): they are the matter, as far
             # as the bot can tell; no rule follows a fallback with the form, so ask for it here.
@@ -81,7 +77,7 @@ class StartHandoff(Action):
         if content:
             events += await prefill(self._client_instance or shared_client(), content)
             events += [SlotSet("handoff_content", masked(content)),
-                       SlotSet("handoff_read_message", _message_id(tracker))]
+                       SlotSet("handoff_read_message", latest_message_id(tracker))]
         return events
 
 
@@ -127,18 +123,18 @@ class ValidateHandoffForm(FormValidationAction):
         return slots + ["handoff_phone", "handoff_confirmed"]
 
     async def get_extraction_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        if _message_id(tracker) and _message_id(tracker) == tracker.get_slot("handoff_read_message"):
+        if latest_message_id(tracker) and latest_message_id(tracker) == tracker.get_slot("handoff_read_message"):
             return []  # each message is read once (the form is also run when it starts)
         return await super().get_extraction_events(dispatcher, tracker, domain)
 
     async def extract_handoff_content(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"handoff_content": _text(tracker)} if _answering(tracker, "handoff_content") else {}
+        return {"handoff_content": latest_text(tracker)} if _answering(tracker, "handoff_content") else {}
 
     async def extract_handoff_place(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"handoff_place": place_answer(_text(tracker))} if _answering(tracker, "handoff_place") else {}
+        return {"handoff_place": place_answer(latest_text(tracker))} if _answering(tracker, "handoff_place") else {}
 
     async def extract_handoff_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        found = find_mobile(_text(tracker))
+        found = find_mobile(latest_text(tracker))
         if found and tracker.get_slot("requested_slot"):
             return {"handoff_phone": found}  # the answer, or a correction at the confirmation
         if _answering(tracker, "handoff_phone"):
@@ -146,9 +142,9 @@ class ValidateHandoffForm(FormValidationAction):
         return {}
 
     async def extract_handoff_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "handoff_confirmed" or find_mobile(_text(tracker)):
+        if tracker.get_slot("requested_slot") != "handoff_confirmed" or find_mobile(latest_text(tracker)):
             return {}
-        if _intent(tracker) == "affirm" or any(word in _text(tracker) for word in ("确认", "提交", "没问题", "对的")):
+        if latest_intent(tracker) == "affirm" or any(word in latest_text(tracker) for word in ("确认", "提交", "没问题", "对的")):
             return {"handoff_confirmed": True}
         return {}
 
@@ -160,8 +156,8 @@ class ValidateHandoffForm(FormValidationAction):
         return {**events, "handoff_content": masked(value)}
 
     async def validate_handoff_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        phone = "".join(ch for ch in str(value) if ch.isdigit())[-11:]
-        if len(phone) != 11 or not phone.startswith("1"):
+        phone = mobile_number(str(value))
+        if phone is None:
             dispatcher.utter_message(response="utter_handoff_phone_invalid")
             return {"handoff_phone": None}
         return {"handoff_phone": phone, "handoff_phone_masked": masked_mobile(phone)}
@@ -173,7 +169,7 @@ class ValidateHandoffForm(FormValidationAction):
         events = await super().run(dispatcher, tracker, domain)
         filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
         if filled:
-            events.append(SlotSet("handoff_read_message", _message_id(tracker)))
+            events.append(SlotSet("handoff_read_message", latest_message_id(tracker)))
         return events
 
 

@@ -26,6 +26,16 @@ _RATINGS: list[tuple[str, re.Pattern[str]]] = [
 RATING_LEVELS = ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]  # as the service names them
 
 
+def mobile_number(text: str) -> Optional[str]:
+    """The 11 digits of the mobile number in the text ("+86 138-1234-5678" → "13812345678")."""
+    found = find_mobile(text)
+    return re.sub(r"\D", "", found)[-11:] if found else None
+
+
+def masked_mobile(phone: str) -> str:
+    return f"{phone[:3]}****{phone[-4:]}"
+
+
 def masked(text: str) -> str:
     """ID and mobile numbers in the citizen's words masked as the service masks them
     (110***********4477, 138****5678, as service/privacy.py): the bot keeps and repeats only these."""
@@ -33,8 +43,7 @@ def masked(text: str) -> str:
         digits = re.sub(r"[\s-]", "", id_number)
         text = text.replace(id_number, f"{digits[:3]}{'*' * 11}{digits[-4:]}")
     while (mobile := find_mobile(text)) is not None:
-        digits = re.sub(r"\D", "", mobile)[-11:]
-        text = text.replace(mobile, f"{digits[:3]}****{digits[-4:]}")
+        text = text.replace(mobile, masked_mobile(mobile_number(mobile)))
     return text
 
 

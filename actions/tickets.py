@@ -11,19 +11,14 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, shared_client
 from actions.booking_text import find_mobile
 from actions.handoff import local_time
-from actions.handoff_text import RATING_LEVELS, find_ticket_number, rating_in
+from actions.handoff_text import RATING_LEVELS, find_ticket_number, mobile_number, rating_in
+from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
 
 STATUS_FORM = "ticket_status_form"
 HANDOFF_INTENTS = {"complain", "report", "suggest", "seek_help", "request_human"}
 
 
-def _text(tracker: Tracker) -> str:
-    return tracker.latest_message.get("text") or ""
-
-
-def _entity(tracker: Tracker, name: str) -> Optional[str]:
-    return next(tracker.get_latest_entity_values(name), None)
 
 
 async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str, Any]]:
@@ -49,7 +44,7 @@ class ValidateTicketStatusForm(FormValidationAction):
         return ["status_number", "status_phone"]
 
     async def extract_status_number(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        number = find_ticket_number(_text(tracker)) or _entity(tracker, "ticket_number")
+        number = find_ticket_number(latest_text(tracker)) or latest_entity(tracker, "ticket_number")
         if number:
             return {"status_number": number}
         if tracker.get_slot("status_number") is None and tracker.get_slot("requested_slot") is None:
@@ -64,7 +59,7 @@ class ValidateTicketStatusForm(FormValidationAction):
     async def extract_status_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "status_phone":
             return {}
-        return {"status_phone": find_mobile(_text(tracker)) or "?"}
+        return {"status_phone": find_mobile(latest_text(tracker)) or "?"}
 
     async def validate_status_number(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         number = find_ticket_number(str(value))
@@ -75,8 +70,8 @@ class ValidateTicketStatusForm(FormValidationAction):
         return {"status_number": number, "status_own": any(t["number"] == number for t in own)}
 
     async def validate_status_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        phone = "".join(ch for ch in str(value) if ch.isdigit())
-        if len(phone) != 11:
+        phone = mobile_number(str(value))
+        if phone is None:
             dispatcher.utter_message(response="utter_handoff_phone_invalid")
             return {"status_phone": None}
         return {"status_phone": phone}
@@ -136,7 +131,7 @@ class AskRating(Action):
         return "action_ask_rating"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        number = _entity(tracker, "ticket_number")
+        number = latest_entity(tracker, "ticket_number")
         dispatcher.utter_message(
             response="utter_ask_rating",
             number=number,
@@ -157,9 +152,9 @@ class RateTicket(Action):
         if not number:
             dispatcher.utter_message(response="utter_thank")
             return []
-        level = _entity(tracker, "rating")
-        level = level if level in RATING_LEVELS else rating_in(_text(tracker))
-        if level is None and tracker.latest_message.get("intent", {}).get("name") in HANDOFF_INTENTS:
+        level = latest_entity(tracker, "rating")
+        level = level if level in RATING_LEVELS else rating_in(latest_text(tracker))
+        if level is None and latest_intent(tracker) in HANDOFF_INTENTS:
             # Not a rating: a new matter while the rating question waits. It goes to 12345 too.
             return [SlotSet("rating_ticket", None), FollowupAction("action_start_handoff")]
         if level is None:
