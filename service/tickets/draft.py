@@ -54,10 +54,15 @@ def summarise(text: str, *, title: str = "") -> str:
     return first if len(first) <= SUMMARY_CHARS else first[: SUMMARY_CHARS - 1] + "…"
 
 
+def related_item(session: Session, text: str) -> ItemRef | None:
+    """The service item the words are clearly about (a complaint about 营业执照 goes to its department)."""
+    hits = get_search_index(session).search(text, limit=3)
+    return ItemRef(code=hits[0].code, name=hits[0].name) if is_confident(hits) else None
+
+
 def draft_ticket(session: Session, *, content: str, title: str = "") -> DraftOut:
     triage = get_classifier().classify(content=content, title=title)
-    hits = get_search_index(session).search(f"{title} {content}".strip(), limit=3)
-    item = ItemRef(code=hits[0].code, name=hits[0].name) if is_confident(hits) else None
+    item = related_item(session, f"{title} {content}".strip())
     return DraftOut(
         type=triage.type,
         topic=Topic(l1=triage.l1, l2=triage.l2),

@@ -25,7 +25,7 @@ from service.booking.calendar import WorkCalendar
 from service.catalogue.models import Item
 from service.errors import ConflictError, InvalidInputError, NotFoundError
 from service.privacy import mask_mobiles, mask_personal_data
-from service.tickets.draft import summarise
+from service.tickets.draft import related_item, summarise
 from service.triage.classifier import get_classifier
 from service.tickets.models import (
     CLAIMABLE,
@@ -135,7 +135,8 @@ def create_ticket(
 ) -> Ticket:
     """A new order; with an Idempotency-Key already used, the order it created (same request only).
 
-    Type and topic the citizen or bot did not give are suggested by the classifier.
+    Type and topic the citizen or bot did not give are suggested by the classifier, the related
+    item (and so the handling department) by the catalogue search when the words clearly name one.
     """
     if idempotency_key is not None:
         earlier = session.scalars(select(Ticket).where(Ticket.idempotency_key == idempotency_key)).one_or_none()
@@ -145,12 +146,15 @@ def create_ticket(
             return earlier
     local_now, now = now, now.astimezone(UTC)  # the local day numbers the order; stored in UTC
     department = request.department
-    if request.item_code is not None:
+    item_code = request.item_code
+    if item_code is None and (related := related_item(session, request.content)) is not None:
+        item_code = related.code  # read from the words, like type and topic
+    if item_code is not None:
         item = session.scalars(
-            select(Item).where(Item.code == request.item_code).options(selectinload(Item.department))
+            select(Item).where(Item.code == item_code).options(selectinload(Item.department))
         ).one_or_none()
         if item is None:
-            raise InvalidInputError(t.TICKET_ITEM_UNKNOWN.format(code=request.item_code))
+            raise InvalidInputError(t.TICKET_ITEM_UNKNOWN.format(code=item_code))
         department = department or item.department.name
     # ID and phone numbers typed into the text are not needed to handle it: stored masked.
     content = mask_personal_data(request.content)
@@ -174,7 +178,7 @@ def create_ticket(
         content=content,
         summary=mask_personal_data(request.summary) if request.summary else summarise(content),
         urgency=request.urgency,
-        item_code=request.item_code,
+        item_code=item_code,
         department=department,
         deadline=compute_deadline(
             rules, calendar, created=local_now, type=ticket_type, urgency=request.urgency

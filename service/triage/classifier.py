@@ -1,13 +1,19 @@
 """Work-order classifier: type and first/second-level topic for a citizen's 12345 message.
 
-Pure (no FastAPI, no database). Three scikit-learn pipelines over character 1-2-gram TF-IDF:
-- l1: the first-level topic, logistic regression (its probability is the confidence);
-- l2: "l1/l2" pairs, linear SVM; only the pairs under the predicted l1 compete;
-- type: 咨询 / 求助 / 投诉 / 举报 / 建议, linear SVM.
-The topic models also learn from one document per taxonomy (l1, l2) listing its l3 names.
-Chosen by 5-fold cross-validation on the training set only:
-char 1-2 grams beat 1-3 grams, and adding jieba word TF-IDF lowered l1 accuracy (0.56 vs 0.64).
-Trained in-process from service/seed/triage/train.yaml at first use (about 1.6 s), then cached.
+Pure (no FastAPI, no database). Character 1-2-gram TF-IDF features throughout:
+- l1: the first-level topic, mean of a class-balanced linear SVM (softmax of its margins) and
+  complement naive Bayes; that mean probability is the confidence;
+- l2: "l1/l2" pairs, linear SVM on the same features; only the pairs under the predicted l1 compete;
+- type: 咨询 / 求助 / 投诉 / 举报 / 建议, class-balanced linear SVM.
+The topic models also learn from the taxonomy: one document per (l1, l2) listing its l3 names and
+one per l3 name, each weighted as three messages.
+Chosen by 5-fold stratified cross-validation (shuffle, random_state=0) on the training set only.
+On the original 1186 messages, l1 / type accuracy: logistic regression 0.733 / 0.828 (type SVM
+unbalanced); SVM+NB with the weighted taxonomy documents 0.782; balanced type SVM 0.843; with the
+226 messages of the fourth batch always in training 0.794 / 0.847 (the old model: 0.746 / 0.842).
+No gain from: char 1-3 grams, jieba words, min_df/max_df, char_wb, NFKC/digit/filler
+normalisation, summing l2-pair probabilities up to l1, adding logistic regression to the mean.
+Trained in-process from service/seed/triage/train.yaml at first use (about 1 s), then cached.
 
 `KeywordBaseline` is the simple reference used only by scripts/evaluate_triage.py.
 """

@@ -236,3 +236,10 @@ async def test_wechat_conversations_get_agent_lines_and_the_rating_question_push
     await channels.deliver("web-1", author="agent:王芳", text="web chat: nothing to push", at=now)
     await channels.aclose()
     assert connector.pushed == [("oAbc", [{"text": "【12345话务员】您好，我是话务员"}]), ("oAbc", [RATING_QUESTION])]
+
+
+def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers):
+    body = ticket_body(content="身份证补办了一个多月还没拿到，打电话也没人接", department=None)
+    number = api.post("/api/tickets", json={k: v for k, v in body.items() if v is not None}).json()["number"]
+    order = api.get(f"/api/tickets/{number}", headers=staff_headers).json()
+    assert order["item_code"] == "GA-SFZ-002" and order["department"]
