@@ -438,7 +438,6 @@ class AskBookingConfirmed(Action):
                       f"身份证 {slot('applicant_id_masked')}",
             agent=agent,
             missing=f"\n尚缺材料：{'、'.join(missing)}" if missing else "",
-            buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "取消预约", "payload": "/deny"}],
         )
         return []
 

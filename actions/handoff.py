@@ -61,9 +61,7 @@ class StartHandoff(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         text = latest_text(tracker)
-        events = [SlotSet(name, None) for name in HANDOFF_SLOTS]
-        events += [SlotSet("handoff_type", stated_type(text) or TYPE_OF_INTENT.get(latest_intent(tracker))),
-                   SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
+        events = [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
         fell_back = latest_intent(tracker) == "nlu_fallback"
         if fell_back:
             # Two messages not understood (action_handle_fallback): they are the matter, as far
@@ -78,6 +76,10 @@ class StartHandoff(Action):
             events += await prefill(self._client_instance or shared_client(), content)
             events += [SlotSet("handoff_content", masked(content)),
                        SlotSet("handoff_read_message", latest_message_id(tracker))]
+        # After the service's suggestion: the type the citizen names, or the intent's, wins.
+        kind = stated_type(text) or TYPE_OF_INTENT.get(latest_intent(tracker))
+        if kind:
+            events.append(SlotSet("handoff_type", kind))
         return events
 
 
@@ -100,7 +102,8 @@ async def prefill(client: ServiceClient, content: str) -> list[dict[str, Any]]:
     except (ServiceUnavailable, Refused):
         return []
     topic = draft.get("topic") or {}
-    events = [SlotSet("handoff_topic", "/".join(filter(None, (topic.get("l1"), topic.get("l2")))) or None)]
+    events = [SlotSet("handoff_topic", "/".join(filter(None, (topic.get("l1"), topic.get("l2")))) or None),
+              SlotSet("handoff_type", draft.get("type"))]
     if draft.get("place"):
         events.append(SlotSet("handoff_place", draft["place"]))
     if draft.get("phone"):
@@ -179,14 +182,14 @@ class AskHandoffConfirmed(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         slot = tracker.get_slot
+        place = slot("handoff_place")
         dispatcher.utter_message(
-            response="utter_ask_handoff_confirmed",
-            kind=slot("handoff_type") or "诉求",
-            topic=f"（{slot('handoff_topic')}）" if slot("handoff_topic") else "",
+            response="utter_ask_handoff_confirmed" if place else "utter_ask_handoff_confirmed_no_place",
+            kind=slot("handoff_type"),
+            topic=slot("handoff_topic"),
             content=slot("handoff_content"),
-            place=f"\n地点：{slot('handoff_place')}" if slot("handoff_place") else "",
+            place=place,
             phone=slot("handoff_phone_masked"),
-            buttons=[{"title": "确认提交", "payload": "/affirm"}, {"title": "先不提交", "payload": "/deny"}],
         )
         return []
 
@@ -225,11 +228,13 @@ class SubmitHandoff(Action):
             else:
                 dispatcher.utter_message(response="utter_handoff_refused", reason=refusal.detail)
                 return cleared()
+        back = created.get("agents_back_at")
         dispatcher.utter_message(
-            response="utter_handoff_done",
+            response="utter_handoff_done" if created.get("agents_on_duty") else "utter_handoff_done_after_hours",
             number=created["number"],
             deadline=local_time(created["deadline"]),
-            who=when_agents(created),
+            agent_hours=created.get("agent_hours"),
+            back_at=local_time(back) if back else None,
         )
         # For the web chat: from now on it collects agent messages for this conversation.
         dispatcher.utter_message(json_message={"handoff": {"ticket": created["number"]}})
@@ -240,14 +245,6 @@ def local_time(iso: str) -> str:
     """"2026-11-25T09:30:00+08:00" → "11月25日 09:30" (the service answers in the hall's zone)."""
     moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
-
-
-def when_agents(created: dict[str, Any]) -> str:
-    if created.get("agents_on_duty"):
-        return "话务员会尽快接手，接手后会在这里直接和您联系。"
-    back = created.get("agents_back_at")
-    return (f"现在是非工作时间（人工坐席 {created.get('agent_hours', '')}），"
-            f"话务员将在 {local_time(back) if back else '上班后'} 起处理并在这里联系您。")
 
 
 class StopHandoff(Action):

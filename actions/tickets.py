@@ -107,16 +107,17 @@ class TellTicketStatus(Action):
         if ticket is None:
             dispatcher.utter_message(response="utter_ticket_not_found", number=number)
             return _status_cleared()
-        reply = f"\n答复：{ticket['reply']}" if ticket.get("reply") else ""
         dispatcher.utter_message(
             response="utter_ticket_status",
             number=ticket["number"],
             status=ticket["status_label"],
             summary=ticket["summary"],
-            department=f"\n承办单位：{ticket['department']}" if ticket.get("department") else "",
             deadline=local_time(ticket["deadline"]),
-            reply=reply,
         )
+        if ticket.get("department"):
+            dispatcher.utter_message(response="utter_ticket_department", department=ticket["department"])
+        if ticket.get("reply"):
+            dispatcher.utter_message(response="utter_ticket_reply", reply=ticket["reply"])
         return _status_cleared()
 
 

@@ -124,7 +124,11 @@ async def test_the_confirmation_shows_masked_phone_and_offers_to_stop(dispatcher
     await AskHandoffConfirmed().run(dispatcher, tracker("", slots_now=filled), DOMAIN)
     message = dispatcher.messages[-1]
     assert message["response"] == "utter_ask_handoff_confirmed" and message["phone"] == "138****5678"
-    assert [b["payload"] for b in message["buttons"]] == ["/affirm", "/deny"]
+    assert message["place"] == "锦绣花园3栋" and message["topic"] == "环境保护/环境污染"
+    buttons = DOMAIN["responses"][message["response"]][0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["/affirm", "/deny"]
+    await AskHandoffConfirmed().run(dispatcher, tracker("", slots_now={**filled, "handoff_place": None}), DOMAIN)
+    assert dispatcher.messages[-1]["response"] == "utter_ask_handoff_confirmed_no_place"
 
 
 async def test_submit_files_once_with_the_transcript_and_clears_the_phone(dispatcher, fake_service):
@@ -140,7 +144,8 @@ async def test_submit_files_once_with_the_transcript_and_clears_the_phone(dispat
     assert done["handoff_phone"] is None and done["handoff_content"] is None
     assert done["handoff_ticket"] == "12345-20261122-00001"
     assert dispatcher.messages[0]["response"] == "utter_handoff_done"
-    assert "话务员会尽快接手" in dispatcher.messages[0]["who"]
+    assert dispatcher.messages[0]["response"] == "utter_handoff_done"
+    assert dispatcher.messages[0]["deadline"] == "11月27日 10:00"
     assert dispatcher.messages[1]["custom"] == {"handoff": {"ticket": "12345-20261122-00001"}}
 
 
@@ -148,8 +153,9 @@ async def test_after_hours_the_citizen_is_told_when_a_person_answers(dispatcher,
     fake_service.agents_on_duty = False
     filled = {"handoff_content": "转人工；我的社保卡怎么补", "handoff_phone": "13812345678", "handoff_nonce": "n2"}
     await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
-    who = dispatcher.messages[0]["who"]
-    assert "非工作时间" in who and "08:00-20:00" in who and "11月23日 08:00" in who
+    done = dispatcher.messages[0]
+    assert done["response"] == "utter_handoff_done_after_hours"
+    assert (done["agent_hours"], done["back_at"]) == ("08:00-20:00", "11月23日 08:00")
 
 
 async def test_submit_when_the_service_is_down_asks_to_confirm_again(dispatcher, fake_service):
@@ -186,8 +192,8 @@ async def test_status_of_an_order_from_this_conversation_needs_no_phone(dispatch
     filled = slots(await form.run(dispatcher, tracker("我反映的事怎么样了", "query_ticket"), DOMAIN))
     assert filled["status_number"] == "12345-20261122-00001" and filled["status_own"] is True
     await TellTicketStatus(fake_service).run(dispatcher, tracker("", slots_now=filled), DOMAIN)
-    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
-    assert dispatcher.messages[-1]["status"] == "办理中"
+    assert responses(dispatcher) == ["utter_ticket_status", "utter_ticket_department"]  # no reply yet
+    assert dispatcher.messages[0]["status"] == "办理中"
 
 
 async def test_status_of_another_order_needs_its_phone(dispatcher, fake_service):
@@ -201,7 +207,7 @@ async def test_status_of_another_order_needs_its_phone(dispatcher, fake_service)
     assert dispatcher.messages[-1]["response"] == "utter_ticket_not_found"
     right = {**filled, "status_phone": "13900001111"}
     await TellTicketStatus(fake_service).run(dispatcher, tracker("", slots_now=right), DOMAIN)
-    assert dispatcher.messages[-1]["response"] == "utter_ticket_status"
+    assert responses(dispatcher)[-2:] == ["utter_ticket_status", "utter_ticket_department"]
 
 
 async def test_rating_question_and_answer(dispatcher, fake_service):
