@@ -63,15 +63,16 @@ class StartHandoff(Action):
         text = latest_text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
         fell_back = latest_intent(tracker) == "nlu_fallback"
-        if fell_back:
+        if fell_back and not stated_type(text):
             # Two messages not understood (action_handle_fallback): they are the matter, as far
-            # as the bot can tell; no rule follows a fallback with the form, so ask for it here.
+            # as the bot can tell.
             content = "；".join(not_understood(tracker.events)) or None
             dispatcher.utter_message(response="utter_handoff_not_understood")
-            events.append(FollowupAction(FORM))
         else:
             content = text if is_substantive(text) else None
             dispatcher.utter_message(response="utter_handoff_start")
+        if fell_back:
+            events.append(FollowupAction(FORM))  # no rule follows a fallback with the form
         if content:
             events += await prefill(self._client_instance or shared_client(), content)
             events += [SlotSet("handoff_content", masked(content)),

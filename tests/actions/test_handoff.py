@@ -248,3 +248,13 @@ async def test_a_new_complaint_while_a_rating_waits_starts_a_handoff(dispatcher,
     new = await RateTicket(fake_service).run(dispatcher, tracker("我还要投诉隔壁工地半夜施工", "complain", slots_now=waiting), DOMAIN)
     assert {"event": "followup", "name": "action_start_handoff", "timestamp": None} in new
     assert len(fake_service.ratings) == 1
+
+
+async def test_an_unclear_message_that_names_a_complaint_is_handed_over_at_once(dispatcher, fake_service):
+    text = "我要投诉，锦绣花园3栋楼下的烧烤店天天开到凌晨两点"
+    t = tracker(text, "nlu_fallback", events=[user(text, "nlu_fallback", "m2")])
+    assert [e["name"] for e in await ActionHandleFallback().run(dispatcher, t, DOMAIN)] == ["action_start_handoff"]
+    started = await StartHandoff(fake_service).run(dispatcher, t, DOMAIN)
+    assert slots(started)["handoff_content"] == text and slots(started)["handoff_type"] == "投诉"
+    assert {"event": "followup", "name": "handoff_form", "timestamp": None} in started
+    assert responses(dispatcher) == ["utter_handoff_start"]
