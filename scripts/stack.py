@@ -173,6 +173,7 @@ def _run_until_interrupted() -> int:
         f"  Socket.IO 通道:       http://localhost:{p.rasa}/socket.io\n"
         f"  窗口工作人员页面:     http://localhost:{p.service}/staff\n"
         f"  服务 API 文档:        http://localhost:{p.service}/docs\n"
+        f"  12345 坐席工作台:     http://localhost:{p.service}/console（开发令牌 dev-staff-token）\n"
         f"  坐席辅助接口:         POST http://localhost:{p.service}/api/assist\n"
         f"  日志:                 {stack.log_dir}\n"
         "按 Ctrl-C 停止全部进程。",
