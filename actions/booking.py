@@ -56,8 +56,6 @@ def slot_label(free: FreeSlot) -> str:
     return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）{free.slot}"
 
 
-
-
 def _answering(tracker: Tracker, slot: str) -> bool:
     """The latest message answers the form's question about `slot` (not a question or a stop).
 

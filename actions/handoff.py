@@ -1,7 +1,8 @@
 """Handing a citizen to the 12345 queue: what happened, where, a phone, confirm, file a work order.
 
-Starts on a complaint, report, suggestion, request for help or for a person, and after two
-messages the bot could not understand. The service reads type, topic, place and phone from the
+Starts on a complaint, report, suggestion, request for help or for a person, after two
+messages the bot could not understand, and on an unclear one that names 投诉/举报/建议/求助
+(actions/fallback.py). The service reads type, topic, place and phone from the
 words (POST /api/tickets/draft) so only what is missing is asked; the agent corrects the rest.
 """
 
@@ -43,11 +44,8 @@ HANDOFF_SLOTS = [
 ]
 
 
-
-
 def _answering(tracker: Tracker, slot: str) -> bool:
     return tracker.get_slot("requested_slot") == slot and latest_intent(tracker) not in STOPS
-
 
 
 class StartHandoff(Action):

@@ -19,8 +19,6 @@ STATUS_FORM = "ticket_status_form"
 HANDOFF_INTENTS = {"complain", "report", "suggest", "seek_help", "request_human"}
 
 
-
-
 async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str, Any]]:
     """The orders filed from this conversation (the conversation stands in for the phone)."""
     try:
