@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from typing import Any, Optional
+from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
@@ -241,8 +242,8 @@ class SubmitHandoff(Action):
 
 
 def local_time(iso: str) -> str:
-    """"2026-11-25T09:30:00+08:00" → "11月25日 09:30" (the service answers in the hall's zone)."""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    """"2026-11-25T01:30:00Z" → "11月25日 09:30": the moment in the hall's timezone."""
+    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo(get_settings().timezone))
     return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
 
 

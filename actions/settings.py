@@ -20,6 +20,7 @@ class ActionSettings:
     max_message_chars: int
     hall_phone: str
     bot_token: str  # the service's BOT_TOKEN, for calls about this conversation's work orders
+    timezone: str  # the halls' (the service's TIMEZONE): times are told to citizens in it
 
 
 @functools.lru_cache(maxsize=1)
@@ -33,4 +34,5 @@ def get_settings() -> ActionSettings:
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "1000")),
         hall_phone=str(hall["phone"]),
         bot_token=os.environ.get("BOT_TOKEN", "dev-bot-token"),
+        timezone=os.environ.get("TIMEZONE", "Asia/Shanghai"),
     )

@@ -191,6 +191,9 @@ def _run_until_interrupted() -> int:
         print("\n正在停止……", flush=True)
         return 0
     finally:
+        # A second Ctrl-C or kill while stopping must not leave processes behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         stack.stop()
 
 

@@ -258,3 +258,11 @@ async def test_an_unclear_message_that_names_a_complaint_is_handed_over_at_once(
     assert slots(started)["handoff_content"] == text and slots(started)["handoff_type"] == "投诉"
     assert {"event": "followup", "name": "handoff_form", "timestamp": None} in started
     assert responses(dispatcher) == ["utter_handoff_start"]
+
+
+def test_times_are_told_in_the_halls_timezone():
+    from actions.handoff import local_time
+
+    # The service stores and may answer in UTC; 20:10 UTC is 04:10 the next day in Shanghai.
+    assert local_time("2026-11-29T20:10:00Z") == "11月30日 04:10"
+    assert local_time("2026-11-30T04:10:00+08:00") == "11月30日 04:10"
