@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import re
 import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -62,6 +64,8 @@ def test_a_complaint_is_filed_after_hours_with_the_conversation(stack, chat):
     number, done = file_complaint(chat)
     assert "非工作时间" in done and "前答复您" in done and f"查询工单 {number}" in done
     order = agent(stack, "GET", f"/api/tickets/{number}").json()
+    deadline = datetime.fromisoformat(order["deadline"]).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert f"{deadline.month}月{deadline.day}日 {deadline:%H:%M} 前答复您" in done  # the hall's local time
     assert order["type"] == "投诉" and order["channel"] == "web" and order["conversation"] is True
     assert order["place"] == "锦绣花园3栋" and order["phone"] == PHONE and order["topic_l1"]
     assert RAW_ID not in order["content"] and "烧烤店" in order["content"]
