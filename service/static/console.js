@@ -5,6 +5,8 @@
 const TOKEN_KEY = "consoleToken";
 const AGENT_KEY = "consoleAgent";
 const REFRESH_MS = 20000;
+// While the agent is talking with the citizen (their claimed order with a chat): the transcript.
+const CHAT_REFRESH_MS = 4000;
 const ASSIST_DELAY_MS = 300;
 const PAGE_SIZE = 20;
 const LOW_CONFIDENCE = 0.5;
@@ -712,6 +714,12 @@ $("create-cancel").addEventListener("click", () => $("create-dialog").close());
 setInterval(() => {
   if (!$("desk").hidden && !document.hidden) refreshAll();
 }, REFRESH_MS);
+
+setInterval(() => {
+  const ticket = state.ticket;
+  const chatting = ticket && ticket.conversation === true && ticket.status === "claimed" && ticket.assignee === agentName();
+  if (chatting && !$("desk").hidden && !document.hidden) loadDetail(ticket.number).catch((error) => reportError(error));
+}, CHAT_REFRESH_MS);
 
 if (sessionStorage.getItem(TOKEN_KEY) && agentName()) showDesk().catch((error) => showLogin(error.message));
 else showLogin("");

@@ -217,7 +217,7 @@ def test_chat_transcript_and_messages(service, browser):
     )
     filed = order(base, number)
     assert filed["conversation"] is True and len(filed["transcript"]) == 2
-    page = console(browser, base, "王芳")
+    page = console(browser, base, "王芳", fake_clock=True)
     page.get_by_role("button", name=f"查看工单 {number}").click()
     lines = page.locator("#transcript .msg-text")
     expect(lines).to_have_text([line["text"] for line in filed["transcript"]])  # masked by the service
@@ -233,6 +233,15 @@ def test_chat_transcript_and_messages(service, browser):
     assert sent["author"] == "agent:王芳"
     expect(lines.last).to_have_text(sent["text"])
     expect(page.locator("#transcript .msg").last.locator(".msg-author")).to_have_text("坐席 王芳")
+
+    # The citizen answers in the chat (relayed by Rasa's tracker store): it shows up by itself.
+    relayed = httpx.post(f"{base}/api/conversations/web-console-test-0001/messages",
+                         json={"text": "是的，在清江办的", "message_id": "console-test-relay-1"},
+                         headers={"Authorization": "Bearer dev-bot-token"})
+    assert relayed.status_code == 201, relayed.text
+    page.clock.fast_forward(5_000)
+    expect(lines).to_have_count(4)
+    expect(lines.last).to_have_text("是的，在清江办的")
     finish(page)
 
 
