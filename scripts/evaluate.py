@@ -115,7 +115,7 @@ def main() -> int:
                       for i in catalogue]
 
         started = time.monotonic()
-        parsed = [requests.post(f"{rasa}/model/parse", json={"text": t}, timeout=30).json()
+        parsed = [requests.post(f"{rasa}/model/parse", params=stack.rasa_api_params, json={"text": t}, timeout=30).json()
                   for t in texts]
         assisted = [requests.post(f"{service}/api/assist", json={"text": t}, timeout=30).json()
                     for t in texts]

@@ -92,6 +92,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     model_path: Path = MODEL_PATH
     processes: dict[str, Process] = field(default_factory=dict)
+    rasa_api_params: dict[str, str] = field(default_factory=dict)  # ?token= when RASA_TOKEN is set
 
     def __post_init__(self) -> None:
         env = {**os.environ, **self.extra_env}
@@ -100,6 +101,7 @@ class Stack:
         env["SERVICE_URL"] = f"http://127.0.0.1:{self.ports.service}"
         env["RASA_URL"] = f"http://127.0.0.1:{self.ports.rasa}"
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+        self.rasa_api_params = {"token": env["RASA_TOKEN"]} if env.get("RASA_TOKEN") else {}
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         p = self.ports
         self.processes = {
@@ -122,8 +124,10 @@ class Stack:
                 "rasa",
                 [str(RASA_VENV / "python"), "-m", "bot.server", "run", "--enable-api", "--cors", "*",
                  "--port", str(p.rasa), "--model", str(self.model_path),
-                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml"],
-                f"http://127.0.0.1:{p.rasa}/status",
+                 "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+                 # The HTTP API (trackers, parse) only with the token; the webhooks stay open.
+                 *(["--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else [])],
+                f"http://127.0.0.1:{p.rasa}/status" + (f"?token={env['RASA_TOKEN']}" if env.get("RASA_TOKEN") else ""),
                 env,
                 self.log_dir / "rasa.log",
             ),

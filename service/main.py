@@ -135,12 +135,15 @@ async def lifespan(app: FastAPI):
     settings = get_settings()
     # The work-order classifier trains in about a second: before the first request, not during it.
     await run_in_threadpool(get_classifier)
-    app.state.rasa_client = RasaClient(base_url=settings.RASA_URL, timeout_s=settings.RASA_TIMEOUT_S)
+    app.state.rasa_client = RasaClient(
+        base_url=settings.RASA_URL, timeout_s=settings.RASA_TIMEOUT_S, token=settings.RASA_TOKEN
+    )
     app.state.conversation_channels = ConversationChannels(
         rasa_url=settings.RASA_URL,
         timeout_s=settings.RASA_CONVERSATION_TIMEOUT_S,
         sessions=get_session_factory(),
         wechat=lambda: (channel.connector if (channel := getattr(app.state, "wechat_channel", None)) else None),
+        token=settings.RASA_TOKEN,
     )
     try:
         yield

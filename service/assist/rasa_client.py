@@ -10,9 +10,17 @@ log = logging.getLogger(__name__)
 
 
 class RasaClient:
-    def __init__(self, *, base_url: str, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        timeout_s: float,
+        token: str | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ):
         # One pooled client per process; `transport` lets tests substitute a fake Rasa.
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
+        params = {"token": token} if token else None
+        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, params=params, transport=transport)
         self._timeout_s = timeout_s
 
     async def parse(self, text: str) -> dict[str, Any] | None:

@@ -42,10 +42,12 @@ class ConversationChannels:
         timeout_s: float,
         sessions: sessionmaker[Session],
         wechat: Callable[[], WeChatConnector | None],
+        token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        # `transport` lets unit tests put a fake Rasa behind the client.
-        self._rasa = httpx.AsyncClient(base_url=rasa_url, timeout=timeout_s, transport=transport)
+        # `token`: Rasa's --auth-token; `transport` lets unit tests put a fake Rasa behind the client.
+        params = {"token": token} if token else None
+        self._rasa = httpx.AsyncClient(base_url=rasa_url, timeout=timeout_s, params=params, transport=transport)
         self._sessions = sessions
         self._wechat = wechat
 

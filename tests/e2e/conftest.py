@@ -27,6 +27,8 @@ def stack(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
         "TICKETS_CONFIG_PATH": str(after_hours_tickets_config(work)),
+        # Rasa's HTTP API behind a token, as in production: pausing and the rest must pass it.
+        "RASA_TOKEN": "e2e-rasa-token",
     }
     for command in ("migrate", "seed"):
         subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],

@@ -33,7 +33,9 @@ def agent(stack, method: str, path: str, **kwargs) -> httpx.Response:
 
 
 def tracker(stack, sender: str) -> dict:
-    return httpx.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{sender}/tracker", timeout=10).json()
+    url = f"http://127.0.0.1:{stack.ports.rasa}/conversations/{sender}/tracker"
+    assert httpx.get(url, timeout=10).status_code == 401  # Rasa's API wants its token
+    return httpx.get(url, params=stack.rasa_api_params, timeout=10).json()
 
 
 def eventually(check, timeout_s: float = 15.0):

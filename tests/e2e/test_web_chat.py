@@ -148,7 +148,8 @@ def test_a_booking_through_the_page_survives_a_reload(open_chat, stack):
     assert page.evaluate("JSON.parse(localStorage.getItem('daoban.chat.sender'))") == sender
     assert page.locator(".choice:enabled").count() == 0
     say(page, "身份证丢了补办要带啥")
-    tracker = httpx.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{sender}/tracker", timeout=10).json()
+    tracker = httpx.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{sender}/tracker",
+                        params=stack.rasa_api_params, timeout=10).json()
     said = [event.get("text") for event in tracker["events"] if event["event"] == "user"]
     assert said[0] == "我想预约一下换身份证" and said[-1] == "身份证丢了补办要带啥"  # one conversation
 

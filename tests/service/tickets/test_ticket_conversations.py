@@ -24,11 +24,13 @@ class FakeRasa:
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, object]] = []
+        self.tokens: list[str | None] = []
 
     def transport(self) -> httpx.MockTransport:
         def handler(request: httpx.Request) -> httpx.Response:
             body = json.loads(request.content or b"null")
             self.calls.append((request.url.path, body))
+            self.tokens.append(request.url.params.get("token"))
             if request.url.path.endswith("/trigger_intent"):
                 return httpx.Response(200, json={"tracker": {}, "messages": [RATING_QUESTION]})
             return httpx.Response(200, json={})
@@ -243,3 +245,17 @@ def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers
     number = api.post("/api/tickets", json={k: v for k, v in body.items() if v is not None}).json()["number"]
     order = api.get(f"/api/tickets/{number}", headers=staff_headers).json()
     assert order["item_code"] == "GA-SFZ-002" and order["department"]
+
+
+async def test_rasas_auth_token_goes_with_every_conversation_call(rasa):
+    from datetime import UTC, datetime
+
+    from service.tickets.channels import ConversationChannels
+
+    channels = ConversationChannels(rasa_url="http://rasa.test", timeout_s=0.5, sessions=None, wechat=lambda: None,
+                                    token="s3cret", transport=rasa.transport())
+    await channels.agent_took_over("web-1")
+    await channels.deliver("web-1", author="agent:王芳", text="您好", at=datetime.now(UTC))
+    await channels.agent_let_go("web-1")
+    await channels.aclose()
+    assert rasa.tokens == ["s3cret"] * 3
