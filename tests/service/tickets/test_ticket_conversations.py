@@ -5,13 +5,16 @@ Rasa is a recording fake here (its real behaviour is in tests/e2e/test_handoff.p
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
 
+from service.db import get_session_factory
 from service.settings import get_settings
-from conftest import make_client, valid_id_number as make_id
+from service.tickets.channels import ConversationChannels
+from conftest import make_client, rasa_down_transport, valid_id_number as make_id
 from tickets_helpers import PHONE, ticket_body
 
 CONVERSATION = "web-5f3a9c"
@@ -54,8 +57,6 @@ def rasa() -> FakeRasa:
 
 @pytest.fixture
 def api(booking_db_url, rasa) -> Iterator[TestClient]:
-    from conftest import rasa_down_transport
-
     with make_client(booking_db_url, rasa_down_transport(), conversations=rasa.transport()) as client:
         yield client
 
@@ -201,8 +202,6 @@ def test_the_outbox_of_a_wechat_conversation_is_not_readable(api):
 
 
 def test_a_rasa_outage_loses_nothing(booking_db_url, staff_headers):
-    from conftest import rasa_down_transport
-
     with make_client(booking_db_url, rasa_down_transport()) as api:
         number = file_from_chat(api)["number"]
         assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
@@ -222,11 +221,6 @@ class RecordingConnector:
 
 
 async def test_wechat_conversations_get_agent_lines_and_the_rating_question_pushed(booking_db_url, rasa):
-    from datetime import UTC, datetime
-
-    from service.db import get_session_factory
-    from service.tickets.channels import ConversationChannels
-
     with make_client(booking_db_url, rasa.transport()) as api:
         number = api.post("/api/tickets", json=ticket_body(channel="wechat", conversation_id="wechat:oAbc")).json()["number"]
     connector = RecordingConnector()
@@ -248,10 +242,6 @@ def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers
 
 
 async def test_rasas_auth_token_goes_with_every_conversation_call(rasa):
-    from datetime import UTC, datetime
-
-    from service.tickets.channels import ConversationChannels
-
     channels = ConversationChannels(rasa_url="http://rasa.test", timeout_s=0.5, sessions=None, wechat=lambda: None,
                                     token="s3cret", transport=rasa.transport())
     await channels.agent_took_over("web-1")
