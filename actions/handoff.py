@@ -205,10 +205,14 @@ class SubmitHandoff(Action):
         client = self._client_instance or shared_client()
         slot = tracker.get_slot
         place = slot("handoff_place")
+        # The topic the citizen confirmed is the one filed (the service would classify again).
+        topic_l1, _, topic_l2 = (slot("handoff_topic") or "").partition("/")
         ticket = {
             "channel": "wechat" if tracker.sender_id.startswith(WECHAT_PREFIX) else "web",
             "phone": slot("handoff_phone"),
             "type": slot("handoff_type"),
+            "topic_l1": topic_l1 or None,
+            "topic_l2": topic_l2 or None,
             "content": slot("handoff_content"),
             "place": place if place and place != "不涉及具体地点" else None,
             "item_code": slot("item_code"),

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
+from pydantic import BaseModel, Field
 
 from service import templates as t
 from service.auth import require_bot
@@ -26,14 +27,14 @@ NowDep = Annotated[datetime, Depends(clock.now)]
 
 class RelayIn(StrictIn):
     text: CitizenText
-    message_id: Annotated[str | None, Query(max_length=64)] = None
+    message_id: Annotated[str | None, Field(max_length=64)] = None  # Rasa's id of the message
 
 
 class ConversationRatingIn(StrictIn):
     rating: Satisfaction
 
 
-class Outbox(StrictIn):
+class Outbox(BaseModel):
     messages: list[MessageOut]
     # The conversation's newest order, so the page can say whether an agent is on it.
     ticket: CitizenTicketOut | None

@@ -192,11 +192,10 @@ def return_ticket(
 def reassign_ticket(
     session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReassignIn
 ) -> TicketOut:
-    was_claimed = service.get_ticket(session, number=number).status is Status.CLAIMED
     ticket = service.reassign(
         session, number=number, agent=body.agent, department=body.department, note=body.note, now=now
     )
-    if was_claimed:
+    if ticket.events[-1].from_status is Status.CLAIMED:  # an agent held it: the bot takes over again
         _in_conversation(background, ticket, channels.agent_let_go)
     return service.agent_view(ticket, now=now, agent=body.agent)
 

@@ -249,3 +249,14 @@ async def test_rasas_auth_token_goes_with_every_conversation_call(rasa):
     await channels.agent_let_go("web-1")
     await channels.aclose()
     assert rasa.tokens == ["s3cret"] * 3
+
+
+def test_reassigning_gives_the_bot_back_only_what_an_agent_held(api, staff_headers, rasa):
+    held = file_from_chat(api)["number"]
+    api.post(f"/api/tickets/{held}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    reassign = {"agent": "王芳", "department": "市城管局"}
+    assert api.post(f"/api/tickets/{held}/reassign", json=reassign, headers=staff_headers).status_code == 200
+    assert rasa.events() == ["pause", "resume"]
+    waiting = api.post("/api/tickets", json=ticket_body(conversation_id="web-other")).json()["number"]
+    assert api.post(f"/api/tickets/{waiting}/reassign", json=reassign, headers=staff_headers).status_code == 200
+    assert rasa.events() == ["pause", "resume"]
