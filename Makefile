@@ -91,6 +91,7 @@ test: db train browser ## Run the whole test suite
 .PHONY: eval
 eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
 	$(RASA_PY) scripts/evaluate.py
+	$(RASA_PY) scripts/evaluate_conversations.py
 	$(SVC_PY) scripts/evaluate_triage.py
 
 .PHONY: bench

@@ -14,6 +14,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.api.service_client import (
     ItemNotFound,
     Notice,
+    Referral,
+    SearchHit,
     ServiceClient,
     ServiceUnavailable,
     shared_client,
@@ -115,11 +117,13 @@ class ActionAnswerServiceQuestion(Action):
     async def _resolve_from_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str
     ) -> str | list[dict[str, Any]]:
-        """The item code the message names, or the events of a clarifying question."""
-        named = _entity(tracker, "service_item")
-        result = await self.client.search(named or text)
-        if named and not result.confident and text != named:
-            result = await self.client.search(text)
+        """The item code the message names, or the events of a clarifying question or referral.
+
+        The whole message is searched (the service reads a long one clause by clause); the NLU's
+        `service_item` entity is not searched on its own, since a word of a story can name a
+        neighbouring item ("换新的" is no 延续). Only a confident hit is answered outright: a
+        wrong notice costs the citizen a wasted trip, a question costs one tap."""
+        result = await self.client.search(text)
         if result.confident:
             return result.hits[0].code
 
@@ -127,27 +131,11 @@ class ActionAnswerServiceQuestion(Action):
         # "那要多少钱?" names no item: it is about the one already discussed.
         if not candidates and tracker.get_slot("item_code"):
             return tracker.get_slot("item_code")
-        if not candidates:
+        events = await offer_or_refer(dispatcher, self.client, text, candidates, aspect)
+        if events is None:
             dispatcher.utter_message(response="utter_ask_which_item")
             return [SlotSet("pending_aspect", aspect), SlotSet("awaiting", None)]
-        if len(candidates) == 1:
-            return candidates[0].code
-
-        dispatcher.utter_message(
-            response="utter_choose_item",
-            buttons=[
-                {
-                    "title": f"{index}. {hit.name}（{hit.department}）",
-                    "payload": _payload("inform", item_code=hit.code),
-                }
-                for index, hit in enumerate(candidates, start=1)
-            ],
-        )
-        return [
-            SlotSet("pending_aspect", aspect),
-            SlotSet("awaiting", "item"),
-            SlotSet("offered_choices", [_choice(hit.code, hit.name) for hit in candidates]),
-        ]
+        return events
 
     async def _answer_item(
         self,
@@ -232,6 +220,61 @@ class ActionAnswerServiceQuestion(Action):
                 for index, situation in enumerate(notice.situations, start=1)
             ],
         )
+
+
+def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], aspect: str) -> list[dict[str, Any]]:
+    """Up to three likely items as buttons (one too: "您问的是不是……"); the answer follows the tap."""
+    dispatcher.utter_message(
+        response="utter_choose_item" if len(candidates) > 1 else "utter_confirm_item",
+        buttons=[
+            {
+                "title": f"{index}. {hit.name}（{hit.department}）",
+                "payload": _payload("inform", item_code=hit.code),
+            }
+            for index, hit in enumerate(candidates, start=1)
+        ],
+    )
+    return [
+        SlotSet("pending_aspect", aspect),
+        SlotSet("awaiting", "item"),
+        SlotSet("offered_choices", [_choice(hit.code, hit.name) for hit in candidates]),
+    ]
+
+
+async def offer_or_refer(
+    dispatcher: CollectingDispatcher,
+    client: ServiceClient,
+    text: str,
+    candidates: list[SearchHit],
+    aspect: str,
+) -> Optional[list[dict[str, Any]]]:
+    """When the catalogue is not sure: a matter it does not hold goes to the department that
+    handles it (首问负责) with a 12345 consultation offered (the service refers only what the
+    catalogue lacks); otherwise the candidates are offered. None when neither knows anything
+    of the message."""
+    referral = await client.referral(text)
+    if referral is not None:
+        return utter_referral(dispatcher, referral)
+    if candidates:
+        return offer_items(dispatcher, candidates, aspect)
+    return None
+
+
+def utter_referral(dispatcher: CollectingDispatcher, referral: Referral) -> list[dict[str, Any]]:
+    """The referral, with a 12345 consultation offered (the button sends request_consultation)."""
+    local = referral.local
+    dispatcher.utter_message(
+        response="utter_refer_department" if local else "utter_refer_department_elsewhere",
+        reference_item=referral.item_name,
+        department_kind=referral.department_kind or referral.department,
+        level=referral.level or "相关",
+        office_name=local.name if local else "",
+        office_address=local.address if local else "",
+        office_phone=local.phone if local else "",
+        office_hours=local.hours if local else "",
+    )
+    return [SlotSet("pending_aspect", None), SlotSet("awaiting", "consultation"),
+            SlotSet("offered_choices", None)]
 
 
 def _changed_slots(tracker: Tracker, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

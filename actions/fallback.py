@@ -1,19 +1,38 @@
-"""Low NLU confidence: ask to rephrase once; the second time (or when the citizen names a
-complaint, report, suggestion or request for help), hand over to a 12345 agent."""
+"""Messages the NLU could not place, or placed outside the assistant's scope.
+
+Real citizens' messages are long, masked and story-first; a low NLU confidence does not mean
+the message is not about a government matter. So before asking to rephrase or declining, the
+assistant looks for what the message may be about:
+- no words at all (only punctuation, emoji or a masked name): ask what the citizen needs;
+- two messages in a row not understood, or an unclear one that names 投诉/举报/建议/求助: hand
+  over to a 12345 agent;
+- the catalogue finds likely items: offer them as buttons (never a notice: the NLU was unsure);
+- the reference directory knows who handles it: refer to that department (首问负责);
+- a long message (a story about a matter): hand over to a 12345 agent with its words;
+- otherwise ask to rephrase (unclear) or say what the assistant can do (out of scope).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.api.service_client import ServiceClient, ServiceUnavailable, shared_client
+from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, offer_or_refer
 from actions.handoff_text import stated_type
-from actions.latest_message import latest_text
+from actions.latest_message import latest_intent, latest_text
+from bot.message_text import has_content, without_masks
 
 FALLBACK_INTENT = "nlu_fallback"
 FAILURES_BEFORE_HANDOFF = 2
+# A message at least this long (masks removed) tells a matter, even when the NLU cannot say
+# which kind: a person reads it rather than the citizen being asked to say it again.
+STORY_CHARS = 30
+# Out of scope, the catalogue must be sure before the assistant second-guesses the NLU.
+OUT_OF_SCOPE_ITEM_SCORE = 0.5
 
 
 def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
@@ -29,15 +48,51 @@ def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
 
 
 class ActionHandleFallback(Action):
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client = client
+
     def name(self) -> str:
         return "action_handle_fallback"
+
+    @property
+    def client(self) -> ServiceClient:
+        return self._client or shared_client()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        if consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF or stated_type(latest_text(tracker)):
+        text = latest_text(tracker)
+        out_of_scope = latest_intent(tracker) == "out_of_scope"
+        if not has_content(text):
+            dispatcher.utter_message(response="utter_ask_what_you_need")
+            return []
+        if not out_of_scope and (
+            consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF or stated_type(text)
+        ):
             # Not understood twice, or unclear but saying "投诉/举报/建议/求助": no need to
             # rephrase, action_start_handoff takes the words and the form asks the rest.
             return [FollowupAction("action_start_handoff")]
+        try:
+            events = await self._what_it_may_be_about(dispatcher, text, out_of_scope)
+        except ServiceUnavailable:
+            events = None
+        if events is not None:
+            return events
+        if out_of_scope:
+            dispatcher.utter_message(response="utter_out_of_scope")
+            return []
+        if len(without_masks(text)) >= STORY_CHARS:
+            return [FollowupAction("action_start_handoff")]
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []
+
+    async def _what_it_may_be_about(
+        self, dispatcher: CollectingDispatcher, text: str, out_of_scope: bool
+    ) -> Optional[list[dict[str, Any]]]:
+        """Items offered or a referral given (their events), or None when nothing is known."""
+        result = await self.client.search(text)
+        floor = OUT_OF_SCOPE_ITEM_SCORE if out_of_scope else CANDIDATE_SCORE
+        candidates = [hit for hit in result.hits if hit.score >= floor][:CHOICES_OFFERED]
+        if out_of_scope and not result.confident:
+            candidates = []
+        return await offer_or_refer(dispatcher, self.client, text, candidates, FULL_NOTICE)

@@ -28,10 +28,13 @@ from actions.handoff_text import (
     stated_type,
     transcript,
 )
+from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
 from actions.latest_message import latest_intent, latest_message_id, latest_text
 from actions.settings import get_settings
 
 FORM = "handoff_form"
+CONSULTATION_INTENT = "request_consultation"
+CONSULTATION = "咨询"
 TYPE_OF_INTENT = {"complain": "投诉", "report": "举报", "suggest": "建议", "seek_help": "求助"}
 # Types that are about something somewhere: the agent needs the place.
 TYPES_WITH_PLACE = {"投诉", "举报", "求助"}
@@ -62,7 +65,18 @@ class StartHandoff(Action):
         text = latest_text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
         fell_back = latest_intent(tracker) == "nlu_fallback"
-        if fell_back and not stated_type(text):
+        if latest_intent(tracker) == CONSULTATION_INTENT:
+            # The referred question (the message before the button) is the consultation.
+            question = previous_question(tracker.events)
+            dispatcher.utter_message(response="utter_handoff_consultation_start")
+            events.append(SlotSet("handoff_type", CONSULTATION))
+            if question:
+                events += [e for e in await prefill(self._client_instance or shared_client(), question)
+                           if e["name"] != "handoff_type"]
+                events += [SlotSet("handoff_content", masked(question)),
+                           SlotSet("handoff_read_message", latest_message_id(tracker))]
+            return events
+        if fell_back and consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF and not stated_type(text):
             # Two messages not understood (action_handle_fallback): they are the matter, as far
             # as the bot can tell.
             content = "；".join(not_understood(tracker.events)) or None
@@ -81,6 +95,13 @@ class StartHandoff(Action):
         if kind:
             events.append(SlotSet("handoff_type", kind))
         return events
+
+
+def previous_question(events: list[dict[str, Any]]) -> Optional[str]:
+    """The citizen's typed message before the latest one (the question a referral answered)."""
+    typed = [e.get("text") or "" for e in events if e.get("event") == "user"]
+    earlier = [t for t in typed[:-1] if t and not t.startswith("/")]
+    return earlier[-1] if earlier else None
 
 
 def not_understood(events: list[dict[str, Any]]) -> list[str]:

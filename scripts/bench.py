@@ -3,7 +3,10 @@
 - a catalogue turn (NLU, policy, custom action, service) vs a turn answered by a plain
   response (no custom action), through Rasa's REST webhook, at concurrency 1 and 8;
 - /api/catalogue/search vs /health (the HTTP floor of the same server);
-- Rasa's resident memory and start-up time; the training time of the model.
+- Rasa's resident memory (target ≤ 1,000 MB) and start-up time;
+- the training time of the model on today's data (target ≤ 5 min) and on the same data grown to
+  10,000 NLU examples (target ≤ 10 min), beside a plain TF-IDF + logistic regression fit of
+  the same examples (the floor for any classifier of this data).
 
 This machine is shared and noisy: read the ratios and medians, not single timings.
 Runs in the Rasa environment; starts its own processes on spare ports.
@@ -91,13 +94,77 @@ def resident_memory_mb(pid: int) -> float:
     return 0.0
 
 
-def training_seconds() -> float:
+SCALED_EXAMPLES = 10_000
+# Words a citizen puts before a question; they make the grown data set's copies distinct.
+FILLERS = ["请问", "你好", "麻烦问下", "那个", "哎", "就是想问", "打扰一下", "领导好", "急"]
+
+
+def training_seconds(data_dir: Path = REPO_ROOT / "data") -> float:
     with tempfile.TemporaryDirectory() as out:
         started = time.monotonic()
-        subprocess.run([str(RASA_VENV / "rasa"), "train", "--force", "--out", out,
+        subprocess.run([str(RASA_VENV / "rasa"), "train", "--force", "--out", out, "--data", str(data_dir),
                         "--fixed-model-name", "bench"], cwd=REPO_ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         return time.monotonic() - started
+
+
+def training_examples() -> list[tuple[str, str]]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(REPO_ROOT / "data" / "nlu"))
+    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
+
+
+def grown(examples: list[tuple[str, str]], extra: int) -> list[tuple[str, str]]:
+    """`extra` new distinct examples: the training examples again, each with a filler and a number."""
+    return [
+        (f"{FILLERS[(i // len(examples)) % len(FILLERS)]}{i}，{examples[i % len(examples)][0]}",
+         examples[i % len(examples)][1])
+        for i in range(extra)
+    ]
+
+
+def grown_data(directory: Path, examples: list[tuple[str, str]], size: int) -> Path:
+    """A copy of data/ whose NLU examples are grown to `size`."""
+    import shutil
+
+    import yaml
+
+    shutil.copytree(REPO_ROOT / "data", directory / "data")
+    by_intent: dict[str, list[str]] = {}
+    for text, intent in grown(examples, size - len(examples)):
+        by_intent.setdefault(intent, []).append(text)
+    extra = {"version": "3.1", "nlu": [{"intent": i, "examples": "".join(f"- {t}\n" for t in texts)}
+                                        for i, texts in by_intent.items()]}
+    (directory / "data" / "nlu" / "bench_grown.yml").write_text(
+        yaml.safe_dump(extra, allow_unicode=True), encoding="utf-8")
+    return directory / "data"
+
+
+def baseline_fit_seconds(examples: list[tuple[str, str]]) -> float:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    started = time.monotonic()
+    features = TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True).fit_transform(
+        [text for text, _ in examples])
+    LogisticRegression(max_iter=2000, C=10).fit(features, [intent for _, intent in examples])
+    return time.monotonic() - started
+
+
+def training_figures() -> dict:
+    examples = training_examples()
+    with tempfile.TemporaryDirectory() as scratch:
+        scaled_s = training_seconds(grown_data(Path(scratch), examples, SCALED_EXAMPLES))
+    return {
+        "examples": len(examples),
+        "training_s": round(training_seconds(), 0),
+        "baseline_fit_s": round(baseline_fit_seconds(examples), 1),
+        "scaled_examples": SCALED_EXAMPLES,
+        "scaled_training_s": round(scaled_s, 0),
+        "scaled_baseline_fit_s": round(
+            baseline_fit_seconds(examples + grown(examples, SCALED_EXAMPLES - len(examples))), 1),
+    }
 
 
 async def measure(turns: int) -> dict:
@@ -147,7 +214,7 @@ def main() -> int:
     args = parser.parse_args()
     result = asyncio.run(measure(args.turns))
     if not args.skip_training:
-        result["training_s"] = round(training_seconds(), 0)
+        result["training"] = training_figures()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8")
     print_report(result)
@@ -167,10 +234,13 @@ def print_report(result: dict) -> None:
     print(f" search p50/p95 ms: {search['search']['p50_ms']} / {search['search']['p95_ms']} "
           f"(health {search['health_baseline']['p50_ms']} / {search['health_baseline']['p95_ms']}; "
           f"target p95 < 20)")
-    print(f" resident memory MB: rasa {result['rasa_rss_mb']}, actions {result['actions_rss_mb']}, "
-          f"service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
-    if "training_s" in result:
-        print(f" training time: {result['training_s']} s")
+    print(f" resident memory MB: rasa {result['rasa_rss_mb']} (target <= 1000), actions "
+          f"{result['actions_rss_mb']}, service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
+    if "training" in result:
+        t = result["training"]
+        print(f" training: {t['examples']} examples {t['training_s']} s (target <= 300; TF-IDF+LR fit "
+              f"{t['baseline_fit_s']} s); {t['scaled_examples']} examples {t['scaled_training_s']} s "
+              f"(target <= 600; TF-IDF+LR fit {t['scaled_baseline_fit_s']} s)")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,26 @@ class SearchResult:
 
 
 @dataclass(frozen=True)
+class Office:
+    name: str
+    address: str
+    phone: str
+    hours: str
+
+
+@dataclass(frozen=True)
+class Referral:
+    """Who handles a matter that this hall's catalogue does not hold (首问负责)."""
+
+    item_name: str
+    department: str
+    department_kind: str
+    level: str
+    # The hall's own department of the same kind, when the catalogue has one.
+    local: Optional[Office]
+
+
+@dataclass(frozen=True)
 class Situation:
     id: str
     name: str
@@ -119,7 +139,11 @@ class ServiceClient:
         self._session: Optional[aiohttp.ClientSession] = None
 
     async def search(self, query: str, limit: int = 5) -> SearchResult:
-        body = await self._get("/api/catalogue/search", {"q": query, "limit": str(limit)})
+        """Items ranked for the citizen's words; no words (only masks or emoji) finds none."""
+        try:
+            body = await self._get("/api/catalogue/search", {"q": query_text(query), "limit": str(limit)})
+        except Refused:
+            return SearchResult(hits=[], confident=False)
         hits = [
             SearchHit(
                 code=hit["code"],
@@ -130,6 +154,26 @@ class ServiceClient:
             for hit in body.get("items", [])
         ]
         return SearchResult(hits=hits, confident=bool(body.get("confident")))
+
+    async def referral(self, text: str) -> Optional[Referral]:
+        """The department that handles a matter outside the catalogue, or None when unknown."""
+        try:
+            body = await self._get("/api/catalogue/referral", {"q": query_text(text)})
+        except Refused:
+            return None
+        if not body.get("found"):
+            return None
+        local = body.get("local")
+        return Referral(
+            item_name=body.get("item_name") or "",
+            department=body.get("department") or "",
+            department_kind=body.get("department_kind") or "",
+            level=body.get("level") or "",
+            local=Office(
+                name=local.get("name", ""), address=local.get("address", ""),
+                phone=local.get("phone", ""), hours=local.get("hours", ""),
+            ) if isinstance(local, dict) else None,
+        )
 
     async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
         """The notice for one situation, or covering all situations when none is given."""
@@ -187,7 +231,7 @@ class ServiceClient:
 
     async def draft_ticket(self, content: str) -> dict[str, Any]:
         """Type, topic, summary, phone, place and item the service reads from the citizen's words."""
-        return await self._request("POST", "/api/tickets/draft", json={"content": content})
+        return await self._request("POST", "/api/tickets/draft", json={"content": query_text(content)})
 
     async def create_ticket(self, ticket: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         """The new order as its requester may see it, with the agents' hours; retries are safe."""
@@ -241,6 +285,20 @@ class ServiceClient:
             # Only the kind of failure is logged: request bodies carry personal data.
             logger.warning("service call %s %s failed: %s", method, path, type(error).__name__)
             raise ServiceUnavailable(path) from error
+
+
+# The service reads at most this many characters of a citizen's text (MAX_TEXT_CHARS there).
+MAX_QUERY_CHARS = 1000
+
+
+def query_text(text: str) -> str:
+    """A message as the service's search takes it: a very long one keeps its start, where the
+    matter is usually named, and its end, where the request is."""
+    text = text.strip()
+    if len(text) <= MAX_QUERY_CHARS:
+        return text
+    head = MAX_QUERY_CHARS * 3 // 5
+    return text[:head] + "……" + text[-(MAX_QUERY_CHARS - head - 2):]
 
 
 def _department_name(department: Any) -> str:

@@ -5,7 +5,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from service.catalogue import service
-from service.catalogue.schemas import HallOut, ItemDetail, ItemPage, Notice, SearchResult
+from service.catalogue.referral import refer, referral_out
+from service.catalogue.schemas import HallOut, ItemDetail, ItemPage, Notice, ReferralOut, SearchResult
 from service.db import SessionDep
 from service.text_input import CitizenText
 
@@ -31,6 +32,14 @@ def search(
     limit: Annotated[int, Query(ge=1, le=20)] = 5,
 ) -> SearchResult:
     return service.search_catalogue(session, query=q, limit=limit)
+
+
+@router.get("/referral", response_model=ReferralOut)
+def referral(
+    session: SessionDep,
+    q: Annotated[CitizenText, Query(description="群众的问题，如“开旅馆要办特种行业许可证吗”")],
+) -> ReferralOut:
+    return referral_out(refer(session, q))
 
 
 @router.get("/items/{code}", response_model=ItemDetail)

@@ -222,3 +222,32 @@ class Notice(BaseModel):
     sections: list[str]
     text: str
     aspects: Aspects
+
+
+# --- referral (首问负责) for what the catalogue lacks ----------------------------------------
+
+
+class LocalDepartmentOut(BaseModel):
+    name: str
+    address: str
+    window: str
+    hours: str
+    phone: str
+
+
+class ReferralOut(BaseModel):
+    """首问负责: the reference item, department and level that handle a service the catalogue lacks.
+
+    found=false and nulls when nothing scores REFERRAL_THRESHOLD. `score` is on /search's scale:
+    the catalogue's own item wins when its best hit is confident or scores at least as high.
+    """
+
+    found: bool
+    item_name: str | None = None
+    department: str | None = None
+    department_kind: str | None = None  # 公安, 医保, 人社 … (catalogue.referral.DEPARTMENT_KINDS)
+    level: str | None = None  # 省级 / 市级 / 区县级
+    location: str | None = None
+    phone: str | None = None
+    local: LocalDepartmentOut | None = None  # this hall's department of the same kind
+    score: float | None = None

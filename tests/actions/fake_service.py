@@ -14,6 +14,7 @@ from actions.api.service_client import (
     Refused,
     ItemNotFound,
     Notice,
+    Referral,
     SearchHit,
     SearchResult,
     ServiceUnavailable,
@@ -45,6 +46,7 @@ class FakeServiceClient:
         self.tickets: list[tuple[str, dict]] = []  # (idempotency key, body) as filed
         self.agents_on_duty = True
         self.ratings: list[tuple[str, str, str]] = []
+        self.referrals: dict[str, Referral] = {}  # text → who handles it outside the catalogue
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -68,6 +70,12 @@ class FakeServiceClient:
     async def search(self, query: str, limit: int = 5) -> SearchResult:
         self._call("search", query)
         return self.results_by_query.get(query, SearchResult(hits=[], confident=False))
+
+    async def referral(self, text: str) -> Optional[Referral]:
+        self._call("referral", text)
+        if self.down:
+            raise ServiceUnavailable("down")
+        return self.referrals.get(text)
 
     async def get_notice(self, code: str, situation: Optional[str] = None) -> Notice:
         self._call("get_notice", code, situation or "")

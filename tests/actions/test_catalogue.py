@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from actions.api.service_client import Handler
+from actions.api.service_client import Handler, Office, Referral
 from actions.catalogue import ActionAnswerServiceQuestion
 from tests.actions.conftest import make_tracker
 
@@ -174,12 +174,50 @@ async def test_unchanged_slots_are_not_set_again(dispatcher, fake_service):
     assert slots_set(events)["awaiting"] == "full_notice"
 
 
-async def test_named_item_entity_is_searched_first(dispatcher, fake_service):
-    fake_service.on_search("居民身份证换领", ("GA-SFZ-001", 1.0), confident=True)
-    tracker = make_tracker("我那个证过期了要换新的", "ask_fee",
-                           entities=[{"entity": "service_item", "value": "居民身份证换领"}])
+async def test_the_whole_message_is_searched_not_a_word_of_it(dispatcher, fake_service):
+    # "换新的" made the lookup name 食品经营许可（延续）; the message as a whole is about the ID card.
+    fake_service.on_search("身份证快过期了，换新的要带啥", ("GA-SFZ-001", 0.76), confident=True)
+    tracker = make_tracker("身份证快过期了，换新的要带啥", "ask_fee",
+                           entities=[{"entity": "service_item", "value": "食品经营许可（延续）"}])
 
     await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
 
-    assert fake_service.calls[0] == ("search", "居民身份证换领")
+    assert [c for c in fake_service.calls if c[0] == "search"] == [("search", "身份证快过期了，换新的要带啥")]
     assert dispatcher.messages[0]["answer"] == "20元"
+
+
+async def test_one_weak_candidate_is_asked_about_not_answered(dispatcher, fake_service):
+    fake_service.on_search("那个证的事咋弄", ("GA-SFZ-001", 0.3))
+    tracker = make_tracker("那个证的事咋弄", "ask_materials")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_confirm_item"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/inform{"item_code": "GA-SFZ-001"}']
+    assert slots_set(events)["awaiting"] == "item"
+
+
+async def test_matter_outside_the_catalogue_is_referred_with_a_consultation_offered(dispatcher, fake_service):
+    fake_service.referrals["养狗要办什么证"] = Referral(
+        item_name="犬只登记", department="广州市公安局", department_kind="公安", level="市级",
+        local=Office(name="清江市公安局", address="市民大道88号", phone="0571-86012110", hours="周一至周五"),
+    )
+    tracker = make_tracker("养狗要办什么证", "ask_materials")
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+
+    assert responses(dispatcher) == ["utter_refer_department"]
+    message = dispatcher.messages[0]
+    assert message["department_kind"] == "公安" and message["office_name"] == "清江市公安局"
+    assert slots_set(events)["awaiting"] == "consultation"
+
+
+async def test_referral_without_a_local_office_names_the_kind_of_department(dispatcher, fake_service):
+    fake_service.referrals["渔船证怎么办"] = Referral(
+        item_name="渔业船舶登记", department="广东省农业农村厅", department_kind="农业农村", level="省级", local=None,
+    )
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, make_tracker("渔船证怎么办", "ask_materials"), {})
+
+    assert responses(dispatcher) == ["utter_refer_department_elsewhere"]
+    assert dispatcher.messages[0]["level"] == "省级"
+

@@ -13,11 +13,54 @@ def test_counts_only_the_latest_run_of_fallbacks():
     assert consecutive_fallbacks([user("greet")]) == 0
 
 
-async def test_first_failure_asks_to_rephrase_second_hands_over(dispatcher):
+async def test_first_failure_asks_to_rephrase_second_hands_over(dispatcher, fake_service):
     once = make_tracker("啊吧啊吧", "nlu_fallback", events=[user("nlu_fallback")])
-    await ActionHandleFallback().run(dispatcher, once, {})
+    await ActionHandleFallback(fake_service).run(dispatcher, once, {})
     assert dispatcher.messages[-1]["response"] == "utter_ask_rephrase"
 
     twice = make_tracker("呃呃", "nlu_fallback", events=[user("nlu_fallback"), {"event": "bot"}, user("nlu_fallback")])
-    events = await ActionHandleFallback().run(dispatcher, twice, {})
+    events = await ActionHandleFallback(fake_service).run(dispatcher, twice, {})
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_start_handoff"]
+
+
+async def test_a_message_without_words_is_asked_what_it_needs(dispatcher, fake_service):
+    for text in ("？？？", "****", "🙂🙂"):
+        await ActionHandleFallback(fake_service).run(dispatcher, make_tracker(text, "nlu_fallback"), {})
+        assert dispatcher.messages[-1]["response"] == "utter_ask_what_you_need"
+    assert not fake_service.calls
+
+
+async def test_unclear_message_naming_likely_items_offers_them(dispatcher, fake_service):
+    fake_service.add_item("GA-SFZ-001", "居民身份证换领")
+    fake_service.add_item("GA-SFZ-002", "居民身份证补领")
+    fake_service.on_search("证件那个事", ("GA-SFZ-001", 0.4), ("GA-SFZ-002", 0.38))
+
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("证件那个事", "nlu_fallback"), {})
+
+    assert dispatcher.messages[-1]["response"] == "utter_choose_item"
+    assert len(dispatcher.messages[-1]["buttons"]) == 2
+
+
+async def test_unclear_long_story_goes_to_a_person_not_back_to_the_citizen(dispatcher, fake_service):
+    story = "领导您好，我家楼下那个****从去年开始一直这样，找了好几个地方都说不归他们管，现在也不知道该怎么办了"
+    events = await ActionHandleFallback(fake_service).run(dispatcher, make_tracker(story, "nlu_fallback"), {})
+
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_start_handoff"]
+    assert not dispatcher.messages
+
+
+async def test_out_of_scope_is_declined_unless_the_catalogue_is_sure(dispatcher, fake_service):
+    fake_service.add_item("GA-SFZ-001", "居民身份证换领")
+    fake_service.on_search("推荐个好看的电影", ("GA-SFZ-001", 0.3))
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("推荐个好看的电影", "out_of_scope"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_out_of_scope"
+
+    fake_service.on_search("身份证过期了", ("GA-SFZ-001", 0.9), confident=True)
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("身份证过期了", "out_of_scope"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_confirm_item"
+
+
+async def test_service_down_falls_back_to_asking(dispatcher, fake_service):
+    fake_service.down = True
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("啊这个", "nlu_fallback"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_ask_rephrase"

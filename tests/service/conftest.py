@@ -27,7 +27,6 @@ from service.settings import REPO_ROOT, get_settings
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
 REAL_SEED = REPO_ROOT / "service" / "seed"
-SHARED = REPO_ROOT.parent / "shared"
 
 
 def make_database(directory: Path, name: str = "service.db") -> str:

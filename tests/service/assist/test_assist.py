@@ -104,7 +104,8 @@ def _hit(score):
 
 @pytest.mark.parametrize(
     ("scores", "confident"),
-    [([], False), ([0.9], True), ([0.45], False), ([0.9, 0.85], False), ([0.9, 0.7], True), ([0.6, 0.5], True)],
+    [([], False), ([0.9], True), ([0.5], False), ([0.9, 0.85], False), ([0.9, 0.7], False), ([0.9, 0.6], True),
+     ([0.6, 0.3], True), ([0.6, 0.5], False)],
 )
 def test_confidence_rule(scores, confident):
     assert is_confident([_hit(s) for s in scores]) is confident

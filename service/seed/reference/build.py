@@ -1,0 +1,107 @@
+"""Rebuild this folder's data from the shared folder: `python service/seed/reference/build.py ../shared`.
+
+Writes, next to this file:
+- guangdong_guides.jsonl: the referral fields of shared/data/guangdong_service_guides.jsonl,
+  without the news entries and without repeated (name, department, level) rows;
+- guangan_item_names.tsv: shared/catalogue/reference_item_names.tsv, byte for byte;
+- MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt and APACHE-2.0.txt: the licence texts, byte for byte.
+Standard library only; not used at run time (service/catalogue/referral.py reads the output).
+"""
+
+import argparse
+import json
+import re
+import shutil
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+GUIDES = "data/guangdong_service_guides.jsonl"
+ITEM_NAMES = "catalogue/reference_item_names.tsv"
+MIT = "data/licenses/MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt"
+# The standard Apache-2.0 text (the same file CrossWOZ and KdConv ship); v-luobo/zwfw's licence.
+APACHE = "data/licenses/Apache-2.0_thu-coai_CrossWOZ_KdConv.txt"
+
+GUIDES_OUT = "guangdong_guides.jsonl"
+# Copied byte for byte: (path in the shared folder, file name here).
+COPIES = (
+    (ITEM_NAMES, "guangan_item_names.tsv"),
+    (MIT, Path(MIT).name),
+    (APACHE, "APACHE-2.0.txt"),
+)
+
+# News headlines from a 文化馆 site, not services (see shared/data/SOURCES.md).
+NEWS_URL = "agdzxdt"
+EMPTY = "无"
+_SPACES = re.compile(r"\s+")
+# Everyday words are separated by commas, semicolons, spaces, or 、 outside brackets.
+_DAILY_SEPARATORS = frozenset("，,；; ")
+_OPEN, _CLOSE = frozenset("（([【《“"), frozenset("）)]】》”")
+
+
+def clean(value: str | None) -> str:
+    """Whitespace runs → one space, trimmed; the source's "无" (none) → empty."""
+    value = _SPACES.sub(" ", value or "").strip()
+    return "" if value == EMPTY else value
+
+
+def daily_words(value: str | None) -> list[str]:
+    """'户口，迁出' → ['户口', '迁出']; '债权文书(担保合同、保函)' stays one word."""
+    words, current, depth = [], [], 0
+    for ch in clean(value):
+        depth += (ch in _OPEN) - (ch in _CLOSE)
+        if ch in _DAILY_SEPARATORS or (ch == "、" and depth <= 0):
+            words.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    words.append("".join(current))
+    return list(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+
+def guide_record(row: dict) -> dict:
+    return {
+        "name": clean(row["matter_name"]) or clean(row["TASK_NAME"]),
+        "short": clean(row["matter_short"]),
+        "daily": daily_words(row["matter_daily"]),
+        "department": clean(row["DEPT_NAME"]),
+        "level": clean(row["matter_level"]),
+        "type": clean(row["TASK_TYPE_TEXT"]),
+        "location": clean(row["handle_location"]),
+        "phone": clean(row["consult_phone"]),
+    }
+
+
+def build_guides(source: Path, target: Path) -> tuple[int, int, int]:
+    """(source rows, news rows dropped, repeated rows dropped); the first of a repeat is kept."""
+    seen: set[tuple[str, str, str]] = set()
+    total = news = repeats = 0
+    with source.open(encoding="utf-8") as rows, target.open("w", encoding="utf-8", newline="\n") as out:
+        for line in rows:
+            row = json.loads(line)
+            total += 1
+            if NEWS_URL in (row.get("URL") or ""):
+                news += 1
+                continue
+            record = guide_record(row)
+            key = (record["name"], record["department"], record["level"])
+            if key in seen:
+                repeats += 1
+                continue
+            seen.add(key)
+            out.write(json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n")
+    return total, news, repeats
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shared", type=Path, help="the shared folder (holds data/ and catalogue/)")
+    shared = parser.parse_args().shared
+    total, news, repeats = build_guides(shared / GUIDES, HERE / GUIDES_OUT)
+    print(f"{GUIDES_OUT}: {total - news - repeats} of {total} rows ({news} news, {repeats} repeats dropped)")
+    for source, target in COPIES:
+        shutil.copyfile(shared / source, HERE / target)
+        print(f"{target}: copied from {source}")
+
+
+if __name__ == "__main__":
+    main()

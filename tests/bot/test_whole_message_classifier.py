@@ -1,0 +1,78 @@
+"""The whole-message intent classifier: trains, reads long story-first messages by their end,
+ignores masks, and survives a save and load through Rasa's model storage."""
+
+from __future__ import annotations
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
+
+from bot.components.whole_message_classifier import WholeMessageClassifier
+
+TRAINING = {
+    "complain": ["小区晚上施工太吵了投诉一下", "物业乱收费没人管", "楼下烧烤店油烟太大熏得没法开窗",
+                 "公交车司机态度太差了", "工地半夜还在打桩吵得睡不着", "路灯坏了好几个月没人修"],
+    "ask_materials": ["身份证丢了补办要带什么", "换驾照需要哪些材料", "办营业执照要准备啥",
+                      "提取公积金带什么证件", "孩子上户口要什么材料", "社保卡补办要带啥"],
+    "greet": ["你好", "您好", "在吗", "哈喽", "早上好", "嗨"],
+}
+
+
+def tokenized(items: list[Message]) -> list[Message]:
+    tokenizer = JiebaTokenizer(JiebaTokenizer.get_default_config(), None, Resource("jieba"))
+    tokenizer.process(items)
+    return items
+
+
+def messages(intent_texts: dict[str, list[str]]) -> list[Message]:
+    return tokenized([Message(data={"text": t, "intent": i}) for i, texts in intent_texts.items() for t in texts])
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return LocalModelStorage(tmp_path)
+
+
+def context() -> ExecutionContext:
+    return ExecutionContext(GraphSchema({}), "test")
+
+
+def classify(component: WholeMessageClassifier, text: str) -> tuple[str, list[dict]]:
+    message = tokenized([Message(data={"text": text})])[0]
+    component.process([message])
+    return message.get("intent")["name"], message.get("intent_ranking")
+
+
+def test_trained_classifier_reads_the_request_and_ranks_with_probabilities(storage):
+    resource = Resource("whole_message")
+    component = WholeMessageClassifier.create({}, storage, resource, context())
+    component.train(TrainingData(messages(TRAINING)))
+
+    intent, ranking = classify(component, "补办社保卡要带什么材料")
+    assert intent == "ask_materials"
+    assert abs(sum(r["confidence"] for r in ranking) - 1.0) < 1e-6
+    assert ranking == sorted(ranking, key=lambda r: -r["confidence"])
+
+    story = "领导您好，我是****小区**号楼的业主，这两个月每天晚上十二点了工地还在打桩，实在太吵了睡不着"
+    assert classify(component, story)[0] == "complain"
+
+    loaded = WholeMessageClassifier.load({}, storage, resource, context())
+    assert classify(loaded, story) == classify(component, story)
+
+
+def test_masks_do_not_change_the_reading(storage):
+    component = WholeMessageClassifier.create({}, storage, Resource("masks"), context())
+    component.train(TrainingData(messages(TRAINING)))
+    assert classify(component, "****身份证丢了补办要带什么") == classify(component, "身份证丢了补办要带什么")
+
+
+def test_untrained_classifier_leaves_messages_alone(storage):
+    component = WholeMessageClassifier.load({}, storage, Resource("never_trained"), context())
+    message = Message(data={"text": "你好"})
+    component.process([message])
+    assert message.get("intent") is None

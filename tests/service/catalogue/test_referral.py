@@ -1,0 +1,447 @@
+"""Referral (首问负责): the dev lists that set the threshold, masks, department kinds, the hall's own
+department, the copied data, the route, and speed."""
+
+import importlib.util
+import json
+import statistics
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import select
+
+from conftest import row_counts
+from service.catalogue.models import Department, Item
+from service.catalogue.referral import (
+    REFERENCE_DIR,
+    REFERRAL_THRESHOLD,
+    ReferralIndex,
+    department_kind,
+    get_referral_index,
+    load_reference,
+    refer,
+)
+from service.catalogue.search import get_tokenizer
+from service.settings import get_settings
+
+# Citizens' questions about services the hall's catalogue does not hold, each with a fragment the
+# referred item's name must contain ("|" separates alternatives). Short and long, colloquial.
+DEV_REFERRALS = [
+    ("出生公证怎么办", "出生公证"),
+    ("我要出国留学，需要办个学历公证，去哪里办", "学历公证"),
+    ("办未婚公证要什么材料", "未婚公证"),
+    ("我爸去世了，想办继承公证，房子要过户到我名下", "继承"),
+    ("想立个遗嘱，听说可以公证", "遗嘱"),
+    ("法律职业资格考试什么时候报名", "法律职业资格"),
+    ("律师执业证怎么申请", "律师执业"),
+    ("去台湾旅游要办什么证", "台湾"),
+    ("台湾通行证签注怎么办", "台湾通行证"),
+    ("我想考个保安员证", "保安员"),
+    ("我在国外考的驾照，回国了能换成国内驾驶证吗", "境外驾驶证"),
+    ("家里养了条狗，要办犬证吗", "犬"),
+    ("开旅馆需要办特种行业许可证吗", "旅馆业"),
+    ("我想开个网吧，要办什么手续", "上网服务营业场所"),
+    ("自学考试毕业证明书在哪里办", "自学考试毕业证明"),
+    ("孩子身体不好想休学一年，要申请吗", "休学"),
+    ("二级建造师注册怎么弄", "建造师"),
+    ("家里承包的山上的树想砍了卖，要办采伐证吗", "采伐"),
+    ("开小卖部想卖烟，烟草专卖零售许可证去哪办", "烟草专卖零售许可"),
+    ("渔船捕捞许可证到期了", "捕捞许可"),
+    ("开个农药店要什么证", "农药经营许可"),
+    ("拖拉机要上牌吗，拖拉机登记在哪", "拖拉机"),
+    ("厂子要扩建，环评报告表要去哪审批", "环境影响报告表"),
+    ("在店门口挂个大的户外广告牌需要审批吗", "户外广告"),
+    ("卖烟花爆竹要办许可证吗", "烟花爆竹经营"),
+    ("孩子想考国家二级运动员", "运动员"),
+    ("我们乐队想办一场营业性演出，要审批吗", "营业性演出"),
+    ("我想考导游证", "导游"),
+    ("开个诊所要办医疗机构执业许可证", "医疗机构执业"),
+    ("孩子的预防接种证丢了怎么补", "预防接种证"),
+    ("做餐饮的健康体检合格证在哪里办", "体检"),
+    ("农村独生子女家庭奖励扶助金怎么申请", "奖励扶助金"),
+    ("医保电子凭证怎么申领", "医保电子凭证"),
+    ("换了工作单位，医保关系怎么转移接续", "医疗保险关系转移接续"),
+    ("住院花的钱回来怎么报销，要带哪些单据", "住院费用报销"),
+    ("门诊看病的费用能报销吗", "门诊费用报销"),
+    ("我妈瘫痪在床，重度残疾人护理补贴能申请吗", "重度残疾人护理补贴"),
+    ("想收养一个孩子，要去哪里登记", "收养"),
+    ("家里突然遭了灾，生活困难，可以申请临时救助吗", "临时救助"),
+    ("我们几个人想成立一个社会团体，怎么登记", "社会团体"),
+    ("办养老院需要备案吗", "养老机构"),
+    ("在外地工作，想把医保备案成常驻异地", "常驻异地"),
+    ("水产养殖要取水许可证吗", "取水许可"),
+    ("开驾校要备案吗，机动车驾驶员培训备案找谁", "驾驶员培训"),
+    ("买了辆货车跑运输，道路运输证怎么办", "道路运输证"),
+    ("注销税务登记要带什么", "注销税务登记"),
+    ("我是退伍的，回来要去报到吗", "退役军人接收|退役报到"),
+    ("业余无线电台执照怎么申请", "无线电台"),
+    ("申请职业技能等级认定", "职业技能"),
+    ("机关事业单位养老保险转移接续", "机关事业单位养老保险关系转移"),
+    ("你好，我姓**，身份证号4401**********1234，想咨询一下XX区那边残疾人证换领在哪里办，谢谢", "残疾人证"),
+    ("请问一下，我在某某公司上班，公司让我办个健康证，说是食品行业从业人员要体检，这个去哪办啊", "从业人员预防性体检"),
+    ("老家的宅子要翻建，乡村建设规划许可证要找哪个部门", "乡村建设规划许可"),
+    ("我是开药店的，药店想申请医保定点，流程是什么", "零售药店申请定点"),
+]
+
+# Texts that must not be referred anywhere: chit-chat, travel, complaints and reports (12345 work
+# orders, not services), masks.
+DEV_NOT_REFERRED = [
+    "你好",
+    "谢谢你",
+    "在吗",
+    "今天天气怎么样",
+    "你是机器人吗",
+    "哈哈哈哈",
+    "晚上吃什么好",
+    "推荐一部好看的电影",
+    "周杰伦最新的歌叫什么",
+    "北京有什么好玩的景点",
+    "故宫门票多少钱",
+    "从天安门打车到王府井要多久",
+    "附近有没有便宜的酒店",
+    "帮我订一张明天去上海的火车票",
+    "这家餐馆的烤鸭好吃吗",
+    "地铁几点停运",
+    "楼下烧烤店的油烟太大了，熏得我家都没法开窗",
+    "隔壁装修天天电钻响，周末也不停，太吵了",
+    "小区物业不作为，电梯坏了一个月没人修",
+    "路灯坏了好几天了，晚上黑乎乎的",
+    "我要投诉你们窗口的工作人员态度太差",
+    "马路上有个大坑，车子开过去差点翻了",
+    "公交车司机开车太猛，老人差点摔倒",
+    "开发商延期交房，我们业主要维权",
+    "老板拖欠工资三个月了，怎么办",
+    "快递被人偷了",
+    "邻居家的狗天天半夜叫",
+    "下水道堵了，污水漫到路上",
+    "你们办事效率太低了，排了两个小时队",
+    "我觉得你们网站不好用",
+    "给你们提个建议，周末也开门吧",
+    "手机没信号",
+    "我心情不好，想找人聊聊",
+    "给我讲个笑话",
+    "明天会下雨吗",
+    "现在几点了",
+    "1+1等于几",
+    "我叫张三，电话13812345678",
+    "好的，知道了",
+    "再见",
+    "这首歌是谁唱的",
+    "长城离市区远吗",
+    "帮我查一下附近的川菜馆",
+    "这部电影的导演是谁",
+    "XX小区门口的垃圾好几天没人清运，臭死了",
+    "某某超市卖过期食品，我要举报",
+    "****",
+    "颐和园周边有什么好吃的",
+]
+
+# How REFERRAL_THRESHOLD was chosen: the top item's score on the two lists above, per threshold
+# (right = referred to an item with the expected name; wrong = referred to another item):
+#   0.35: 47/54 right, 1 wrong, 2/48 referred   0.40: 46/54 right, 0 wrong, 1/48 referred
+#   0.45: 44/54 right, 0 wrong, 0/48 referred   0.50: 39/54 right, 0 wrong, 0/48 referred
+# 0.45 is the lowest threshold with no wrong referral and no referred chat. Checked afterwards on
+# 25,456 texts that are no service question (the CrossWOZ and KdConv user turns of shared/data):
+# 10 are referred at 0.45 (0.04 %), 143 at 0.40 (0.56 %), 430 at 0.35 (1.7 %). A wrong department
+# costs the citizen a trip while "not found" leads to 12345, so the higher one.
+DEV_RECALL = 44
+DEV_WRONG = 0
+DEV_FALSE_REFERRALS = 0
+
+# Written after the threshold was fixed, not used to choose it: how the dev figures carry over
+# (18/24 right; 1 wrong: 抚养事实公证指引 for 事实无人抚养儿童, a phrase across a comma).
+CHECK_REFERRALS = [
+    ("想给老房子做个房屋安全鉴定", "鉴定"),
+    ("营业性演出许可证快到期了，要延续", "营业性演出"),
+    ("我想办个护士执业注册", "护士"),
+    ("医师资格证书丢了能补办吗", "医师"),
+    ("外国人来住宿要登记吗", "外国人"),
+    ("请问开锁店要去公安备案吗", "开锁"),
+    ("想在河道里采砂需要什么许可", "采砂"),
+    ("我们村想建个公墓，要审批吗", "墓地"),
+    ("城市生活无着的流浪人员救助找哪里", "流浪"),
+    ("特困人员救助供养怎么申请", "特困"),
+    ("困难残疾人生活补贴怎么领", "困难残疾人生活补贴"),
+    ("孩子没人抚养，事实无人抚养儿童补贴怎么申请", "事实无人抚养儿童"),
+    ("做计划生育手术的医疗费怎么报", "计划生育医疗费"),
+    ("生育医疗费怎么支付报销", "生育医疗费"),
+    ("我要给单位办医保参保登记", "参保登记"),
+    ("个人账户的钱能一次性取出来吗，医保个人账户一次性支取", "个人账户"),
+    ("转诊到外地医院看病，要办异地转诊备案吗", "异地转诊"),
+    ("要办一个食品小作坊的备案", "小作坊"),
+    ("想申请第三类易制毒化学品购买备案", "易制毒"),
+    ("我想举办一场大型焰火晚会，需要什么许可", "焰火"),
+    ("要申请集会游行", "集会游行"),
+    ("商标注册去哪里办", "商标"),
+    ("专利申请怎么弄", "专利"),
+    ("我的普通话水平测试证书丢了", "普通话"),
+]
+
+
+def _outcomes(session, questions):
+    """(right, wrong, misses) for (question, expected name fragment) pairs."""
+    right, wrong, misses = 0, [], []
+    for question, fragment in questions:
+        referral = refer(session, question)
+        if referral is None:
+            misses.append(question)
+        elif any(f in referral.item_name for f in fragment.split("|")):
+            right += 1
+        else:
+            wrong.append((question, referral.item_name, referral.score))
+    return right, wrong, misses
+
+
+def test_dev_lists_are_large_enough():
+    assert len(DEV_REFERRALS) >= 40 and len(DEV_NOT_REFERRED) >= 40
+    assert len({q for q, _ in DEV_REFERRALS}) == len(DEV_REFERRALS)
+
+
+def test_dev_questions_are_referred_to_the_right_item(fixture_session):
+    right, wrong, misses = _outcomes(fixture_session, DEV_REFERRALS)
+    print(f"dev recall {right}/{len(DEV_REFERRALS)}, wrong {len(wrong)}; missed: {misses}")
+    assert right >= DEV_RECALL, misses
+    assert len(wrong) <= DEV_WRONG, wrong
+
+
+def test_chat_travel_and_complaints_are_not_referred(fixture_session):
+    referred = [(t, r.item_name, r.score) for t in DEV_NOT_REFERRED if (r := refer(fixture_session, t))]
+    assert len(referred) <= DEV_FALSE_REFERRALS, referred
+
+
+def test_check_questions_written_after_the_threshold(fixture_session):
+    right, wrong, misses = _outcomes(fixture_session, CHECK_REFERRALS)
+    print(f"check recall {right}/{len(CHECK_REFERRALS)}, wrong {wrong}; missed: {misses}")
+    assert right >= 18 and len(wrong) <= 1
+
+
+@pytest.mark.parametrize(
+    "text", ["****", "**", "*", "XX", "xx", "XXX", "ＸＸ", "＊＊＊＊", "某某", "某某某", "XX某某****", "××", "○○"]
+)
+def test_masks_never_match(text):
+    assert get_referral_index().rank(text, limit=5) == []
+
+
+def test_masks_inside_a_question_change_nothing():
+    index = get_referral_index()
+    plain = index.rank("想咨询一下残疾人证换领在哪里办", limit=3)
+    masked = index.rank("想咨询一下XX区****残疾人证换领在哪里办，我叫某某", limit=3)
+    assert [h.item.name for h in masked] == [h.item.name for h in plain]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("广东省公安厅", "公安"),
+        ("区公安分局", "公安"),
+        ("清江市公安局交通警察支队", "交警"),
+        ("清江市公安局", "公安"),
+        ("区医疗保障局", "医保"),
+        ("清江市医疗保障局", "医保"),
+        ("广东省人力资源和社会保障厅", "人社"),
+        ("区人社局", "人社"),
+        ("清江市住房公积金管理中心", "公积金"),
+        ("清江市住房和城乡建设局", "住建"),
+        ("广州市规划和自然资源局", "自然资源"),
+        ("区市监局", "市场监管"),
+        ("广东省药品监督管理局", "市场监管"),
+        ("国家税务总局清江市税务局", "税务"),
+        ("广安区税务局", "税务"),
+        ("区卫健局", "卫健"),
+        ("区教科体局", "教育"),
+        ("广东省体育局", "体育"),
+        ("区文广旅局", "文旅"),
+        ("区综合执法局", "城管"),
+        ("区水务局", "水利"),
+        ("广东省戒毒管理局", "司法"),
+        ("广州海事法院", "法院"),
+        ("中华人民共和国广东海事局", "交通运输"),
+        ("广东省残疾人联合会", "残联"),
+        ("国家统计局广东调查总队", "统计"),
+        ("区行政审批局", "行政审批"),
+        ("广东省智能机器人研究院", None),
+        ("中国银保监会广东监管局", None),
+    ],
+)
+def test_department_kind(name, kind):
+    assert department_kind(name) == kind
+
+
+def test_every_hall_department_has_its_own_kind(real_session):
+    departments = list(real_session.scalars(select(Department)))
+    kinds = {d.name: department_kind(d.name) for d in departments}
+    assert None not in kinds.values(), kinds
+    assert len(set(kinds.values())) == len(departments), kinds  # so `local` is never ambiguous
+
+
+def test_medical_insurance_question_goes_to_the_halls_medical_insurance_bureau(real_session):
+    referral = refer(real_session, "住院花的钱回来怎么报销，要带哪些单据")
+    assert referral is not None and referral.department_kind == "医保"
+    assert referral.item_name == "住院费用报销" and referral.level == "区县级"
+    bureau = real_session.scalars(select(Department).where(Department.code == "YB")).one()
+    assert referral.local is not None
+    assert (referral.local.name, referral.local.address, referral.local.window) == (
+        "清江市医疗保障局", bureau.address, bureau.window
+    )
+    assert (referral.local.hours, referral.local.phone) == (bureau.hours, bureau.phone)
+
+
+def test_local_department_only_when_the_catalogue_has_the_kind(fixture_session):
+    # The fixture catalogue has a 公安 and a 市场监管 department, no 医保 one.
+    police = refer(fixture_session, "我想考个保安员证")
+    assert police.department_kind == "公安" and police.local.name == "测试市公安局"
+    medical = refer(fixture_session, "医保电子凭证怎么申领")
+    assert medical.department_kind == "医保" and medical.local is None
+
+
+def test_guides_keep_their_place_phone_and_level(fixture_session):
+    guide = refer(fixture_session, "我想考个保安员证")
+    assert (guide.item_name, guide.department, guide.level) == ("保安员证核发", "广州市公安局", "市级")
+    assert guide.location.startswith("办理地点：") and guide.phone
+    district = refer(fixture_session, "办养老院需要备案吗")
+    assert district.level == "区县级" and district.location is None and district.phone is None
+
+
+def test_the_catalogue_keeps_its_own_items(real_session):
+    """Every name and alias of the hall's items is kept by the catalogue, never referred away."""
+    swallowed = []
+    for item in real_session.scalars(select(Item)):
+        for text in (item.name, *item.aliases):
+            referral = refer(real_session, text)
+            if referral is not None:
+                swallowed.append((text, referral.item_name, referral.score))
+    assert swallowed == []
+
+
+# --- the route ------------------------------------------------------------------------------
+
+
+def test_referral_route_returns_the_department(client, fixture_db_url):
+    before = row_counts(fixture_db_url)
+    body = client.get("/api/catalogue/referral", params={"q": "我想考个保安员证"}).json()
+    assert body == {
+        "found": True,
+        "item_name": "保安员证核发",
+        "department": "广州市公安局",
+        "department_kind": "公安",
+        "level": "市级",
+        "location": body["location"],
+        "phone": body["phone"],
+        "local": {
+            "name": "测试市公安局",
+            "address": "测试市中心路 1 号一楼",
+            "window": "政务服务中心一楼公安综合窗口",
+            "hours": "周一至周五 9:00-17:00",
+            "phone": "0571-80000110",
+        },
+        "score": body["score"],
+    }
+    assert body["location"].startswith("办理地点：") and REFERRAL_THRESHOLD <= body["score"] <= 1
+    assert row_counts(fixture_db_url) == before
+
+
+@pytest.mark.parametrize("q", ["今天天气怎么样", "XX某某**", "手机没信号"])
+def test_referral_route_not_found_is_nulls(client, q):
+    response = client.get("/api/catalogue/referral", params={"q": q})
+    assert response.status_code == 200
+    assert response.json() == {
+        "found": False,
+        "item_name": None,
+        "department": None,
+        "department_kind": None,
+        "level": None,
+        "location": None,
+        "phone": None,
+        "local": None,
+        "score": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("q", "detail"), [("", "请输入要咨询的内容"), ("🙂🙂", "没有识别到文字"), ("补" * 1001, "内容过长")]
+)
+def test_referral_route_rejects_bad_text_like_search(client, q, detail):
+    for path in ("/api/catalogue/referral", "/api/catalogue/search"):
+        response = client.get(path, params={"q": q})
+        assert response.status_code == 422
+        assert response.json()["detail"].startswith(detail)
+
+
+def test_referral_route_needs_q(client):
+    response = client.get("/api/catalogue/referral")
+    assert response.status_code == 422 and response.json()["detail"] == "缺少参数 q"
+
+
+# --- the copied data ------------------------------------------------------------------------
+
+
+def _build_script():
+    spec = importlib.util.spec_from_file_location("reference_build", REFERENCE_DIR / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_reference_files_hold_what_sources_md_says():
+    guides = [json.loads(line) for line in (REFERENCE_DIR / "guangdong_guides.jsonl").open(encoding="utf-8")]
+    assert len(guides) == 2005
+    assert Counter(g["level"] for g in guides) == {"省级": 1868, "市级": 137}
+    assert len({(g["name"], g["department"], g["level"]) for g in guides}) == len(guides)
+    assert not any(v == "无" for g in guides for v in (g["short"], g["phone"], *g["daily"]))
+    names = (REFERENCE_DIR / "guangan_item_names.tsv").read_text(encoding="utf-8").splitlines()
+    assert names[0] == "department\tmain_item\titem_name" and len(names) == 1136
+    for licence in ("MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt", "APACHE-2.0.txt", "SOURCES.md"):
+        assert (REFERENCE_DIR / licence).is_file()
+
+
+def test_build_script_keeps_the_referral_fields_of_services_once(tmp_path):
+    build = _build_script()
+    row = {
+        "matter_name": "保安员证核发", "TASK_NAME": "保安员证核发(遗失补发)", "matter_short": "无",
+        "matter_daily": "保安证，保安员证", "DEPT_NAME": " 广州市公安局", "matter_level": "市级",
+        "TASK_TYPE_TEXT": "行政许可", "handle_location": "办理地点：广州市  某路", "consult_phone": "无",
+        "URL": "https://www.gdzwfw.gov.cn/x",
+    }
+    repeat = {**row, "TASK_NAME": "保安员证核发(损毁换发)", "handle_location": "办理地点：另一处"}
+    news = {**row, "matter_name": "培训班开班", "URL": "http://www.gdsqyg.com/agdzxdt/1"}
+    source = tmp_path / "guides.jsonl"
+    lines = [json.dumps(r, ensure_ascii=False) + "\n" for r in (row, repeat, news)]
+    source.write_text("".join(lines), encoding="utf-8")
+    assert build.build_guides(source, tmp_path / "out.jsonl") == (3, 1, 1)
+    assert [json.loads(line) for line in (tmp_path / "out.jsonl").open(encoding="utf-8")] == [
+        {
+            "name": "保安员证核发", "short": "", "daily": ["保安证", "保安员证"], "department": "广州市公安局",
+            "level": "市级", "type": "行政许可", "location": "办理地点：广州市 某路", "phone": "",
+        }
+    ]
+
+
+def test_daily_words_split_outside_brackets():
+    build = _build_script()
+    assert build.daily_words("户口，迁出") == ["户口", "迁出"]
+    assert build.daily_words("债权文书(担保合同、保函)公证书、公证") == ["债权文书(担保合同、保函)公证书", "公证"]
+    assert build.daily_words("无") == [] and build.clean(" 广东省 地质局 ") == "广东省 地质局"
+
+
+# --- speed ----------------------------------------------------------------------------------
+
+
+def test_index_is_built_once():
+    assert get_referral_index() is get_referral_index()
+
+
+def test_index_builds_under_two_seconds_and_answers_in_milliseconds():
+    tokenizer = get_tokenizer(get_settings().JIEBA_DICT_PATH)  # shared with search, loaded once
+    started = time.perf_counter()
+    index = ReferralIndex(load_reference(), tokenizer)
+    build_s = time.perf_counter() - started
+    questions = [q for q, _ in DEV_REFERRALS] + DEV_NOT_REFERRED
+    timings = []
+    for i in range(300):
+        started = time.perf_counter()
+        index.rank(questions[i % len(questions)], limit=1)
+        timings.append(time.perf_counter() - started)
+    p95 = statistics.quantiles(timings, n=100)[94]
+    print(f"referral index: {len(index.items)} items built in {build_s:.2f} s; rank p95 {p95 * 1000:.2f} ms")
+    assert build_s < 2.0
+    assert p95 < 0.020
