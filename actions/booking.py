@@ -26,8 +26,9 @@ from actions.booking_text import (
     idempotency_key,
     missing_materials,
 )
+from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED
 from actions.choices import resolve_choice
-from actions.latest_message import latest_intent, latest_message_id, latest_text
+from actions.latest_message import latest_entity, latest_intent, latest_message_id, latest_text
 from actions.settings import get_settings
 
 FORM = "booking_form"
@@ -110,7 +111,9 @@ class ValidateBookingForm(FormValidationAction):
             # The form starts: "我想预约下周三上午换身份证", or the item already discussed.
             return {"booking_item": await self._item_in(latest_text(tracker)) or tracker.get_slot("item_code")}
         if _answering(tracker, "booking_item"):
-            return {"booking_item": await self._item_in(latest_text(tracker)) or "?"}
+            # A tapped item (action_ask_booking_item's buttons) or the item typed.
+            tapped = latest_entity(tracker, "item_code")
+            return {"booking_item": tapped or await self._item_in(latest_text(tracker)) or "?"}
         return {}
 
     async def extract_booking_situation(self, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -206,6 +209,8 @@ class ValidateBookingForm(FormValidationAction):
             chosen["booking_offered"] = [{"id": h.code, "label": h.name} for h in halls]
         if chosen["booking_situation"]:
             chosen["booking_materials"] = (await self.client.get_notice(value, known)).materials
+        # Say which item is booked before the next question ("哪天来?" alone does not tell).
+        dispatcher.utter_message(response="utter_booking_item_taken", item_name=notice.name)
         return chosen
 
     async def validate_booking_situation(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -363,6 +368,33 @@ def _already_read(tracker: Tracker) -> bool:
 
 def _pick_payload(free: FreeSlot) -> str:
     return '/inform{"slot_choice": "%s|%s|%s"}' % (free.date, free.slot, free.window)
+
+
+class AskBookingItem(Action):
+    """Which item to book: the likely ones as buttons when the message named something close
+    ("约个时间办那个公积金"), else the open question."""
+
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        self._client_instance = client
+
+    def name(self) -> str:
+        return "action_ask_booking_item"
+
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        try:
+            result = await (self._client_instance or shared_client()).search(latest_text(tracker))
+        except ServiceUnavailable:
+            result = None
+        candidates = [h for h in result.hits if h.score >= CANDIDATE_SCORE][:CHOICES_OFFERED] if result else []
+        if not candidates:
+            dispatcher.utter_message(response="utter_ask_booking_item")
+            return []
+        dispatcher.utter_message(
+            response="utter_ask_booking_item_choices",
+            buttons=[{"title": f"{i}. {hit.name}", "payload": '/inform{"item_code": "%s"}' % hit.code}
+                     for i, hit in enumerate(candidates, start=1)],
+        )
+        return []
 
 
 class AskBookingSituation(Action):

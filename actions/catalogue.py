@@ -24,6 +24,7 @@ from actions.chat_format import pack_sections
 from actions.choices import resolve_choice
 from actions.latest_message import latest_intent, latest_text
 from actions.settings import get_settings
+from bot.message_text import without_masks
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,12 @@ ASPECT_BY_INTENT = {
 # Search scores are 0..1; hits under CANDIDATE_SCORE are too weak to offer as a choice.
 CANDIDATE_SCORE = 0.25
 CHOICES_OFFERED = 3
+# A message this long (masks removed) is a story; unless the NLU is this sure that it asks about
+# an item, the item is confirmed before the notice (see _story_read_unsurely).
+STORY_CHARS = 30
+STORY_INTENT_CONFIDENCE = 0.8
+# The way out when none of the offered items is the matter: a person answers (12345 咨询).
+NONE_OF_THESE = {"title": "都不是，转人工咨询", "payload": "/request_consultation"}
 
 
 @dataclass
@@ -124,8 +131,10 @@ class ActionAnswerServiceQuestion(Action):
         neighbouring item ("换新的" is no 延续). Only a confident hit is answered outright: a
         wrong notice costs the citizen a wasted trip, a question costs one tap."""
         result = await self.client.search(text)
-        if result.confident:
+        if result.confident and not _story_read_unsurely(tracker, text):
             return result.hits[0].code
+        if result.confident:
+            return offer_items(dispatcher, result.hits[:1], aspect)
 
         candidates = [hit for hit in result.hits if hit.score >= CANDIDATE_SCORE][:CHOICES_OFFERED]
         # "那要多少钱?" names no item: it is about the one already discussed.
@@ -232,7 +241,7 @@ def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], a
                 "payload": _payload("inform", item_code=hit.code),
             }
             for index, hit in enumerate(candidates, start=1)
-        ],
+        ] + [NONE_OF_THESE],
     )
     return [
         SlotSet("pending_aspect", aspect),
@@ -275,6 +284,13 @@ def utter_referral(dispatcher: CollectingDispatcher, referral: Referral) -> list
     )
     return [SlotSet("pending_aspect", None), SlotSet("awaiting", "consultation"),
             SlotSet("offered_choices", None)]
+
+
+def _story_read_unsurely(tracker: Tracker, text: str) -> bool:
+    """A long message the NLU is not sure is a question: a story may name an item in passing
+    (a complaint about the 身份证 window), so the item is confirmed with one tap first."""
+    confidence = tracker.latest_message.get("intent", {}).get("confidence") or 0.0
+    return len(without_masks(text)) >= STORY_CHARS and confidence < STORY_INTENT_CONFIDENCE
 
 
 def _changed_slots(tracker: Tracker, events: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -21,16 +21,13 @@ from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import ServiceClient, ServiceUnavailable, shared_client
-from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, offer_or_refer
+from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, STORY_CHARS, offer_or_refer
 from actions.handoff_text import stated_type
 from actions.latest_message import latest_intent, latest_text
 from bot.message_text import has_content, without_masks
 
 FALLBACK_INTENT = "nlu_fallback"
 FAILURES_BEFORE_HANDOFF = 2
-# A message at least this long (masks removed) tells a matter, even when the NLU cannot say
-# which kind: a person reads it rather than the citizen being asked to say it again.
-STORY_CHARS = 30
 # Out of scope, the catalogue must be sure before the assistant second-guesses the NLU.
 OUT_OF_SCOPE_ITEM_SCORE = 0.5
 
@@ -82,6 +79,8 @@ class ActionHandleFallback(Action):
             dispatcher.utter_message(response="utter_out_of_scope")
             return []
         if len(without_masks(text)) >= STORY_CHARS:
+            # A story the NLU cannot place tells a matter all the same: a person reads it
+            # rather than the citizen being asked to say it again.
             return [FollowupAction("action_start_handoff")]
         dispatcher.utter_message(response="utter_ask_rephrase")
         return []

@@ -63,7 +63,9 @@ def stated_type(text: str) -> Optional[str]:
 
 
 def is_substantive(text: str) -> bool:
-    """The message says what the matter is, not just "转人工" / "我要投诉"."""
+    """The message says what the matter is, not just "转人工" / "我要投诉" (or a button's /payload)."""
+    if (text or "").startswith("/"):
+        return False
     return len(_TRIGGER_WORDS.sub("", text or "")) >= SUBSTANTIVE_CHARS
 
 

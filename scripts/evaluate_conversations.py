@@ -45,6 +45,8 @@ from service import templates as service_templates  # noqa: E402
 SETS = {
     "real": REPO_ROOT / "tests" / "nlu" / "holdout_real.yml",
     "old": REPO_ROOT / "tests" / "nlu" / "holdout.yml",
+    # The development set: thresholds are chosen on it (never on the held-out sets).
+    "dev": REPO_ROOT / "tests" / "nlu" / "dev_real_style.yml",
 }
 DOMAIN = REPO_ROOT / "domain.yml"
 RESULTS = REPO_ROOT / "var" / "results" / "eval_conversations.json"
@@ -427,8 +429,8 @@ def examples_of(name: str, raw: list[dict]) -> tuple[list[dict], Counter]:
     """The examples to run, with kinds, and how many were skipped for what reason."""
     kept, skipped = [], Counter()
     for example in raw:
-        kind = example.get("kind") if name == "real" else kind_of_intent(example.get("intent", ""))
-        if name != "real" and kind is None:
+        kind = example["kind"] if "kind" in example else kind_of_intent(example.get("intent", ""))
+        if kind is None:
             skipped[FOLLOW_UP] += 1
         elif kind not in KINDS:
             skipped[f"unknown kind {kind}"] += 1
@@ -472,8 +474,9 @@ def first_reply(rasa: str, text: str) -> tuple[list[dict], Optional[str]]:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--set", choices=["real", "old", "both"], default="both", dest="which",
-                        help="held-out set: real (holdout_real.yml), old (holdout.yml) or both")
+    parser.add_argument("--set", choices=["real", "old", "both", "dev"], default="both", dest="which",
+                        help="held-out set: real (holdout_real.yml), old (holdout.yml) or both; "
+                             "dev (dev_real_style.yml) for choosing thresholds")
     parser.add_argument("--limit", type=int, help="run only the first N examples of each set")
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="model to evaluate")
     args = parser.parse_args()

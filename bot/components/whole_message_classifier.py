@@ -31,7 +31,7 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOK
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.message_text import MASK_PLACEHOLDER, tail, without_masks
+from bot.message_text import MASK_PLACEHOLDER, has_content, tail, without_masks
 
 logger = logging.getLogger(__name__)
 
@@ -130,6 +130,12 @@ class WholeMessageClassifier(GraphComponent, IntentClassifier):
             return messages
         # Messages without text (a button's /intent payload) keep what Rasa gave them.
         readable = [m for m in messages if m.get(TEXT) and not m.get(INTENT)]
+        for message in [m for m in readable if not has_content(m.get(TEXT))]:
+            # Only punctuation, emoji or a masked name: no intent at all, so the fallback asks
+            # what the citizen needs (a guess would start a work order about "****").
+            message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+            message.set(INTENT_RANKING_KEY, [], add_to_output=True)
+        readable = [m for m in readable if has_content(m.get(TEXT))]
         if not readable:
             return messages
         features = self._features(self._model["vectorizers"], readable, fit=False)

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from actions.api.service_client import Availability, FreeSlot, Refused, SearchHit, SearchResult
-from actions.booking import SubmitBooking, ValidateBookingForm
+from actions.booking import AskBookingItem, SubmitBooking, ValidateBookingForm
 from tests.actions.conftest import make_tracker
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
@@ -52,6 +52,25 @@ async def test_first_message_gives_item_and_time_at_once(dispatcher, fake_servic
     assert got["booking_item"] == "GA-SFZ-001" and got["booking_hall"] == "A"
     assert got["booking_date"] == "2026-11-25" and got["booking_slot"] == "09:00-10:00"
     assert got["requested_slot"] == "booking_for"
+    assert responses(dispatcher)[0] == "utter_booking_item_taken"  # the citizen hears which item
+
+
+async def test_an_unsure_item_is_asked_with_the_likely_ones_as_buttons_and_a_tap_is_taken(dispatcher, fake_service):
+    text = "想约个时间去弄一下那个证"
+    fake_service.results_by_query[text] = SearchResult(
+        hits=[SearchHit("GA-SFZ-001", "居民身份证换领", "公安局", 0.4),
+              SearchHit("GA-SFZ-002", "居民身份证补领", "公安局", 0.38)], confident=False)
+
+    await AskBookingItem(fake_service).run(dispatcher, form_tracker(text, "book_appointment"), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_ask_booking_item_choices"]
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        '/inform{"item_code": "GA-SFZ-001"}', '/inform{"item_code": "GA-SFZ-002"}']
+
+    tapped = form_tracker('/inform{"item_code": "GA-SFZ-002"}', slots_now={"requested_slot": "booking_item"},
+                          entities=[{"entity": "item_code", "value": "GA-SFZ-002"}])
+    events = await validate(fake_service, tapped, dispatcher)
+    assert slots(events)["booking_item"] == "GA-SFZ-002"
 
 
 async def test_item_with_situations_asks_the_situation_first(dispatcher, fake_service):

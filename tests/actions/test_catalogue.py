@@ -75,7 +75,9 @@ async def test_unclear_item_offers_top_three_as_buttons(dispatcher, fake_service
 
     assert responses(dispatcher) == ["utter_choose_item"]
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
-    assert titles == ["1. 居民身份证换领（公安局）", "2. 居民身份证补领（公安局）", "3. 临时居民身份证申领（公安局）"]
+    assert titles == ["1. 居民身份证换领（公安局）", "2. 居民身份证补领（公安局）", "3. 临时居民身份证申领（公安局）",
+                      "都不是，转人工咨询"]
+    assert dispatcher.messages[0]["buttons"][-1]["payload"] == "/request_consultation"
     assert slots_set(events)["pending_aspect"] == "fee"
 
 
@@ -193,7 +195,8 @@ async def test_one_weak_candidate_is_asked_about_not_answered(dispatcher, fake_s
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
 
     assert responses(dispatcher) == ["utter_confirm_item"]
-    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == ['/inform{"item_code": "GA-SFZ-001"}']
+    assert [b["payload"] for b in dispatcher.messages[0]["buttons"]] == [
+        '/inform{"item_code": "GA-SFZ-001"}', "/request_consultation"]
     assert slots_set(events)["awaiting"] == "item"
 
 
@@ -221,3 +224,17 @@ async def test_referral_without_a_local_office_names_the_kind_of_department(disp
     assert responses(dispatcher) == ["utter_refer_department_elsewhere"]
     assert dispatcher.messages[0]["level"] == "省级"
 
+
+
+async def test_a_story_the_nlu_reads_unsurely_confirms_the_item_before_the_notice(dispatcher, fake_service):
+    story = "领导您好，我上个月去大厅换身份证排了三个小时的队，窗口就开了一个，想问一下现在还是这样吗"
+    fake_service.on_search(story, ("GA-SFZ-001", 0.9), confident=True)
+    tracker = make_tracker(story, "ask_materials")
+    tracker.latest_message["intent"]["confidence"] = 0.55
+
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+    assert responses(dispatcher) == ["utter_confirm_item"]
+
+    tracker.latest_message["intent"]["confidence"] = 0.95
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
+    assert responses(dispatcher)[-1] == "text"  # the notice

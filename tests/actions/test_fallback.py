@@ -38,7 +38,7 @@ async def test_unclear_message_naming_likely_items_offers_them(dispatcher, fake_
     await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("证件那个事", "nlu_fallback"), {})
 
     assert dispatcher.messages[-1]["response"] == "utter_choose_item"
-    assert len(dispatcher.messages[-1]["buttons"]) == 2
+    assert len(dispatcher.messages[-1]["buttons"]) == 3  # two items and "都不是"
 
 
 async def test_unclear_long_story_goes_to_a_person_not_back_to_the_citizen(dispatcher, fake_service):

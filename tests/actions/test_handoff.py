@@ -41,7 +41,7 @@ def tracker(text, intent="inform", slots_now=None, events=None, message_id="m2",
 
 @pytest.mark.parametrize("text, substantive", [
     ("转人工", False), ("我要投诉", False), ("人工客服在吗？？", False), ("有个建议", False),
-    ("我要投诉小区门口夜市太吵了", True), ("举报：河边那个厂晚上偷排黑水", True),
+    ("我要投诉小区门口夜市太吵了", True), ("举报：河边那个厂晚上偷排黑水", True), ("/complain", False),
 ])
 def test_a_bare_request_is_told_from_one_that_says_what_it_is_about(text, substantive):
     assert is_substantive(text) is substantive

@@ -76,3 +76,13 @@ def test_untrained_classifier_leaves_messages_alone(storage):
     message = Message(data={"text": "你好"})
     component.process([message])
     assert message.get("intent") is None
+
+
+def test_a_message_without_words_gets_no_intent_so_the_fallback_asks(storage):
+    component = WholeMessageClassifier.create({}, storage, Resource("no_words"), context())
+    component.train(TrainingData(messages(TRAINING)))
+    for text in ("****", "？？？", "🙂🙂"):
+        message = tokenized([Message(data={"text": text})])[0]
+        component.process([message])
+        assert message.get("intent") == {"name": None, "confidence": 0.0}
+        assert message.get("intent_ranking") == []
