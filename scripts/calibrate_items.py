@@ -6,7 +6,9 @@ messages, coverage (share answered confidently) and precision (share of confiden
 whose top hit is the gold item), and the share of non-catalogue messages (outside, complaint,
 out_of_scope) that would get a confident catalogue answer; strict precision counts those as
 wrong too. Then top-3 recall and, when service.catalogue.referral exists, how often a referral
-is found and would outscore the catalogue's top hit.
+is found and would outscore the catalogue's top hit, and the share referred per kind for each
+MATTER_KEEPS of a grid (how much a catalogue hit must score on the question without its request
+words to keep it).
 
 Runs in-process in the service environment, from the repo root:
 `.venvs/svc/bin/python scripts/calibrate_items.py`.
@@ -27,15 +29,18 @@ from service.catalogue import search  # noqa: E402
 from service.db import get_session_factory  # noqa: E402
 
 try:
+    from service.catalogue import referral
     from service.catalogue.referral import refer
 except ImportError:  # referral is optional: without it only the catalogue is calibrated
-    refer = None
+    referral = refer = None
 
 DEV_SET = REPO_ROOT / "tests" / "nlu" / "dev_real_style.yml"
 CATALOGUE_KINDS = {"service", "booking"}
 SCORES = [round(0.45 + 0.05 * i, 2) for i in range(8)]  # 0.45 .. 0.80
 MARGINS = [round(0.05 + 0.05 * i, 2) for i in range(6)]  # 0.05 .. 0.30
 TOP3_MIN_SCORE = 0.25
+MATTER_KEEPS_GRID = [round(0.3 + 0.05 * i, 2) for i in range(7)]  # 0.30 .. 0.60
+REFERRAL_KINDS = ("service", "booking", "outside", "complaint", "out_of_scope")
 TARGET_PRECISION = 0.97
 
 
@@ -120,11 +125,30 @@ def print_recall_and_referral(scored: list[Scored]) -> None:
         print("referral: service.catalogue.referral not found")
         return
     print("\nreferral              n  with referral  referral outscores catalogue top hit")
-    for kind in ("service", "booking", "outside", "complaint", "out_of_scope"):
+    for kind in REFERRAL_KINDS:
         group = [s for s in scored if s.kind == kind]
         found = sum(s.referral_score is not None for s in group)
         wins = sum(s.referral_wins for s in group)
         print(f"{kind:16} {len(group):6}  {share(found, len(group)):13.3f}  {share(wins, len(group)):36.3f}")
+
+
+def print_matter_grid() -> None:
+    """Share of each kind referred, for each MATTER_KEEPS of the grid (refer() reads it per call)."""
+    examples = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["examples"]
+    current = referral.MATTER_KEEPS
+    print("\nMATTER_KEEPS  " + "  ".join(f"{kind:>12}" for kind in REFERRAL_KINDS))
+    try:
+        with get_session_factory()() as session:
+            for matter_keeps in MATTER_KEEPS_GRID:
+                referral.MATTER_KEEPS = matter_keeps
+                referred = {kind: [] for kind in REFERRAL_KINDS}
+                for example in examples:
+                    referred[example["kind"]].append(refer(session, example["text"]) is not None)
+                mark = "  <- current" if matter_keeps == current else ""
+                shares = "  ".join(f"{share(sum(r), len(r)):12.3f}" for r in referred.values())
+                print(f"{matter_keeps:12.2f}  {shares}{mark}")
+    finally:
+        referral.MATTER_KEEPS = current
 
 
 def main() -> int:
@@ -146,6 +170,8 @@ def main() -> int:
         top = max(row["strict"] for row in rows)
         print(f"\nno thresholds in the grid reach strict precision {TARGET_PRECISION} (best {top:.3f})")
     print_recall_and_referral(scored)
+    if referral is not None:
+        print_matter_grid()
     return 0
 
 

@@ -1,5 +1,5 @@
-"""Referral (首问负责): the dev lists that set the threshold, masks, department kinds, the hall's own
-department, the copied data, the route, and speed."""
+"""Referral (首问负责): the dev lists that set the threshold, everyday words, request words, masks,
+department kinds, the hall's own department, the copied data, the route, and speed."""
 
 import importlib.util
 import json
@@ -8,20 +8,23 @@ import time
 from collections import Counter
 
 import pytest
+import yaml
 from sqlalchemy import select
 
 from conftest import row_counts
 from service.catalogue.models import Department, Item
 from service.catalogue.referral import (
+    EVERYDAY_WORDS_FILE,
     REFERENCE_DIR,
     REFERRAL_THRESHOLD,
     ReferralIndex,
     department_kind,
     get_referral_index,
+    load_everyday_words,
     load_reference,
     refer,
 )
-from service.catalogue.search import get_tokenizer
+from service.catalogue.search import compact, get_tokenizer
 from service.settings import get_settings
 
 # Citizens' questions about services the hall's catalogue does not hold, each with a fragment the
@@ -144,7 +147,10 @@ DEV_NOT_REFERRED = [
 # 25,456 texts that are no service question (the CrossWOZ and KdConv user turns of shared/data):
 # 10 are referred at 0.45 (0.04 %), 143 at 0.40 (0.56 %), 430 at 0.35 (1.7 %). A wrong department
 # costs the citizen a trip while "not found" leads to 12345, so the higher one.
-DEV_RECALL = 44
+# The everyday words (everyday_words.yaml) and the request-word rule of refer() then raised the
+# recall at 0.45 to 50/54 (网吧, 犬证, 驾校, 退伍, 烟草 …), still with no wrong referral and no
+# referred chat; on the 25,456 texts they change nothing (the same 18 top scores of 0.45 or more).
+DEV_RECALL = 50
 DEV_WRONG = 0
 DEV_FALSE_REFERRALS = 0
 
@@ -213,6 +219,73 @@ def test_check_questions_written_after_the_threshold(fixture_session):
     right, wrong, misses = _outcomes(fixture_session, CHECK_REFERRALS)
     print(f"check recall {right}/{len(CHECK_REFERRALS)}, wrong {wrong}; missed: {misses}")
     assert right >= 18 and len(wrong) <= 1
+
+
+# --- everyday words and request words --------------------------------------------------------
+
+# How people name services the hall lacks, in words no reference name uses, and the kind of department
+# each belongs to (written apart from DEV_REFERRALS; without the lexicon at most 3 of them find their item).
+EVERYDAY_PHRASINGS = [
+    ("养了只狗，狗证去哪办", "犬类准养证", "公安"),
+    ("我想开个网吧要办什么", "上网服务营业场所", "公安"),
+    ("C1驾照想增驾A2要什么条件", "增加准驾车型", "公安"),
+    ("申请劳动仲裁要带什么材料", "劳动人事争议仲裁", "人社"),
+    ("单位要社保缴费证明，在哪打印", "参保证明", "人社"),
+    ("小卖部想办个烟草证", "烟草专卖零售许可证", "烟草专卖"),
+    ("新房要开通燃气，燃气报装去哪申请", "供气报装", "住建"),
+    ("房屋维修基金怎么申请使用", "住宅专项维修资金", "住建"),
+    ("在宅基地上盖房子要办什么手续", "乡村建设规划许可", "自然资源"),
+    ("退伍回来要去哪里报到", "退役报到", "退役军人"),
+    ("想开个驾校要备案吗", "驾驶员培训", "交通运输"),
+]
+
+
+@pytest.mark.parametrize(("text", "fragment", "kind"), EVERYDAY_PHRASINGS)
+def test_everyday_words_reach_the_right_department(real_session, text, fragment, kind):
+    referral = refer(real_session, text)
+    assert referral is not None, text
+    assert fragment in referral.item_name and referral.department_kind == kind, referral
+
+
+def test_without_everyday_words_most_of_those_phrasings_find_nothing():
+    plain = ReferralIndex(load_reference(), get_tokenizer(get_settings().JIEBA_DICT_PATH))
+    found = []
+    for text, fragment, _ in EVERYDAY_PHRASINGS:
+        hits = plain.rank(text, limit=1)
+        if hits and hits[0].score >= REFERRAL_THRESHOLD and fragment in hits[0].item.name:
+            found.append(text)
+    print(f"without the lexicon {len(found)}/{len(EVERYDAY_PHRASINGS)} found: {found}")
+    assert len(found) <= 3, found  # the lexicon, not the phrasing, does the work
+
+
+def test_everyday_words_name_reference_words_and_only_rewrite_once():
+    raw = yaml.safe_load((REFERENCE_DIR / EVERYDAY_WORDS_FILE).read_text(encoding="utf-8"))
+    assert set(raw) == {"variants"} and 80 <= sum(map(len, raw["variants"].values())) <= 600
+    reference = "\n".join(
+        compact(text) for item in load_reference() for text in (item.name, *item.aliases, *item.daily)
+    )
+    absent = [word for word in raw["variants"] if compact(word) not in reference]
+    assert absent == []
+    inside_target = [(w, f) for w, forms in raw["variants"].items() for f in forms if compact(f) in compact(w)]
+    assert inside_target == []
+    lexicon = load_everyday_words()
+    assert lexicon.rewrite("家里养了条狗，要办狗证吗") == "家里犬类准养,要办犬类准养证吗"
+    assert lexicon.rewrite("卖烟花爆竹要办许可证吗") == "卖烟花爆竹要办许可证吗"
+
+
+def test_matter_is_the_text_without_its_request_words():
+    index = get_referral_index()
+    assert index.matter("请问怎么登记") == "请问怎么，"
+    assert index.matter("带什么证明") == "带什么，"
+    # The catalogue's names are whole words to jieba: nothing is cut out of them.
+    assert index.matter("户籍证明开具") == "户籍证明开具"
+
+
+def test_a_catalogue_hit_on_request_words_alone_keeps_nothing(real_session):
+    # "请问怎么登记" alone scores 出生登记 high; the question is about a 合作社, which only the directory has.
+    text = "想成立一个农民专业合作社，请问怎么登记"
+    referral = refer(real_session, text)
+    assert referral is not None and "农民专业合作社" in referral.item_name
 
 
 @pytest.mark.parametrize(
@@ -433,7 +506,7 @@ def test_index_is_built_once():
 def test_index_builds_under_two_seconds_and_answers_in_milliseconds():
     tokenizer = get_tokenizer(get_settings().JIEBA_DICT_PATH)  # shared with search, loaded once
     started = time.perf_counter()
-    index = ReferralIndex(load_reference(), tokenizer)
+    index = ReferralIndex(load_reference(), tokenizer, load_everyday_words())
     build_s = time.perf_counter() - started
     questions = [q for q, _ in DEV_REFERRALS] + DEV_NOT_REFERRED
     timings = []
