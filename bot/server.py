@@ -1,9 +1,11 @@
-"""Entry point of the Rasa server: `python -m bot.server run ...` is `rasa run ...` plus one fix.
+"""Entry point of the Rasa server: `python -m bot.server run ...` is `rasa run ...` plus two changes.
 
-Rasa 3.6 checks every action server response with `jsonschema.validate`, which first
-re-validates Rasa's own large, constant schema against the JSON Schema metaschema. On this
-2-core machine that was about half of a catalogue turn's time (`make bench`, py-spy). The fix
-compiles the validator once; responses are validated against the same schema as before.
+1. A short reply that picks one of the buttons the bot just offered ("2", "第二个", "确认提交")
+   is parsed as that button's payload, in every channel (bot/replies.py).
+2. Rasa 3.6 checks every action server response with `jsonschema.validate`, which first
+   re-validates Rasa's own large, constant schema against the JSON Schema metaschema. On this
+   2-core machine that was about half of a catalogue turn's time (`make bench`, py-spy). The fix
+   compiles the validator once; responses are validated against the same schema as before.
 """
 
 from __future__ import annotations
@@ -35,7 +37,32 @@ def install_compiled_action_response_validator() -> None:
     RemoteAction._validate_action_result = validate_action_result
 
 
+def install_button_replies() -> None:
+    import copy
+
+    from rasa.core.processor import MessageProcessor
+
+    from bot.replies import last_buttons, picked_payload
+
+    parse = MessageProcessor.parse_message
+
+    async def parse_message(self, message, tracker=None, only_output_properties=True):
+        payload = None
+        if tracker is not None:
+            payload = picked_payload(message.text, last_buttons(e.as_dict() for e in tracker.events))
+        if payload is None:
+            return await parse(self, message, tracker, only_output_properties)
+        picked = copy.copy(message)
+        picked.text = payload
+        parsed = await parse(self, picked, tracker, only_output_properties)
+        parsed["text"] = message.text  # the conversation keeps what the citizen typed
+        return parsed
+
+    MessageProcessor.parse_message = parse_message
+
+
 def main() -> None:
+    install_button_replies()
     install_compiled_action_response_validator()
     from rasa.__main__ import main as rasa_main
 
