@@ -1,9 +1,9 @@
-"""What the connector remembers: which deliveries it has taken, and the options it last offered."""
+"""What the connector remembers: which deliveries it has taken (WeChat retries a message)."""
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, Index, Integer, String, Text
+from sqlalchemy import Enum, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from service.db import Base, UTCDateTime, utcnow
@@ -31,13 +31,3 @@ class WechatDelivery(Base):
     # The passive reply, sent again when WeChat retries because it did not get the first one.
     reply: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class WechatChoice(Base):
-    """The buttons last offered to one user, so that a reply of "2" means the second one."""
-
-    __tablename__ = "wechat_choice"
-
-    user_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of the OpenID
-    buttons: Mapped[list[dict]] = mapped_column(JSON)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)

@@ -1,24 +1,21 @@
-"""Rasa's answers as WeChat text messages, and a citizen's "2" as the second option. Pure functions."""
+"""Rasa's answers as WeChat text messages, buttons as numbered options. Pure functions."""
 
-import re
 from typing import Any
 
 from service import templates as t
 
 # WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes.
 TEXT_LIMIT_BYTES = 2048
-_OPTION_NUMBER = re.compile(r"[0-9]{1,2}")
-_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
-def render_answer(messages: list[dict[str, Any]]) -> tuple[list[str], list[dict[str, str]]]:
-    """Rasa REST messages → WeChat texts (each within the limit) and the buttons offered.
+def render_answer(messages: list[dict[str, Any]]) -> list[str]:
+    """Rasa REST messages → WeChat texts (each within the limit).
 
-    Buttons become numbered options, numbered on through the whole answer, so every number
-    the citizen may reply with means one button.
+    Buttons become numbered options, numbered on through the whole answer in the order the
+    Rasa server numbers them when it reads a reply of "2" (bot/replies.py).
     """
     sections: list[str] = []
-    offered: list[dict[str, str]] = []
+    numbered = 0
     for message in messages:
         lines = []
         if isinstance(message.get("text"), str) and message["text"].strip():
@@ -32,23 +29,14 @@ def render_answer(messages: list[dict[str, Any]]) -> tuple[list[str], list[dict[
         ]
         if buttons:
             options = [
-                t.WECHAT_OPTION_LINE.format(no=len(offered) + no, title=b["title"])
+                t.WECHAT_OPTION_LINE.format(no=numbered + no, title=b["title"])
                 for no, b in enumerate(buttons, start=1)
             ]
             lines.append("\n".join([t.WECHAT_OPTIONS_HEADER, *options]))
-            offered.extend(buttons)
+            numbered += len(buttons)
         if lines:
             sections.append("\n".join(lines))
-    return pack(sections, TEXT_LIMIT_BYTES), offered
-
-
-def chosen_payload(text: str, offered: list[dict[str, str]]) -> str | None:
-    """The payload of the option a bare number picks ("1", "２"), or None."""
-    number = text.strip().translate(_FULL_WIDTH_DIGITS)
-    if not _OPTION_NUMBER.fullmatch(number):
-        return None
-    index = int(number) - 1
-    return offered[index]["payload"] if 0 <= index < len(offered) else None
+    return pack(sections, TEXT_LIMIT_BYTES)
 
 
 def _size(text: str) -> int:

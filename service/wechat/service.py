@@ -16,7 +16,7 @@ from service import templates as t
 from service.wechat import store
 from service.wechat.clients import BotClient, WeChatApiClient
 from service.wechat.models import DeliveryStatus
-from service.wechat.render import chosen_payload, render_answer
+from service.wechat.render import render_answer
 
 log = logging.getLogger(__name__)
 
@@ -114,10 +114,7 @@ class WeChatConnector:
             await asyncio.sleep(RETRY_POLL_S)
 
     async def _converse(self, openid: str, text: str, *, key: str, deadline: float) -> Outcome:
-        user_key = store.digest(openid)
-        offered = await run_in_threadpool(store.offered_buttons, self._sessions, user_key=user_key)
-        text = chosen_payload(text, offered) or text
-        turn = asyncio.create_task(self._turn(openid, text, user_key=user_key))
+        turn = asyncio.create_task(self._turn(openid, text))
         try:
             texts = await asyncio.wait_for(asyncio.shield(turn), timeout=max(0.0, deadline - time.monotonic()))
         except TimeoutError:
@@ -146,20 +143,15 @@ class WeChatConnector:
     async def _finish(turn: asyncio.Task) -> None:
         await turn  # the turn still changes the conversation (a booking, say); only its answer is lost
 
-    async def _turn(self, openid: str, text: str, *, user_key: str) -> list[str]:
+    async def _turn(self, openid: str, text: str) -> list[str]:
         messages = await self._bot.converse(sender=SENDER_PREFIX + openid, message=text)
         if messages is None:
             return [t.WECHAT_BOT_UNAVAILABLE]
-        texts, offered = render_answer(messages)
-        await run_in_threadpool(store.remember_buttons, self._sessions, user_key=user_key, buttons=offered)
-        return texts
+        return render_answer(messages)
 
     async def push(self, openid: str, messages: list[dict[str, Any]]) -> None:
         """Messages that answer no message of the citizen: a hotline agent's, the rating question."""
-        texts, offered = render_answer(messages)
-        if offered:
-            await run_in_threadpool(store.remember_buttons, self._sessions, user_key=store.digest(openid), buttons=offered)
-        await self._send(openid, texts)
+        await self._send(openid, render_answer(messages))
 
     async def _send(self, openid: str, texts: list[str]) -> None:
         """Customer-service messages in order; stops at the first refused so none arrives out of order."""

@@ -1,4 +1,4 @@
-"""Delivery deduplication and offered options in the database (blocking: call from a thread)."""
+"""Delivery deduplication in the database (blocking: call from a thread)."""
 
 import hashlib
 from datetime import timedelta
@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from service.db import utcnow
-from service.wechat.models import DeliveryStatus, WechatChoice, WechatDelivery
+from service.wechat.models import DeliveryStatus, WechatDelivery
 
 # WeChat retries within about 15 seconds; older deliveries are forgotten.
 KEEP_DELIVERIES = timedelta(days=1)
@@ -48,26 +48,3 @@ def settle_delivery(
             update(WechatDelivery).where(WechatDelivery.dedup_key == key).values(status=status, reply=reply)
         )
         session.commit()
-
-
-def offered_buttons(sessions: sessionmaker[Session], *, user_key: str) -> list[dict[str, str]]:
-    with sessions() as session:
-        choice = session.get(WechatChoice, user_key)
-        return list(choice.buttons) if choice else []
-
-
-def remember_buttons(sessions: sessionmaker[Session], *, user_key: str, buttons: list[dict[str, str]]) -> None:
-    """The options of the latest answer; an answer without options forgets the earlier ones."""
-    with sessions() as session:
-        choice = session.get(WechatChoice, user_key)
-        if not buttons:
-            if choice is not None:
-                session.delete(choice)
-        elif choice is None:
-            session.add(WechatChoice(user_key=user_key, buttons=buttons))
-        else:
-            choice.buttons = buttons
-        try:
-            session.commit()
-        except IntegrityError:  # two answers to one user at once: the other one's options stand
-            session.rollback()

@@ -11,7 +11,7 @@ from conftest import FIXTURE_SEED, REAL_SEED, make_database, row_counts
 EXPECTED_TABLES = {
     "hall", "department", "item", "situation", "material", "material_situation",
     "booking_hall", "hall_window", "capacity_group", "slot_usage", "booking_counter",
-    "appointment", "appointment_event", "wechat_delivery", "wechat_choice",
+    "appointment", "appointment_event", "wechat_delivery",
     "ticket", "ticket_event", "ticket_counter", "ticket_message",
 }
 

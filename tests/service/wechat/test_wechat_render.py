@@ -1,29 +1,21 @@
-"""Rasa's answers as WeChat texts: numbered options, the 2048-byte limit, numbers back to payloads."""
+"""Rasa's answers as WeChat texts: numbered options and the 2048-byte limit. (A reply of "2" is
+read by the Rasa server for every channel: tests/bot/test_replies.py.)"""
 
-from service.wechat.render import TEXT_LIMIT_BYTES, chosen_payload, pack, render_answer
+from service.wechat.render import TEXT_LIMIT_BYTES, pack, render_answer
 
 OPTIONS = [{"title": "本人办理", "payload": "/inform_self"}, {"title": "委托代办", "payload": "/inform_agent"}]
 
 
 def test_buttons_become_options_numbered_through_the_whole_answer():
-    texts, offered = render_answer([
+    texts = render_answer([
         {"text": "您属于哪种情形？", "buttons": OPTIONS},
         {"text": "或者：", "buttons": [{"title": "都不是", "payload": "/deny"}]},
     ])
     assert texts == ["您属于哪种情形？\n回复序号选择：\n1. 本人办理\n2. 委托代办\n\n或者：\n回复序号选择：\n3. 都不是"]
-    assert [b["payload"] for b in offered] == ["/inform_self", "/inform_agent", "/deny"]
 
 
 def test_messages_without_text_or_buttons_add_nothing():
-    assert render_answer([{"recipient_id": "x"}, {"text": "  "}]) == ([], [])
-
-
-def test_a_bare_number_picks_an_option_and_anything_else_does_not():
-    assert chosen_payload("1", OPTIONS) == "/inform_self"
-    assert chosen_payload(" ２ ", OPTIONS) == "/inform_agent"
-    for text in ("3", "0", "第1个", "1。", "13812345678", ""):
-        assert chosen_payload(text, OPTIONS) is None
-    assert chosen_payload("1", []) is None
+    assert render_answer([{"recipient_id": "x"}, {"text": "  "}]) == []
 
 
 def test_long_texts_are_cut_within_the_byte_limit_and_nothing_is_lost():
