@@ -173,6 +173,8 @@ class ValidateHandoffForm(FormValidationAction):
         return {}
 
     async def validate_handoff_content(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
+        if not value:  # cleared when the handoff starts: nothing to read yet, the form asks
+            return {"handoff_content": None}
         events = {}
         for event in await prefill(self._client_instance or shared_client(), value):
             if not tracker.get_slot(event["name"]):

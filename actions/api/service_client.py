@@ -294,7 +294,7 @@ MAX_QUERY_CHARS = 1000
 def query_text(text: str) -> str:
     """A message as the service's search takes it: a very long one keeps its start, where the
     matter is usually named, and its end, where the request is."""
-    text = text.strip()
+    text = (text or "").strip()
     if len(text) <= MAX_QUERY_CHARS:
         return text
     head = MAX_QUERY_CHARS * 3 // 5

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from actions.api.service_client import MAX_QUERY_CHARS, query_text
 from actions.fallback import ActionHandleFallback
 from actions.handoff import AskHandoffConfirmed, StartHandoff, StopHandoff, SubmitHandoff, ValidateHandoffForm
 from actions.handoff_text import find_ticket_number, is_substantive, place_answer, rating_in, transcript
@@ -92,6 +93,21 @@ async def test_a_bare_request_for_a_person_asks_what_it_is_about(dispatcher, fak
     form = ValidateHandoffForm(fake_service)
     required = await form.required_slots([], dispatcher, tracker("", slots_now=started), DOMAIN)
     assert "handoff_place" not in required  # the classifier will decide the type; no place asked
+
+
+async def test_a_content_cleared_at_the_start_is_asked_not_sent_to_the_service(dispatcher, fake_service):
+    # StartHandoff clears the slots; the form then validates the cleared content: nothing to read.
+    form = ValidateHandoffForm(fake_service)
+    assert await form.validate_handoff_content(None, dispatcher, tracker("/report", "report"), DOMAIN) == {
+        "handoff_content": None}
+    assert fake_service.calls == []
+
+
+def test_the_text_sent_to_the_service_is_never_none_and_never_too_long():
+    assert query_text(None) == "" and query_text("  身份证  ") == "身份证"
+    long = "开头" + "中" * 3000 + "结尾"
+    assert len(query_text(long)) == MAX_QUERY_CHARS and query_text(long).startswith("开头")
+    assert query_text(long).endswith("结尾")
 
 
 async def test_answers_phone_check_and_correction(dispatcher, fake_service):

@@ -40,6 +40,12 @@ def test_a_matter_outside_the_hall_is_referred_and_a_consultation_offered(chat):
     assert "咨询工单" in texts(chat.say(offer["payload"]))
 
 
+@pytest.mark.parametrize("message", ["我要举报", "/report", "我想求助"])
+def test_a_bare_report_or_request_for_help_is_asked_what_happened_not_filed_empty(chat, message):
+    reply = texts(chat.say(message))
+    assert "具体说说是什么事" in reply and "没有提交成功" not in reply
+
+
 @pytest.mark.parametrize("message", ["？？？", "****", "…… ！！", "🙂🙂🙂"])
 def test_a_message_without_words_is_asked_what_is_needed(chat, message):
     reply = texts(chat.say(message))
