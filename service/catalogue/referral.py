@@ -38,16 +38,16 @@ from sqlalchemy.orm import Session
 from service.catalogue.models import Department, Level
 from service.catalogue.schemas import LocalDepartmentOut, ReferralOut
 from service.catalogue.search import (
-    BIGRAM_WEIGHT,
-    BM25_B,
-    BM25_K1,
-    LEXICAL_WEIGHT,
     Lexicon,
+    bigram_overlap,
     bigrams,
+    combine,
     compact,
+    field_share,
     get_search_index,
     get_tokenizer,
     normalise,
+    phrase_match,
     tokenize,
 )
 from service.catalogue.seed_schemas import VariantsSeed
@@ -339,10 +339,9 @@ class ReferralIndex:
             best: dict[str, float] = {}
             for name, weight in FIELD_WEIGHTS.items():
                 counts = doc_fields[name]
-                norm = 1 - BM25_B + BM25_B * sum(counts.values()) / avg_len[name]
                 for token, tf in counts.items():
-                    saturation = tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm) / (BM25_K1 + 1)
-                    best[token] = max(best.get(token, 0.0), weight * min(1.0, saturation * 1.5))
+                    share = field_share(tf, sum(counts.values()), avg_len[name], weight)
+                    best[token] = max(best.get(token, 0.0), share)
             for token, share in best.items():
                 self.token_postings[token].append((doc, share))
 
@@ -375,20 +374,8 @@ class ReferralIndex:
             common.update(self.gram_postings.get(gram, ()))
         best: dict[int, float] = {}
         for (doc, number), count in common.items():
-            size = self.target_sizes[doc][number]
-            dice = 2 * count / (size + len(grams))
-            best[doc] = max(best.get(doc, 0.0), (dice + count / size) / 2)
-        return best
-
-    def _phrase(self, doc: int, query: str) -> float:
-        best = 0.0
-        for phrase, strength in self.phrases[doc]:
-            if phrase in query:
-                # Longer matches explain more of the question.
-                best = max(best, strength * (0.9 + 0.1 * min(1.0, len(phrase) / len(query))))
-            elif len(query) >= 2 and query in phrase:
-                # The question is a fragment of a name ("律师执业" in "专职律师执业许可").
-                best = max(best, strength * (0.45 + 0.35 * len(query) / len(phrase)))
+            overlap = bigram_overlap(count, self.target_sizes[doc][number], len(grams))
+            best[doc] = max(best.get(doc, 0.0), overlap)
         return best
 
     def rank(self, text: str, *, limit: int = 5) -> list[ReferenceHit]:
@@ -401,9 +388,8 @@ class ReferralIndex:
         cued = SERVICE_CUES.search(query.compact) is not None
         scored = []
         for doc in lexical.keys() | bigram.keys():
-            phrase = self._phrase(doc, query.compact)
-            lexical_part = 1 - LEXICAL_WEIGHT * lexical.get(doc, 0.0)
-            score = 1 - (1 - phrase) * lexical_part * (1 - BIGRAM_WEIGHT * bigram.get(doc, 0.0))
+            phrase = phrase_match(self.phrases[doc], query.compact)
+            score = combine(phrase, lexical.get(doc, 0.0), bigram.get(doc, 0.0))
             if not cued:
                 score *= NO_CUE_FACTOR
             scored.append((round(min(1.0, score), 4), doc))

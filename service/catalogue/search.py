@@ -132,6 +132,38 @@ def _alternation(forms: list[str]) -> re.Pattern[str] | None:
     return re.compile("|".join(patterns)) if patterns else None
 
 
+def field_share(tf: int, field_length: int, average_length: float, weight: float) -> float:
+    """How much one query token that occurs tf times in a field says about the document: BM25's
+    saturated, length-normalised term frequency, weighted by the field (name > alias > keyword)."""
+    norm = 1 - BM25_B + BM25_B * field_length / average_length
+    saturation = tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm) / (BM25_K1 + 1)
+    return weight * min(1.0, saturation * 1.5)
+
+
+def phrase_match(phrases: list[tuple[str, float]], query: str) -> float:
+    """The best (compact phrase, strength) found in the compact query, or the query as a fragment
+    of a phrase ("提公积金" in "提公积金租房"); longer matches explain more of the question."""
+    best = 0.0
+    for phrase, strength in phrases:
+        if len(phrase) < 2:
+            continue
+        if phrase in query:
+            best = max(best, strength * (0.9 + 0.1 * min(1.0, len(phrase) / len(query))))
+        elif len(query) >= 2 and query in phrase:
+            best = max(best, strength * (0.45 + 0.35 * len(query) / len(phrase)))
+    return best
+
+
+def bigram_overlap(common: int, target_size: int, query_size: int) -> float:
+    """Character-bigram agreement of a name with the query: mean of Dice and containment."""
+    return (2 * common / (target_size + query_size) + common / target_size) / 2
+
+
+def combine(phrase: float, lexical: float, bigram: float) -> float:
+    """Noisy-or of the three signals: any strong one is enough, weak ones add up."""
+    return 1 - (1 - phrase) * (1 - LEXICAL_WEIGHT * lexical) * (1 - BIGRAM_WEIGHT * bigram)
+
+
 class Lexicon:
     """variants.yaml, compiled: typed forms → catalogue words, and the operations a text names."""
 
@@ -247,26 +279,9 @@ class SearchIndex:
                 counts = doc.fields[name]
                 tf = counts.get(token, 0)
                 if tf:
-                    length = sum(counts.values())
-                    norm = 1 - BM25_B + BM25_B * length / self.avg_len[name]
-                    saturation = tf * (BM25_K1 + 1) / (tf + BM25_K1 * norm) / (BM25_K1 + 1)
-                    best = max(best, weight * min(1.0, saturation * 1.5))
+                    best = max(best, field_share(tf, sum(counts.values()), self.avg_len[name], weight))
             matched += idf * best
         return matched / total if total else 0.0
-
-    @staticmethod
-    def _phrase(doc: _Doc, query: str) -> float:
-        best = 0.0
-        for phrase, strength in doc.phrases:
-            if len(phrase) < 2:
-                continue
-            if phrase in query:
-                # Longer matches explain more of the question.
-                best = max(best, strength * (0.9 + 0.1 * min(1.0, len(phrase) / len(query))))
-            elif len(query) >= 2 and query in phrase:
-                # The question is a fragment of a name or alias ("提公积金" in "提公积金租房").
-                best = max(best, strength * (0.45 + 0.35 * len(query) / len(phrase)))
-        return best
 
     @staticmethod
     def _bigram(doc: _Doc, grams: frozenset[str]) -> float:
@@ -278,18 +293,16 @@ class SearchIndex:
                 continue
             common = len(target & grams)
             if common:
-                dice = 2 * common / (len(target) + len(grams))
-                containment = common / len(target)
-                best = max(best, (dice + containment) / 2)
+                best = max(best, bigram_overlap(common, len(target), len(grams)))
         return best
 
     def _score(self, doc: _Doc, query: _Query) -> float:
         if not query.compact:
             return 0.0
-        phrase = self._phrase(doc, query.compact)
+        phrase = phrase_match(doc.phrases, query.compact)
         lexical = self._lexical(doc, query.tokens) if query.tokens else 0.0
         bigram = self._bigram(doc, query.grams)
-        score = 1 - (1 - phrase) * (1 - LEXICAL_WEIGHT * lexical) * (1 - BIGRAM_WEIGHT * bigram)
+        score = combine(phrase, lexical, bigram)
         if query.operations and doc.operations:
             if query.operations & doc.operations:
                 score = 1 - (1 - score) * (1 - OPERATION_AGREES * score)
