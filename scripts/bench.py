@@ -29,6 +29,7 @@ import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts.evaluate import load_training  # noqa: E402
 from scripts.stack import RASA_VENV, REPO_ROOT, Ports, Stack  # noqa: E402
 
 BENCH_PORTS = Ports(service=18200, actions=15255, rasa=15205)
@@ -108,13 +109,6 @@ def training_seconds(data_dir: Path = REPO_ROOT / "data") -> float:
         return time.monotonic() - started
 
 
-def training_examples() -> list[tuple[str, str]]:
-    from rasa.shared.nlu.training_data.loading import load_data
-
-    data = load_data(str(REPO_ROOT / "data" / "nlu"))
-    return [(m.get("text"), m.get("intent")) for m in data.intent_examples]
-
-
 def grown(examples: list[tuple[str, str]], extra: int) -> list[tuple[str, str]]:
     """`extra` new distinct examples: the training examples again, each with a filler and a number."""
     return [
@@ -153,7 +147,7 @@ def baseline_fit_seconds(examples: list[tuple[str, str]]) -> float:
 
 
 def training_figures() -> dict:
-    examples = training_examples()
+    _, examples = load_training()
     with tempfile.TemporaryDirectory() as scratch:
         scaled_s = training_seconds(grown_data(Path(scratch), examples, SCALED_EXAMPLES))
     return {

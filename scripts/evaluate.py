@@ -28,6 +28,7 @@ from sklearn.metrics.pairwise import cosine_similarity
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.phrase_matching import CataloguePhraseMatcher, load_jieba_dictionaries  # noqa: E402
+from scripts.evaluate_conversations import catalogue_items  # noqa: E402
 from scripts.stack import MODEL_PATH, REPO_ROOT, Ports, Stack  # noqa: E402
 
 HOLDOUT = REPO_ROOT / "tests" / "nlu" / "holdout.yml"
@@ -102,15 +103,7 @@ def main() -> int:
     try:
         service = f"http://127.0.0.1:{EVAL_PORTS.service}"
         rasa = f"http://127.0.0.1:{EVAL_PORTS.rasa}"
-        catalogue = []
-        page = 1
-        while True:
-            body = requests.get(f"{service}/api/catalogue/items",
-                                params={"page": page, "page_size": 100}, timeout=10).json()
-            catalogue += body["items"]
-            if len(catalogue) >= body["total"]:
-                break
-            page += 1
+        catalogue = catalogue_items(service)
         full_items = [requests.get(f"{service}/api/catalogue/items/{i['code']}", timeout=10).json()
                       for i in catalogue]
 

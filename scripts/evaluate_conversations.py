@@ -448,15 +448,16 @@ def load_set(name: str) -> Optional[list[dict]]:
 
 # --- the live run -----------------------------------------------------------------------------
 
-def fetch_catalogue_names(service: str) -> set[str]:
-    names: set[str] = set()
+def catalogue_items(service: str) -> list[dict]:
+    """Every item of the service's catalogue list, page by page (also used by scripts/evaluate.py)."""
+    items: list[dict] = []
     page = 1
     while True:
         body = requests.get(f"{service}/api/catalogue/items", params={"page": page, "page_size": 100},
                             timeout=10).json()
-        names |= {item["name"] for item in body["items"]}
-        if not body["items"] or page * 100 >= body["total"]:
-            return names
+        items += body["items"]
+        if not body["items"] or len(items) >= body["total"]:
+            return items
         page += 1
 
 
@@ -501,7 +502,7 @@ def main() -> int:
         print("启动服务、动作服务器与 Rasa（评测端口）……", flush=True)
         try:
             stack.start()
-            catalogue = fetch_catalogue_names(f"http://127.0.0.1:{CONVERSATION_PORTS.service}")
+            catalogue = {item["name"] for item in catalogue_items(f"http://127.0.0.1:{CONVERSATION_PORTS.service}")}
             rasa = f"http://127.0.0.1:{CONVERSATION_PORTS.rasa}"
             report = {"model": str(args.model), "catalogue_items": len(catalogue), "sets": {}}
             for name, (examples, skipped) in runs.items():
