@@ -1,12 +1,12 @@
 """Sample out_of_scope NLU examples from the licensed CrossWOZ and KdConv corpora.
 
 Writes data/nlu/real_style/out_of_scope_corpora.yml. Standard library only; re-runnable with
-the same result (fixed seed). Not needed at run time.
+the same result (fixed seed). A maintainer's tool: no test, make target or run-time code calls it.
 
-    python3 scripts/sample_corpora.py ../shared/data
+    python3 scripts/sample_corpora.py CORPUS_DIR
 
-The first argument is the folder holding crosswoz_user_utterances.jsonl and
-kdconv_utterances.tsv (see shared/data/SOURCES.md).
+CORPUS_DIR holds crosswoz_user_utterances.jsonl and kdconv_utterances.tsv (origins and licences:
+data/SOURCES.md).
 """
 
 import argparse
@@ -120,14 +120,14 @@ def sample(texts, seen, rng):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared_data", type=Path, help="folder with the two corpus files")
+    parser.add_argument("corpus_dir", type=Path, help="folder with the two corpus files")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     args = parser.parse_args()
 
     rng = random.Random(SEED)
     seen = existing_examples(args.out)
-    crosswoz = sample(crosswoz_texts(args.shared_data / "crosswoz_user_utterances.jsonl"), seen, rng)
-    kdconv = sample(kdconv_texts(args.shared_data / "kdconv_utterances.tsv"), seen, rng)
+    crosswoz = sample(crosswoz_texts(args.corpus_dir / "crosswoz_user_utterances.jsonl"), seen, rng)
+    kdconv = sample(kdconv_texts(args.corpus_dir / "kdconv_utterances.tsv"), seen, rng)
 
     lines = [HEADER.format(seed=SEED, per=PER_CORPUS, min_chars=MIN_CHARS)]
     lines.extend(f"    - {text}\n" for text in crosswoz + kdconv)

@@ -93,7 +93,7 @@ def test_no_conversation_test_message_is_training_data(trained):
 
 def test_held_out_set_covers_every_must_cover_item_and_intent():
     examples = yaml.safe_load((REPO_ROOT / "tests" / "nlu" / "holdout.yml").read_text(encoding="utf-8"))["examples"]
-    # A copy of shared/catalogue/must_cover_items.tsv: tests never read ../shared.
+    # The project's copy of the must-cover list: tests read only the repository.
     must_cover = (Path(__file__).parent / "must_cover_items.tsv").read_text(encoding="utf-8")
     names = {line.split("\t")[1] for line in must_cover.splitlines()[1:] if line.strip()}
     # Every intent citizens type (payload-only intents such as request_consultation have no examples).

@@ -1,9 +1,12 @@
-"""Rebuild this folder's data from the shared folder: `python service/seed/reference/build.py ../shared`.
+"""Rebuild this folder's data from the source data: `python service/seed/reference/build.py SOURCE_DIR`.
+
+A maintainer's tool: no test, make target or run-time code calls it, and a user's clone needs none
+of its input (SOURCE_DIR holds data/ and catalogue/ as described in SOURCES.md here).
 
 Writes, next to this file:
-- guangdong_guides.jsonl: the referral fields of shared/data/guangdong_service_guides.jsonl,
+- guangdong_guides.jsonl: the referral fields of data/guangdong_service_guides.jsonl,
   without the news entries and without repeated (name, department, level) rows;
-- guangan_item_names.tsv: shared/catalogue/reference_item_names.tsv, byte for byte;
+- guangan_item_names.tsv: catalogue/reference_item_names.tsv, byte for byte;
 - MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt and APACHE-2.0.txt: the licence texts, byte for byte.
 Standard library only; not used at run time (service/catalogue/referral.py reads the output).
 """
@@ -22,14 +25,14 @@ MIT = "data/licenses/MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt"
 APACHE = "data/licenses/Apache-2.0_thu-coai_CrossWOZ_KdConv.txt"
 
 GUIDES_OUT = "guangdong_guides.jsonl"
-# Copied byte for byte: (path in the shared folder, file name here).
+# Copied byte for byte: (path in SOURCE_DIR, file name here).
 COPIES = (
     (ITEM_NAMES, "guangan_item_names.tsv"),
     (MIT, Path(MIT).name),
     (APACHE, "APACHE-2.0.txt"),
 )
 
-# News headlines from a 文化馆 site, not services (see shared/data/SOURCES.md).
+# News headlines from a 文化馆 site, not services (see SOURCES.md here).
 NEWS_URL = "agdzxdt"
 EMPTY = "无"
 _SPACES = re.compile(r"\s+")
@@ -94,12 +97,12 @@ def build_guides(source: Path, target: Path) -> tuple[int, int, int]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared", type=Path, help="the shared folder (holds data/ and catalogue/)")
-    shared = parser.parse_args().shared
-    total, news, repeats = build_guides(shared / GUIDES, HERE / GUIDES_OUT)
+    parser.add_argument("source", type=Path, help="the source data folder (holds data/ and catalogue/)")
+    source_dir = parser.parse_args().source
+    total, news, repeats = build_guides(source_dir / GUIDES, HERE / GUIDES_OUT)
     print(f"{GUIDES_OUT}: {total - news - repeats} of {total} rows ({news} news, {repeats} repeats dropped)")
     for source, target in COPIES:
-        shutil.copyfile(shared / source, HERE / target)
+        shutil.copyfile(source_dir / source, HERE / target)
         print(f"{target}: copied from {source}")
 
 

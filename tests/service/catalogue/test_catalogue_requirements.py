@@ -1,4 +1,4 @@
-"""What the real catalogue (service/seed/) must hold (the list is a copy of shared/catalogue/)."""
+"""What the real catalogue (service/seed/) must hold (tests/data/must_cover_items.tsv)."""
 
 from collections import Counter, defaultdict
 
@@ -8,7 +8,7 @@ from service.catalogue.models import Department, Item, Necessity
 
 from conftest import REPO_ROOT
 
-# Tests never read ../shared: a user's clone has none.
+# Tests read only the repository: a user's clone has nothing beside it.
 MUST_COVER = REPO_ROOT / "tests" / "data" / "must_cover_items.tsv"
 
 
