@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, shared_client
 from actions.booking_text import find_mobile

@@ -38,7 +38,7 @@ def masked_mobile(phone: str) -> str:
 
 def masked(text: str) -> str:
     """ID and mobile numbers in the citizen's words masked as the service masks them
-    (110***********4477, 138****5678, as service/privacy.py): the bot keeps and repeats only these."""
+    (110***********4477, 138****5678, as service/core/privacy.py): the bot keeps and repeats only these."""
     while (id_number := find_id_number(text)) is not None:
         digits = re.sub(r"[\s-]", "", id_number)
         text = text.replace(id_number, f"{digits[:3]}{'*' * 11}{digits[-4:]}")

@@ -6,7 +6,6 @@ from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, shared_client
 from actions.booking_text import find_mobile

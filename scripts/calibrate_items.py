@@ -26,7 +26,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO_ROOT))
 
 from service.catalogue import search  # noqa: E402
-from service.db import get_session_factory  # noqa: E402
+from service.core.db import get_session_factory  # noqa: E402
 
 try:
     from service.catalogue import referral

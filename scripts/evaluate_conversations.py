@@ -13,7 +13,7 @@ message of that turn, texts and buttons) is judged by its effect:
 - confident-wrong share: of the replies that answer about exactly one item without offering
   a choice, the share about the wrong item, or on a message that asked for no item at all.
 
-Marker texts come from domain.yml (and the notice header from service/templates.py) at run
+Marker texts come from domain.yml (and the notice header from service/core/templates.py) at run
 time, so rewording a response does not break the judging. Benchmarks report: exits 0 even
 when a figure is below its target. Runs in the Rasa environment; starts the service, the
 action server and Rasa on spare ports.
@@ -40,7 +40,7 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.stack import MODEL_PATH, REPO_ROOT, Ports, Stack  # noqa: E402
-from service import templates as service_templates  # noqa: E402
+from service.core import templates as service_templates  # noqa: E402
 
 SETS = {
     "real": REPO_ROOT / "tests" / "nlu" / "holdout_real.yml",

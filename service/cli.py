@@ -5,7 +5,7 @@ import logging
 import sys
 from pathlib import Path
 
-from service.settings import get_settings
+from service.core.settings import get_settings
 
 
 def migrate(_args: argparse.Namespace) -> int:
@@ -17,8 +17,9 @@ def migrate(_args: argparse.Namespace) -> int:
 
 
 def seed(args: argparse.Namespace) -> int:
-    from service.catalogue.importer import SeedError, seed_database
-    from service.db import get_session_factory
+    from service.core.db import get_session_factory
+    from service.core.seed_files import SeedError
+    from service.seeding import seed_database
 
     try:
         with get_session_factory()() as session:
@@ -31,8 +32,9 @@ def seed(args: argparse.Namespace) -> int:
 
 
 def export_nlu(args: argparse.Namespace) -> int:
-    from service.catalogue.importer import SeedError, load_seed
+    from service.catalogue.importer import load_seed
     from service.catalogue.nlu_export import export_nlu as write_files
+    from service.core.seed_files import SeedError
 
     settings = get_settings()
     try:

@@ -11,26 +11,27 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service import templates as t
 from service.assist.rasa_client import RasaClient
 from service.assist.router import router as assist_router
-from service.booking.router import STATIC_DIR, appointment_router, page_router, staff_router
+from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
 from service.chat.router import router as chat_router
 from service.console.router import router as console_router
-from service.db import SessionDep, get_session_factory
-from service.errors import ConflictError, InvalidInputError, NotFoundError
-from service.privacy import install_log_masking
-from service.settings import get_settings
-from service.triage.classifier import get_classifier
-from service.triage.router import router as triage_router
+from service.core import templates as t
+from service.core.db import SessionDep, get_session_factory
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core.pages import STATIC_DIR
+from service.core.privacy import install_log_masking
+from service.core.settings import get_settings
 from service.tickets.channels import ConversationChannels
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
+from service.triage.classifier import get_classifier
+from service.triage.router import router as triage_router
 from service.wechat.router import router as wechat_router
 
 log = logging.getLogger("service")

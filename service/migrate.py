@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from service.settings import get_settings
+from service.core.settings import get_settings
 
 ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
@@ -21,7 +21,9 @@ def alembic_config(*, database_url: str | None = None) -> Config:
 
 def upgrade_database(*, database_url: str | None = None, revision: str = "head") -> None:
     if database_url is None or database_url.startswith("sqlite"):
-        from service.db import get_engine  # creates var/ for the default SQLite file
+        from service.core.db import (
+            get_engine,  # creates var/ for the default SQLite file
+        )
 
         get_engine(database_url)
     command.upgrade(alembic_config(database_url=database_url), revision)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from service.settings import REPO_ROOT
+from service.core.settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags Chromium keeps trying hosts this network refuses.

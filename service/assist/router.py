@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Request
 from service.assist.rasa_client import RasaClient
 from service.assist.schemas import AssistRequest, AssistResponse
 from service.assist.service import assist
-from service.db import SessionDep
+from service.core.db import SessionDep
 
 router = APIRouter(prefix="/api", tags=["assist"])
 

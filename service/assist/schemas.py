@@ -3,7 +3,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from service.catalogue.schemas import Notice
-from service.text_input import CitizenText
+from service.core.text_input import CitizenText
 
 
 class AssistRequest(BaseModel):

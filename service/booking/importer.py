@@ -1,4 +1,4 @@
-"""Load, validate and upsert service/seed/halls.yaml; run by the catalogue importer in its transaction."""
+"""Load, validate and upsert service/seed/halls.yaml; run by service.seeding in the catalogue's transaction."""
 
 import hashlib
 import json
@@ -11,22 +11,21 @@ from sqlalchemy.orm import Session, selectinload
 from service.booking.models import BookingHall, CapacityGroup, HallWindow
 from service.booking.seed_schemas import HallsSeed
 from service.catalogue.seed_schemas import CatalogueSeed
+from service.core.seed_files import SeedError, format_errors, read_yaml
 
 HALLS_FILE = "halls.yaml"
 
 
 def load_halls(seed_dir: Path, catalogue: CatalogueSeed) -> HallsSeed | None:
     """Validate halls.yaml against the catalogue; None when the seed has no halls.yaml."""
-    from service.catalogue.importer import SeedError, _format_errors, _read_yaml
-
     path = seed_dir / HALLS_FILE
     if not path.is_file():
         return None
-    raw = _read_yaml(path)
+    raw = read_yaml(path)
     try:
         halls = HallsSeed.model_validate(raw)
     except ValidationError as exc:
-        raise SeedError(_format_errors(path, raw, exc)) from exc
+        raise SeedError(format_errors(path, raw, exc)) from exc
     items = {item.code for _, item in catalogue.items()}
     departments = {f.department.code for f in catalogue.files}
     for hall in halls.halls:

@@ -4,11 +4,19 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.catalogue.models import TimestampMixin
-from service.db import Base, UTCDateTime, utcnow
+from service.core.columns import TimestampMixin, string_enum
+from service.core.db import Base, UTCDateTime, utcnow
 
 
 class Status(StrEnum):
@@ -110,18 +118,6 @@ class BookingCounter(Base):
     last: Mapped[int] = mapped_column(Integer, default=0)
 
 
-def _status_enum() -> Enum:
-    return Enum(
-        Status,
-        name="booking_status",
-        native_enum=False,
-        create_constraint=False,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
 class Appointment(TimestampMixin, Base):
     """One booking. The ID number is kept only as an HMAC and a masked form."""
 
@@ -151,7 +147,7 @@ class Appointment(TimestampMixin, Base):
     window_name: Mapped[str] = mapped_column(String(200))
     day: Mapped[date] = mapped_column(Date)
     slot: Mapped[str] = mapped_column(String(16))
-    status: Mapped[Status] = mapped_column(_status_enum(), default=Status.BOOKED)
+    status: Mapped[Status] = mapped_column(string_enum(Status, "booking_status"), default=Status.BOOKED)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str] = mapped_column(String(11))
     id_hash: Mapped[str] = mapped_column(String(64))
@@ -179,8 +175,8 @@ class AppointmentEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(50))  # "citizen" or "staff[:name]"
     action: Mapped[str] = mapped_column(String(16))  # create, cancel, reschedule, status
-    from_status: Mapped[Status | None] = mapped_column(_status_enum())
-    to_status: Mapped[Status] = mapped_column(_status_enum())
+    from_status: Mapped[Status | None] = mapped_column(string_enum(Status, "booking_status"))
+    to_status: Mapped[Status] = mapped_column(string_enum(Status, "booking_status"))
     note: Mapped[str | None] = mapped_column(String(200))
 
     appointment: Mapped[Appointment] = relationship(back_populates="events")

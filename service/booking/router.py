@@ -1,14 +1,12 @@
 """HTTP routes of pre-registration: thin wrappers around service.booking.service."""
 
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.responses import FileResponse
 
-from service.auth import require_staff
-from service.booking import clock, service
+from service.booking import service
 from service.booking.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -25,10 +23,11 @@ from service.booking.schemas import (
     StaffDayOut,
     StatusIn,
 )
-from service.db import SessionDep
-from service.settings import get_settings
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+from service.core import clock
+from service.core.auth import require_staff
+from service.core.db import SessionDep
+from service.core.pages import page
+from service.core.settings import get_settings
 
 hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
 appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
@@ -129,4 +128,4 @@ def staff_set_status(session: SessionDep, code: str, body: StatusIn) -> StaffApp
 
 @page_router.get("/staff")
 def staff_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "staff.html", media_type="text/html; charset=utf-8")
+    return page("staff.html")

@@ -3,30 +3,15 @@
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
-from service import templates as t
-from service.booking import clock
-from service.booking.identity import check_id_number, check_mobile, check_name
 from service.booking.models import Status
-from service.text_input import CitizenText
+from service.core.fields import IdNumber, Mobile, PersonName, StrictIn
+from service.core.text_input import CitizenText
 
-
-def _check_id_today(text: str) -> str:
-    return check_id_number(text, today=clock.today())
-
-
-Mobile = Annotated[str, Field(max_length=32), AfterValidator(check_mobile)]
-IdNumber = Annotated[str, Field(max_length=32), AfterValidator(_check_id_today)]
-PersonName = Annotated[str, Field(max_length=60), AfterValidator(check_name)]
 Code = Annotated[str, Field(min_length=1, max_length=32)]
 SlotLabel = Annotated[str, Field(min_length=1, max_length=16)]
 MaterialName = Annotated[str, Field(min_length=1, max_length=200)]
-
-
-class StrictIn(BaseModel):
-    # A misspelt field must not be dropped silently: it changes what is booked.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class PersonIn(StrictIn):

@@ -12,21 +12,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
-from service import templates as t
-from service.booking.calendar import CalendarError, WorkCalendar
-from service.booking.identity import (
-    check_id_number,
-    check_mobile,
-    check_name,
-    hash_id_number,
-    mask_id_number,
-    mask_mobile,
-    mask_name,
-)
 from service.booking.models import (
     Appointment,
     AppointmentEvent,
@@ -38,16 +26,16 @@ from service.booking.models import (
 )
 from service.booking.schemas import (
     AgentOut,
-    FieldCheckOut,
-    PersonCheckIn,
-    PersonCheckOut,
     AppointmentIn,
     AppointmentOut,
     AvailabilityOut,
     EventOut,
+    FieldCheckOut,
     FreeSlotOut,
     HallBrief,
     HallOut,
+    PersonCheckIn,
+    PersonCheckOut,
     RequestedOut,
     SlotOut,
     SlotsOut,
@@ -58,7 +46,19 @@ from service.booking.schemas import (
 from service.booking.when import RequestedTime, understand_when
 from service.catalogue.models import Item
 from service.catalogue.service import get_item
-from service.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core import templates as t
+from service.core.calendar import CalendarError, WorkCalendar
+from service.core.counters import insert_ignoring_duplicates, next_in_sequence
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core.identity import (
+    check_id_number,
+    check_mobile,
+    check_name,
+    hash_id_number,
+    mask_id_number,
+    mask_mobile,
+    mask_name,
+)
 
 log = logging.getLogger(__name__)
 
@@ -337,14 +337,9 @@ def _requested_out(requested: RequestedTime) -> RequestedOut:
 # --- bookings ----------------------------------------------------------------------------------
 
 
-def _insert_ignoring_duplicates(session: Session, model, values: dict, keys: list[str]) -> None:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    session.execute(dialect.insert(model).values(**values).on_conflict_do_nothing(index_elements=keys))
-
-
 def _take_seat(session: Session, *, hall: BookingHall, group: CapacityGroup, day: date, slot: str) -> bool:
     """Take one seat if one is free; false when the slot is full. Runs in the caller's transaction."""
-    _insert_ignoring_duplicates(
+    insert_ignoring_duplicates(
         session,
         SlotUsage,
         {"hall_id": hall.id, "day": day, "slot": slot, "group_code": group.code, "booked": 0},
@@ -381,16 +376,7 @@ def _release_seat(session: Session, *, appointment: Appointment) -> None:
 
 
 def _next_code(session: Session, *, hall: BookingHall, day: date) -> str:
-    _insert_ignoring_duplicates(
-        session, BookingCounter, {"hall_id": hall.id, "day": day, "last": 0}, ["hall_id", "day"]
-    )
-    number = session.execute(
-        update(BookingCounter)
-        .where(BookingCounter.hall_id == hall.id, BookingCounter.day == day)
-        .values(last=BookingCounter.last + 1)
-        .returning(BookingCounter.last)
-        .execution_options(synchronize_session=False)
-    ).scalar_one()
+    number = next_in_sequence(session, BookingCounter, hall_id=hall.id, day=day)
     return f"{day:%Y%m%d}-{hall.code}-{number:04d}"
 
 

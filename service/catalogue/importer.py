@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -25,14 +24,11 @@ from service.catalogue.seed_schemas import (
     DepartmentSeed,
     HallSeed,
     ItemSeed,
-    VariantsSeed,
 )
+from service.catalogue.variants import load_variants
+from service.core.seed_files import SeedError, format_errors, read_yaml
 
 log = logging.getLogger(__name__)
-
-
-class SeedError(ValueError):
-    """Bad seed data; the message names the file and the item."""
 
 
 @dataclass
@@ -52,51 +48,24 @@ class ImportReport:
         )
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        raise SeedError(f"{path.name}: not valid YAML: {exc}") from exc
-
-
-def _describe(raw: Any, loc: tuple) -> str:
-    """Name the item an error is in (code and name from the raw YAML), for the error message."""
-    if len(loc) >= 2 and loc[0] == "items" and isinstance(loc[1], int):
-        try:
-            entry = raw["items"][loc[1]]
-            return f"item #{loc[1] + 1} {entry.get('code', '?')} ({entry.get('name', '?')})"
-        except (KeyError, IndexError, TypeError, AttributeError):
-            return f"item #{loc[1] + 1}"
-    return "department" if loc and loc[0] == "department" else "file"
-
-
-def _format_errors(path: Path, raw: Any, exc: ValidationError) -> str:
-    lines = [f"{path.name}: {exc.error_count()} error(s)"]
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        where = ".".join(str(part) for part in loc) or "(top level)"
-        lines.append(f"  - {_describe(raw, loc)}: {where}: {error['msg']}")
-    return "\n".join(lines)
-
-
 def load_seed(seed_dir: Path) -> CatalogueSeed:
     """Read and validate hall.yaml, catalogue/*.yaml and variants.yaml; raise SeedError on any problem."""
     hall_path = seed_dir / "hall.yaml"
     if not hall_path.is_file():
         raise SeedError(f"{hall_path}: missing")
-    raw_hall = _read_yaml(hall_path)
+    raw_hall = read_yaml(hall_path)
     try:
         hall = HallSeed.model_validate(raw_hall)
     except ValidationError as exc:
-        raise SeedError(_format_errors(hall_path, raw_hall, exc)) from exc
+        raise SeedError(format_errors(hall_path, raw_hall, exc)) from exc
 
     files: list[CatalogueFileSeed] = []
     for path in sorted((seed_dir / "catalogue").glob("*.yaml")):
-        raw = _read_yaml(path)
+        raw = read_yaml(path)
         try:
             parsed = CatalogueFileSeed.model_validate(raw)
         except ValidationError as exc:
-            raise SeedError(_format_errors(path, raw, exc)) from exc
+            raise SeedError(format_errors(path, raw, exc)) from exc
         if parsed.department.code != path.stem:
             raise SeedError(
                 f"{path.name}: department code {parsed.department.code} must match the file name"
@@ -106,18 +75,6 @@ def load_seed(seed_dir: Path) -> CatalogueSeed:
     seed = CatalogueSeed(hall=hall, files=files, variants=load_variants(seed_dir))
     _check_across_files(seed)
     return seed
-
-
-def load_variants(seed_dir: Path) -> VariantsSeed:
-    """Read and validate variants.yaml (the search's spelling lexicon); empty when absent."""
-    path = seed_dir / "variants.yaml"
-    if not path.is_file():
-        return VariantsSeed()
-    raw = _read_yaml(path)
-    try:
-        return VariantsSeed.model_validate(raw or {})
-    except ValidationError as exc:
-        raise SeedError(_format_errors(path, raw, exc)) from exc
 
 
 def _check_across_files(seed: CatalogueSeed) -> None:
@@ -271,29 +228,3 @@ def import_seed(session: Session, seed: CatalogueSeed) -> ImportReport:
     if stale:
         log.warning("items in the database but not in the seed (left in place): %s", stale)
     return report
-
-
-def seed_database(*, seed_dir: Path, session: Session) -> ImportReport:
-    """Validate everything (catalogue and halls.yaml), then upsert in one transaction; drops the
-    search index and the cached notices so they are rebuilt from the new catalogue."""
-    from service.booking.importer import import_halls, load_halls
-    from service.catalogue.search import invalidate_search_index
-    from service.catalogue.service import invalidate_notices
-
-    catalogue = load_seed(seed_dir)
-    halls = load_halls(seed_dir, catalogue)
-    with session.begin():
-        report = import_seed(session, catalogue)
-        if halls is not None:
-            report.booking_halls_changed = import_halls(session, halls)
-    invalidate_search_index()
-    invalidate_notices()
-    return report
-
-
-if __name__ == "__main__":  # the entry point named in service/seed/README.md
-    import sys
-
-    from service.cli import main
-
-    sys.exit(main(["seed", *sys.argv[1:]]))

@@ -1,6 +1,5 @@
 """Database models of the catalogue; the seed format (service/seed/README.md) maps onto them 1:1."""
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -8,7 +7,6 @@ from sqlalchemy import (
     JSON,
     Boolean,
     Column,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,7 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.db import Base, UTCDateTime, utcnow
+from service.core.columns import TimestampMixin, string_enum
+from service.core.db import Base
 
 
 class Level(StrEnum):
@@ -60,26 +59,6 @@ class Necessity(StrEnum):
     SITUATIONAL = "情形"
 
 
-def _enum(enum_cls: type[StrEnum], name: str) -> Enum:
-    # Store the Chinese values themselves (readable in SQL), as VARCHAR on every backend.
-    return Enum(
-        enum_cls,
-        name=name,
-        native_enum=False,
-        create_constraint=False,
-        length=16,
-        values_callable=lambda members: [m.value for m in members],
-        validate_strings=True,
-    )
-
-
-class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False
-    )
-
-
 class Hall(TimestampMixin, Base):
     """The one-stop hall (政务服务中心); the catalogue holds exactly one."""
 
@@ -100,7 +79,7 @@ class Department(TimestampMixin, Base):
     code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     short_name: Mapped[str] = mapped_column(String(50))
-    level: Mapped[Level] = mapped_column(_enum(Level, "level"))
+    level: Mapped[Level] = mapped_column(string_enum(Level, "level"))
     window: Mapped[str] = mapped_column(String(200))
     address: Mapped[str] = mapped_column(String(200))
     hours: Mapped[str] = mapped_column(String(200))
@@ -119,8 +98,8 @@ class Item(TimestampMixin, Base):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
-    type: Mapped[ItemType] = mapped_column(_enum(ItemType, "item_type"))
-    level: Mapped[Level] = mapped_column(_enum(Level, "level"))
+    type: Mapped[ItemType] = mapped_column(string_enum(ItemType, "item_type"))
+    level: Mapped[Level] = mapped_column(string_enum(Level, "level"))
     basis: Mapped[str] = mapped_column(Text)
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
     keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -188,10 +167,10 @@ class Material(Base):
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
     count: Mapped[int] = mapped_column(Integer)
-    form: Mapped[MaterialForm] = mapped_column(_enum(MaterialForm, "material_form"))
-    media: Mapped[MaterialMedia] = mapped_column(_enum(MaterialMedia, "material_media"))
-    source: Mapped[MaterialSource] = mapped_column(_enum(MaterialSource, "material_source"))
-    necessity: Mapped[Necessity] = mapped_column(_enum(Necessity, "necessity"))
+    form: Mapped[MaterialForm] = mapped_column(string_enum(MaterialForm, "material_form"))
+    media: Mapped[MaterialMedia] = mapped_column(string_enum(MaterialMedia, "material_media"))
+    source: Mapped[MaterialSource] = mapped_column(string_enum(MaterialSource, "material_source"))
+    necessity: Mapped[Necessity] = mapped_column(string_enum(Necessity, "necessity"))
     note: Mapped[str | None] = mapped_column(Text)
     sample: Mapped[str | None] = mapped_column(Text)
 

@@ -11,8 +11,13 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from service import templates as t
-from service.catalogue.models import Item, Material, MaterialForm, MaterialSource, Necessity
+from service.catalogue.models import (
+    Item,
+    Material,
+    MaterialForm,
+    MaterialSource,
+    Necessity,
+)
 from service.catalogue.schemas import (
     Aspects,
     DepartmentOut,
@@ -27,7 +32,7 @@ from service.catalogue.schemas import (
     TimeLimitOut,
     WaivedMaterial,
 )
-
+from service.core import templates as t
 
 _JSON_DICT = TypeAdapter(dict[str, Any])
 

@@ -51,7 +51,7 @@ from service.catalogue.search import (
     tokenize,
 )
 from service.catalogue.seed_schemas import VariantsSeed
-from service.settings import get_settings
+from service.core.settings import get_settings
 
 REFERENCE_DIR = Path(__file__).resolve().parents[1] / "seed" / "reference"
 GUIDES_FILE = "guangdong_guides.jsonl"

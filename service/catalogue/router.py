@@ -6,9 +6,16 @@ from fastapi import APIRouter, Query
 
 from service.catalogue import service
 from service.catalogue.referral import refer, referral_out
-from service.catalogue.schemas import HallOut, ItemDetail, ItemPage, Notice, ReferralOut, SearchResult
-from service.db import SessionDep
-from service.text_input import CitizenText
+from service.catalogue.schemas import (
+    HallOut,
+    ItemDetail,
+    ItemPage,
+    Notice,
+    ReferralOut,
+    SearchResult,
+)
+from service.core.db import SessionDep
+from service.core.text_input import CitizenText
 
 router = APIRouter(prefix="/api/catalogue", tags=["catalogue"])
 hall_router = APIRouter(prefix="/api", tags=["hall"])

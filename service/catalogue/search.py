@@ -30,11 +30,11 @@ import jieba
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue.importer import load_variants
 from service.catalogue.models import Item
 from service.catalogue.seed_schemas import VariantsSeed
 from service.catalogue.terms import DepartmentTerms, ItemTerms, userdict_entries
-from service.settings import get_settings
+from service.catalogue.variants import load_variants
+from service.core.settings import get_settings
 
 FIELD_WEIGHTS = {"name": 1.0, "alias": 0.8, "keyword": 0.6}
 BM25_K1 = 1.2

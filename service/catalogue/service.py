@@ -3,7 +3,6 @@
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service import templates as t
 from service.catalogue.models import Department, Hall, Item, Material
 from service.catalogue.notice import build_notice, guide_facts
 from service.catalogue.schemas import (
@@ -23,7 +22,8 @@ from service.catalogue.schemas import (
     SituationOut,
 )
 from service.catalogue.search import get_search_index, is_confident
-from service.errors import NotFoundError
+from service.core import templates as t
+from service.core.errors import NotFoundError
 
 _FULL_ITEM = (
     selectinload(Item.department),
@@ -135,7 +135,7 @@ def item_detail(session: Session, *, code: str) -> ItemDetail:
 
 
 # A notice is a pure function of the catalogue: built once per (database, item, situation),
-# dropped whenever the catalogue is imported (see importer.seed_database).
+# dropped whenever the catalogue is imported (see service.seeding).
 _notices: dict[tuple[str, str, str | None], Notice] = {}
 
 

@@ -4,8 +4,8 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from pydantic import BaseModel
 
-from service.booking.router import STATIC_DIR
-from service.settings import get_settings
+from service.core.pages import page
+from service.core.settings import get_settings
 
 router = APIRouter(tags=["chat"])
 
@@ -16,7 +16,7 @@ class ChatConfig(BaseModel):
 
 @router.get("/chat", include_in_schema=False)
 def chat_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "chat.html", media_type="text/html; charset=utf-8")
+    return page("chat.html")
 
 
 @router.get("/api/chat/config", response_model=ChatConfig)

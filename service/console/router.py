@@ -3,11 +3,11 @@
 from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
-from service.booking.router import STATIC_DIR
+from service.core.pages import page
 
 router = APIRouter(tags=["console"], include_in_schema=False)
 
 
 @router.get("/console")
 def console_page() -> FileResponse:
-    return FileResponse(STATIC_DIR / "console.html", media_type="text/html; charset=utf-8")
+    return page("console.html")

@@ -9,8 +9,8 @@ import service.booking.models  # noqa: F401  (registers the tables on Base.metad
 import service.catalogue.models  # noqa: F401
 import service.tickets.models  # noqa: F401
 import service.wechat.models  # noqa: F401
-from service.db import Base
-from service.settings import get_settings
+from service.core.db import Base
+from service.core.settings import get_settings
 
 config = context.config
 # Called programmatically (service.cli, tests), logging is already set up by the caller.

@@ -11,9 +11,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from service import templates as t
-from service.errors import ConflictError, NotFoundError
-from service.privacy import mask_personal_data
+from service.core import templates as t
+from service.core.errors import ConflictError, NotFoundError
+from service.core.privacy import mask_personal_data
 from service.tickets.models import Status, Ticket, TicketMessage
 from service.tickets.service import get_ticket
 

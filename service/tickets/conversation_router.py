@@ -10,15 +10,20 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 from pydantic import BaseModel, Field
 
-from service import templates as t
-from service.auth import require_bot
-from service.booking import clock
-from service.db import SessionDep
+from service.core import clock
+from service.core import templates as t
+from service.core.auth import require_bot
+from service.core.db import SessionDep
+from service.core.text_input import CitizenText
 from service.tickets import conversation, service
 from service.tickets.channels import wechat_openid
 from service.tickets.models import Satisfaction
-from service.tickets.schemas import CitizenTicketOut, ConversationId, MessageOut, StrictIn
-from service.text_input import CitizenText
+from service.tickets.schemas import (
+    CitizenTicketOut,
+    ConversationId,
+    MessageOut,
+    StrictIn,
+)
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 ConversationPath = Annotated[ConversationId, Path()]

@@ -9,7 +9,7 @@ import re
 from sqlalchemy.orm import Session
 
 from service.catalogue.search import get_search_index, is_confident
-from service.privacy import mask_personal_data
+from service.core.privacy import mask_personal_data
 from service.tickets.schemas import DraftOut, ItemRef
 from service.triage.classifier import get_classifier
 from service.triage.schemas import Topic

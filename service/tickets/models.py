@@ -4,11 +4,20 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Date, Enum, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from service.catalogue.models import TimestampMixin
-from service.db import Base, UTCDateTime, utcnow
+from service.core.columns import TimestampMixin, string_enum
+from service.core.db import Base, UTCDateTime, utcnow
 
 
 class Channel(StrEnum):
@@ -52,18 +61,6 @@ class Satisfaction(StrEnum):
     VERY_DISSATISFIED = "非常不满意"
 
 
-def _enum(members: type[StrEnum], name: str) -> Enum:
-    return Enum(
-        members,
-        name=name,
-        native_enum=False,
-        create_constraint=False,
-        length=16,
-        values_callable=lambda items: [m.value for m in items],
-        validate_strings=True,
-    )
-
-
 class Ticket(TimestampMixin, Base):
     """One work order. `number` (12345-20261122-00042) is what citizens and agents quote."""
 
@@ -72,27 +69,27 @@ class Ticket(TimestampMixin, Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(24), unique=True)
-    channel: Mapped[Channel] = mapped_column(_enum(Channel, "ticket_channel"))
+    channel: Mapped[Channel] = mapped_column(string_enum(Channel, "ticket_channel"))
     requester: Mapped[str | None] = mapped_column(String(60))
     phone: Mapped[str] = mapped_column(String(11))
     confidential: Mapped[bool] = mapped_column(Boolean, default=False)
-    type: Mapped[TicketType] = mapped_column(_enum(TicketType, "ticket_type"))
+    type: Mapped[TicketType] = mapped_column(string_enum(TicketType, "ticket_type"))
     topic_l1: Mapped[str | None] = mapped_column(String(50))
     topic_l2: Mapped[str | None] = mapped_column(String(50))
     district: Mapped[str | None] = mapped_column(String(50))
     place: Mapped[str | None] = mapped_column(String(200))
     content: Mapped[str] = mapped_column(Text)
     summary: Mapped[str] = mapped_column(String(200))
-    urgency: Mapped[Urgency] = mapped_column(_enum(Urgency, "ticket_urgency"), default=Urgency.NORMAL)
+    urgency: Mapped[Urgency] = mapped_column(string_enum(Urgency, "ticket_urgency"), default=Urgency.NORMAL)
     item_code: Mapped[str | None] = mapped_column(String(32))
     department: Mapped[str | None] = mapped_column(String(100))
     deadline: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[Status] = mapped_column(_enum(Status, "ticket_status"), default=Status.NEW)
+    status: Mapped[Status] = mapped_column(string_enum(Status, "ticket_status"), default=Status.NEW)
     assignee: Mapped[str | None] = mapped_column(String(50))
     reply: Mapped[str | None] = mapped_column(Text)
     replied_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    satisfaction: Mapped[Satisfaction | None] = mapped_column(_enum(Satisfaction, "ticket_satisfaction"))
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(string_enum(Satisfaction, "ticket_satisfaction"))
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # The chat conversation (Rasa sender id) the order came from: agents talk to the citizen there.
     conversation_id: Mapped[str | None] = mapped_column(String(128), index=True)
@@ -121,8 +118,8 @@ class TicketEvent(Base):
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor: Mapped[str] = mapped_column(String(60))  # "citizen" or "agent:<name>"
     action: Mapped[str] = mapped_column(String(16))  # create, claim, reply, return, reassign, close, rate, correct
-    from_status: Mapped[Status | None] = mapped_column(_enum(Status, "ticket_status"))
-    to_status: Mapped[Status] = mapped_column(_enum(Status, "ticket_status"))
+    from_status: Mapped[Status | None] = mapped_column(string_enum(Status, "ticket_status"))
+    to_status: Mapped[Status] = mapped_column(string_enum(Status, "ticket_status"))
     note: Mapped[str | None] = mapped_column(Text)
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 

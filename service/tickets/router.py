@@ -12,12 +12,12 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
-from service import templates as t
-from service.auth import require_staff
-from service.booking import clock
-from service.booking.schemas import Mobile
-from service.db import SessionDep
-from service.settings import get_settings
+from service.core import clock
+from service.core import templates as t
+from service.core.auth import require_staff
+from service.core.db import SessionDep
+from service.core.fields import Mobile
+from service.core.settings import get_settings
 from service.tickets import conversation, service
 from service.tickets.channels import ConversationChannels
 from service.tickets.draft import draft_ticket

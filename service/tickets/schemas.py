@@ -5,11 +5,11 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
-from service import templates as t
-from service.booking.schemas import Mobile, StrictIn
-from service.text_input import CitizenText
-from service.triage.schemas import Topic
+from service.core import templates as t
+from service.core.fields import Mobile, StrictIn
+from service.core.text_input import CitizenText
 from service.tickets.models import Channel, Satisfaction, Status, TicketType, Urgency
+from service.triage.schemas import Topic
 
 AgentName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
 TopicName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]

@@ -17,16 +17,15 @@ from typing import Any
 import yaml
 from sqlalchemy import Select, and_, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
-from service import templates as t
-from service.booking.calendar import WorkCalendar
 from service.catalogue.models import Item
-from service.errors import ConflictError, InvalidInputError, NotFoundError
-from service.privacy import mask_mobiles, mask_personal_data
+from service.core import templates as t
+from service.core.calendar import WorkCalendar
+from service.core.counters import next_in_sequence
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core.privacy import mask_mobiles, mask_personal_data
 from service.tickets.draft import related_item, summarise
-from service.triage.classifier import get_classifier
 from service.tickets.models import (
     CLAIMABLE,
     OPEN,
@@ -44,12 +43,13 @@ from service.tickets.schemas import (
     CorrectionIn,
     EventOut,
     MessageOut,
-    TicketCreatedOut,
     TicketBrief,
+    TicketCreatedOut,
     TicketIn,
     TicketOut,
     TicketPage,
 )
+from service.triage.classifier import get_classifier
 
 log = logging.getLogger(__name__)
 
@@ -115,12 +115,7 @@ def compute_deadline(
 
 def _next_number(session: Session, *, day: date) -> str:
     """12345-YYYYMMDD-NNNNN from a per-day counter, bumped atomically by an upsert."""
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TicketCounter).values(day=day, last=1)
-    statement = statement.on_conflict_do_update(
-        index_elements=[TicketCounter.day], set_={"last": TicketCounter.last + 1}
-    ).returning(TicketCounter.last)
-    number = session.execute(statement).scalar_one()
+    number = next_in_sequence(session, TicketCounter, day=day)
     return f"12345-{day:%Y%m%d}-{number:05d}"
 
 

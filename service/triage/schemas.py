@@ -4,7 +4,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field
 
-from service import templates as t
+from service.core import templates as t
 
 MAX_TICKET_CHARS = 2000
 
@@ -16,7 +16,7 @@ def clean_ticket_text(text: str) -> str:
         raise ValueError(t.TEXT_EMPTY)
     if len(text) > MAX_TICKET_CHARS:
         raise ValueError(t.TEXT_TOO_LONG.format(max_chars=MAX_TICKET_CHARS))
-    # Same rule as service/text_input.py: CJK, letters or digits, not only emoji or symbols.
+    # Same rule as service/core/text_input.py: CJK, letters or digits, not only emoji or symbols.
     if not any(ch.isalnum() for ch in text):
         raise ValueError(t.TEXT_NO_WORDS)
     return text

@@ -3,10 +3,11 @@
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, Index, Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from service.db import Base, UTCDateTime, utcnow
+from service.core.columns import string_enum
+from service.core.db import Base, UTCDateTime, utcnow
 
 
 class DeliveryStatus(enum.StrEnum):
@@ -25,8 +26,7 @@ class WechatDelivery(Base):
     # sha256 of the MsgId (events: FromUserName + CreateTime + Event): no OpenID stored in clear.
     dedup_key: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[DeliveryStatus] = mapped_column(
-        Enum(DeliveryStatus, name="wechat_delivery_status", native_enum=False, length=16,
-             values_callable=lambda e: [m.value for m in e])
+        string_enum(DeliveryStatus, "wechat_delivery_status")
     )
     # The passive reply, sent again when WeChat retries because it did not get the first one.
     reply: Mapped[str | None] = mapped_column(Text)

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from service import templates as t
+from service.core import templates as t
 
 # WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes.
 TEXT_LIMIT_BYTES = 2048

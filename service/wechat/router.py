@@ -9,9 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
-from service import templates as t
-from service.db import get_session_factory
-from service.settings import Settings, get_settings
+from service.core import templates as t
+from service.core.db import get_session_factory
+from service.core.settings import Settings, get_settings
 from service.wechat.callback import BadMessage, BadSignature, CallbackProtocol
 from service.wechat.clients import BotClient, WeChatApiClient
 from service.wechat.service import WeChatConnector

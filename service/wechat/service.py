@@ -1,18 +1,18 @@
 """One message from WeChat → at most one bot turn → a passive reply and/or customer-service messages."""
 
 import asyncio
-from typing import Any
 import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 from wechatpy.messages import BaseMessage
 
-from service import templates as t
+from service.core import templates as t
 from service.wechat import store
 from service.wechat.clients import BotClient, WeChatApiClient
 from service.wechat.models import DeliveryStatus

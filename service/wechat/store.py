@@ -7,7 +7,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from service.db import utcnow
+from service.core.db import utcnow
 from service.wechat.models import DeliveryStatus, WechatDelivery
 
 # WeChat retries within about 15 seconds; older deliveries are forgotten.

@@ -5,7 +5,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.api.service_client import Availability, FreeSlot, Refused, SearchHit, SearchResult
+from actions.api.service_client import (
+    Availability,
+    FreeSlot,
+    Refused,
+    SearchHit,
+    SearchResult,
+)
 from actions.booking import AskBookingItem, SubmitBooking, ValidateBookingForm
 from tests.actions.conftest import make_tracker
 

@@ -9,9 +9,26 @@ import yaml
 
 from actions.api.service_client import MAX_QUERY_CHARS, query_text
 from actions.fallback import ActionHandleFallback
-from actions.handoff import AskHandoffConfirmed, StartHandoff, StopHandoff, SubmitHandoff, ValidateHandoffForm
-from actions.handoff_text import find_ticket_number, is_substantive, place_answer, rating_in, transcript
-from actions.tickets import AskRating, RateTicket, TellTicketStatus, ValidateTicketStatusForm
+from actions.handoff import (
+    AskHandoffConfirmed,
+    StartHandoff,
+    StopHandoff,
+    SubmitHandoff,
+    ValidateHandoffForm,
+)
+from actions.handoff_text import (
+    find_ticket_number,
+    is_substantive,
+    place_answer,
+    rating_in,
+    transcript,
+)
+from actions.tickets import (
+    AskRating,
+    RateTicket,
+    TellTicketStatus,
+    ValidateTicketStatusForm,
+)
 from tests.actions.conftest import make_tracker
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))

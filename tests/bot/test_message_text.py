@@ -1,4 +1,11 @@
-from bot.message_text import MASK_PLACEHOLDER, has_content, mask_spans, normalise, tail, without_masks
+from bot.message_text import (
+    MASK_PLACEHOLDER,
+    has_content,
+    mask_spans,
+    normalise,
+    tail,
+    without_masks,
+)
 
 
 def test_masks_become_one_placeholder_each_even_inside_words():

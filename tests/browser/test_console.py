@@ -6,19 +6,19 @@ cannot pass by showing fixed text. Runs Debian's Chromium through Playwright (te
 """
 
 import json
-from pathlib import Path
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlalchemy import update
 
-from service.catalogue.importer import seed_database
-from service.db import get_session_factory
+from service.core.db import get_session_factory
+from service.core.settings import REPO_ROOT
 from service.migrate import upgrade_database
-from service.settings import REPO_ROOT
+from service.seeding import seed_database
 from service.tickets.models import Ticket
 from tests.chromium import SCREENSHOTS, chromium
 from tests.live_server import running_service, spare_port
@@ -38,7 +38,7 @@ ID_CARD = "身份证丢了怎么补办"
 def service(tmp_path_factory) -> Iterator[dict]:
     """A seeded service with one overdue, urgent order; yields its base URL and that order's number."""
     tmp = tmp_path_factory.mktemp("console")
-    url = f"sqlite:///{tmp / 'service.db'}"
+    url = f"sqlite:///{tmp / 'service.core.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
         seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)

@@ -8,11 +8,11 @@ downloads are not used.
 import httpx
 import pytest
 
-from service.booking.identity import id_check_char
-from service.catalogue.importer import seed_database
-from service.db import get_session_factory
+from service.core.db import get_session_factory
+from service.core.identity import id_check_char
+from service.core.settings import REPO_ROOT
 from service.migrate import upgrade_database
-from service.settings import REPO_ROOT
+from service.seeding import seed_database
 from tests.chromium import SCREENSHOTS, chromium
 from tests.live_server import running_service
 
@@ -24,7 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def service_with_a_booking(tmp_path):
-    url = f"sqlite:///{tmp_path / 'service.db'}"
+    url = f"sqlite:///{tmp_path / 'service.core.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
         seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)

@@ -12,7 +12,7 @@ import pytest
 import yaml
 
 from scripts import evaluate_conversations as ev
-from service import templates
+from service.core import templates
 
 CATALOGUE = {"居民身份证换领", "居民身份证补领", "住房公积金提取", "结婚登记", "涉外结婚登记"}
 

@@ -12,7 +12,7 @@ import re
 import httpx
 import pytest
 
-from service.booking.identity import id_check_char
+from service.core.identity import id_check_char
 from tests.chromium import SCREENSHOTS, chromium
 
 PHONE_VIEWPORT = {"width": 375, "height": 740}

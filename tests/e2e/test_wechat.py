@@ -5,14 +5,22 @@ from __future__ import annotations
 import os
 import subprocess
 import time
-import urllib.error
 
 import pytest
 
 from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
 from tests.service.wechat.wechat_fakes import (
-    AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeWeChatApi, fake_wechat_api, new_msg_id, new_openid, post_plain,
-    reply_content, text_xml,
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeWeChatApi,
+    fake_wechat_api,
+    new_msg_id,
+    new_openid,
+    post_plain,
+    reply_content,
+    text_xml,
 )
 
 WECHAT_PORTS = Ports(service=18020, actions=15075, rasa=15025)
@@ -25,7 +33,7 @@ def wechat_stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e_wechat")
     with fake_wechat_api() as api:
         env = {
-            "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
+            "DATABASE_URL": f"sqlite:///{work / 'service.core.db'}",
             "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
             "WECHAT_TOKEN": TOKEN,
             "WECHAT_APP_ID": APP_ID,

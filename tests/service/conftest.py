@@ -14,22 +14,34 @@ from sqlalchemy.orm import Session
 
 from service.assist.rasa_client import RasaClient
 from service.assist.router import get_rasa_client
-from service.tickets.channels import ConversationChannels
-from service.tickets.router import get_channels
-from service.booking.identity import id_check_char
-from service.booking.models import Appointment, AppointmentEvent, BookingCounter, SlotUsage
-from service.catalogue.importer import seed_database
-from service.catalogue.models import Department, Hall, Item, Material, Situation, material_situation
-from service.db import get_db, get_engine, get_session_factory
+from service.booking.models import (
+    Appointment,
+    AppointmentEvent,
+    BookingCounter,
+    SlotUsage,
+)
+from service.catalogue.models import (
+    Department,
+    Hall,
+    Item,
+    Material,
+    Situation,
+    material_situation,
+)
+from service.core.db import get_db, get_engine, get_session_factory
+from service.core.identity import id_check_char
+from service.core.settings import REPO_ROOT, get_settings
 from service.main import create_app
 from service.migrate import upgrade_database
-from service.settings import REPO_ROOT, get_settings
+from service.seeding import seed_database
+from service.tickets.channels import ConversationChannels
+from service.tickets.router import get_channels
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
 REAL_SEED = REPO_ROOT / "service" / "seed"
 
 
-def make_database(directory: Path, name: str = "service.db") -> str:
+def make_database(directory: Path, name: str = "service.core.db") -> str:
     url = f"sqlite:///{directory / name}"
     upgrade_database(database_url=url)
     return url

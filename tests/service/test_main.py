@@ -1,7 +1,6 @@
 """App-level behaviour: health, OpenAPI, and bad input that must never become a 500."""
 
 import pytest
-
 from conftest import row_counts
 
 

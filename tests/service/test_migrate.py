@@ -1,12 +1,11 @@
 """Alembic migrations upgrade a fresh database on SQLite and on PostgreSQL."""
 
+from conftest import FIXTURE_SEED, REAL_SEED, make_database, row_counts
 from sqlalchemy import create_engine, inspect
 
-from service.catalogue.importer import seed_database
-from service.db import Base, get_engine, get_session_factory
+from service.core.db import Base, get_engine, get_session_factory
 from service.migrate import upgrade_database
-
-from conftest import FIXTURE_SEED, REAL_SEED, make_database, row_counts
+from service.seeding import seed_database
 
 EXPECTED_TABLES = {
     "hall", "department", "item", "situation", "material", "material_situation",

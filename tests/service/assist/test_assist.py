@@ -4,11 +4,9 @@ import asyncio
 
 import httpx
 import pytest
-
-from service.catalogue.search import is_confident
-from service.catalogue.search import SearchHit
-
 from conftest import fake_rasa_transport, make_client, row_counts
+
+from service.catalogue.search import SearchHit, is_confident
 
 
 def _parse(intent="ask_item_guide", confidence=0.9, entities=()):

@@ -3,13 +3,18 @@
 import logging
 
 import pytest
+from conftest import (
+    BOOKING_DAY,
+    REAL_SEED,
+    booking_body,
+    booking_counts,
+    valid_id_number,
+)
 from sqlalchemy import select
 
 from service.booking.models import Appointment, SlotUsage
-from service.catalogue.importer import seed_database
-from service.db import get_session_factory
-
-from conftest import BOOKING_DAY, REAL_SEED, booking_body, booking_counts, valid_id_number
+from service.core.db import get_session_factory
+from service.seeding import seed_database
 
 SATURDAY = "2026-12-05"
 
@@ -62,7 +67,7 @@ def test_closed_day_gives_no_slots_and_a_reason(booking_client):
 
 
 def test_slots_that_already_started_today_are_not_bookable(booking_client, monkeypatch):
-    from service.settings import get_settings
+    from service.core.settings import get_settings
 
     monkeypatch.setenv("FIXED_NOW", "2026-12-01T10:15:00")
     get_settings.cache_clear()
@@ -237,7 +242,7 @@ def test_bad_bookings_get_a_chinese_detail_and_write_nothing(booking_client, boo
 
 
 def test_a_slot_that_has_started_cannot_be_booked(booking_client, monkeypatch):
-    from service.settings import get_settings
+    from service.core.settings import get_settings
 
     monkeypatch.setenv("FIXED_NOW", "2026-12-02T10:05:00")
     get_settings.cache_clear()

@@ -8,15 +8,14 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import httpx
+from conftest import BOOKING_DAY, BOOKING_NOW, REAL_SEED, booking_body, valid_id_number
 from sqlalchemy import func, select
 
 from service.booking.models import Appointment, SlotUsage, Status
-from service.catalogue.importer import seed_database
-from service.db import get_session_factory
+from service.core.db import get_session_factory
 from service.migrate import upgrade_database
+from service.seeding import seed_database
 from tests.live_server import running_service
-
-from conftest import BOOKING_DAY, BOOKING_NOW, REAL_SEED, booking_body, valid_id_number
 
 RACERS = 25
 SLOT = "09:00-10:00"

@@ -1,11 +1,10 @@
 """Window staff: the day's bookings and status changes, behind the bearer token."""
 
 import pytest
+from conftest import BOOKING_DAY, booking_body, booking_counts, valid_id_number
 from pydantic import ValidationError
 
-from service.settings import Settings
-
-from conftest import BOOKING_DAY, booking_body, booking_counts, valid_id_number
+from service.core.settings import Settings
 
 
 def book(client, key: str, **overrides) -> dict:

@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timezone
 import pytest
 
 from service.booking.when import SHANGHAI, RequestedTime, understand_when
-from service.settings import REPO_ROOT
+from service.core.settings import REPO_ROOT
 
 SUNDAY = datetime(2026, 11, 22, 10, 0, tzinfo=SHANGHAI)
 FRIDAY_AFTERNOON = datetime(2026, 11, 27, 15, 30, tzinfo=SHANGHAI)

@@ -2,11 +2,10 @@
 
 from collections import Counter, defaultdict
 
+from conftest import REPO_ROOT
 from sqlalchemy import select
 
 from service.catalogue.models import Department, Item, Necessity
-
-from conftest import REPO_ROOT
 
 # Tests read only the repository: a user's clone has nothing beside it.
 MUST_COVER = REPO_ROOT / "tests" / "data" / "must_cover_items.tsv"

@@ -1,7 +1,6 @@
 """The catalogue HTTP API on the fixture catalogue."""
 
 import pytest
-
 from conftest import row_counts
 
 

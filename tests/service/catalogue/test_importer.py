@@ -5,13 +5,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import FIXTURE_SEED, make_database, row_counts
 from sqlalchemy import select
 
-from service.catalogue.importer import SeedError, load_seed, seed_database
+from service.catalogue.importer import load_seed
 from service.catalogue.models import Item, Material
-from service.db import get_session_factory
-
-from conftest import FIXTURE_SEED, make_database, row_counts
+from service.core.db import get_session_factory
+from service.core.seed_files import SeedError
+from service.seeding import seed_database
 
 
 @pytest.fixture

@@ -3,12 +3,11 @@
 import jieba
 import pytest
 import yaml
+from conftest import FIXTURE_SEED, REAL_SEED
 
 from service.catalogue.importer import load_seed
 from service.catalogue.nlu_export import export_nlu, render_lookup, render_userdict
-from service.settings import get_settings
-
-from conftest import FIXTURE_SEED, REAL_SEED
+from service.core.settings import get_settings
 
 
 def test_userdict_is_sorted_with_high_frequencies():

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 import yaml
+from conftest import row_counts
 from sqlalchemy import select
 
-from conftest import row_counts
 from service.catalogue.models import Department, Item
 from service.catalogue.referral import (
     EVERYDAY_WORDS_FILE,
@@ -25,7 +25,7 @@ from service.catalogue.referral import (
     refer,
 )
 from service.catalogue.search import compact, get_tokenizer
-from service.settings import get_settings
+from service.core.settings import get_settings
 
 # Citizens' questions about services the hall's catalogue does not hold, each with a fragment the
 # referred item's name must contain ("|" separates alternatives). Short and long, colloquial.

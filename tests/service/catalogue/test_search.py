@@ -5,7 +5,12 @@ import time
 
 import pytest
 
-from service.catalogue.search import bigrams, compact, get_search_index, invalidate_search_index
+from service.catalogue.search import (
+    bigrams,
+    compact,
+    get_search_index,
+    invalidate_search_index,
+)
 
 
 def test_scores_are_normalised_and_sorted(fixture_session):

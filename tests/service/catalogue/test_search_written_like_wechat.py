@@ -2,12 +2,12 @@
 homophones, English words, an operation word next to another item's alias, rambling context."""
 
 import pytest
+from conftest import REAL_SEED
 
-from service.catalogue.importer import SeedError, load_variants
 from service.catalogue.search import Lexicon, get_search_index
 from service.catalogue.seed_schemas import VariantsSeed
-
-from conftest import REAL_SEED
+from service.catalogue.variants import load_variants
+from service.core.seed_files import SeedError
 
 TYPOS_AND_HOMOPHONES = [
     ("身分证丢了怎么补", "居民身份证补领"),

@@ -8,14 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 from sqlalchemy import select
+from tickets_helpers import ticket_body
 
-from service.db import get_session_factory
+from service.core.db import get_session_factory
+from service.core.settings import get_settings
 from service.migrate import upgrade_database
-from service.settings import get_settings
 from service.tickets.models import Status, Ticket, TicketEvent
 from tests.live_server import running_service
-
-from tickets_helpers import ticket_body
 
 RACERS = 20
 

@@ -9,13 +9,14 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
+from conftest import make_client, rasa_down_transport
+from conftest import valid_id_number as make_id
 from fastapi.testclient import TestClient
-
-from service.db import get_session_factory
-from service.settings import get_settings
-from service.tickets.channels import ConversationChannels
-from conftest import make_client, rasa_down_transport, valid_id_number as make_id
 from tickets_helpers import PHONE, ticket_body
+
+from service.core.db import get_session_factory
+from service.core.settings import get_settings
+from service.tickets.channels import ConversationChannels
 
 CONVERSATION = "web-5f3a9c"
 RATING_QUESTION = {"recipient_id": CONVERSATION, "text": "请您对这次办理打个分",

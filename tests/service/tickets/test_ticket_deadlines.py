@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from service.booking.calendar import load_calendar
-from service.settings import REPO_ROOT
+from service.core.calendar import load_calendar
+from service.core.settings import REPO_ROOT
 from service.tickets.models import TicketType, Urgency
 from service.tickets.service import compute_deadline, load_deadline_rules
 

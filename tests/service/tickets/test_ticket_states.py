@@ -5,11 +5,10 @@ Each refused step answers 409 in Chinese and writes nothing.
 
 import pytest
 from sqlalchemy import select
-
-from service.db import get_session_factory
-from service.tickets.models import Ticket
-
 from tickets_helpers import PHONE, ticket_body, ticket_counts
+
+from service.core.db import get_session_factory
+from service.tickets.models import Ticket
 
 
 @pytest.fixture
@@ -151,7 +150,7 @@ def test_agent_actions_keep_the_moment_they_happened(booking_client, staff_heade
     """The clock gives local time (+08:00); SQLite must still read back the same moment."""
     from datetime import datetime
 
-    from service.booking import clock
+    from service.core import clock
 
     claimed = booking_client.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).json()
     at = datetime.fromisoformat(claimed["events"][-1]["at"])

@@ -4,12 +4,11 @@ import re
 
 import pytest
 from sqlalchemy import select
-
-from service.db import get_session_factory
-from service.settings import get_settings
-from service.tickets.models import Ticket
-
 from tickets_helpers import MASKED_PHONE, PHONE, ticket_body, ticket_counts
+
+from service.core.db import get_session_factory
+from service.core.settings import get_settings
+from service.tickets.models import Ticket
 
 
 @pytest.fixture

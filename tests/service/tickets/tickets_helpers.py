@@ -2,7 +2,7 @@
 
 from sqlalchemy import func, select
 
-from service.db import get_session_factory
+from service.core.db import get_session_factory
 from service.tickets.models import Ticket, TicketEvent
 
 PHONE = "13812345678"

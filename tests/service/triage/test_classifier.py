@@ -1,9 +1,9 @@
 """The work-order classifier: data hygiene, clear golden messages, held-out accuracy."""
 
-from pathlib import Path
 
 import pytest
 
+from service.core.settings import REPO_ROOT
 from service.triage.classifier import (
     TICKET_TYPES,
     TRAIN_PATH,
@@ -12,7 +12,6 @@ from service.triage.classifier import (
     load_messages,
     load_taxonomy,
 )
-from service.settings import REPO_ROOT
 
 HOLDOUT_PATH = REPO_ROOT / "tests" / "triage" / "holdout.yaml"
 TARGET_L1 = 0.85

@@ -1,10 +1,9 @@
 """The access-token client against a local fake of WeChat's API."""
 
 import pytest
+from wechat_fakes import APP_ID, APP_SECRET, fake_wechat_api
 
 from service.wechat.clients import WeChatApiClient
-
-from wechat_fakes import APP_ID, APP_SECRET, fake_wechat_api
 
 
 class Clock:

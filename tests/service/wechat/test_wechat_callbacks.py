@@ -8,23 +8,36 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
+from conftest import make_database
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from wechat_fakes import (
+    AES_KEY,
+    APP_ID,
+    APP_SECRET,
+    TOKEN,
+    FakeRasa,
+    decrypt_reply,
+    event_xml,
+    fake_wechat_api,
+    new_msg_id,
+    new_openid,
+    post_encrypted,
+    post_plain,
+    reply_content,
+    serve,
+    signed_query,
+    text_xml,
+)
 
-from service import templates as t
-from service.db import get_session_factory
+from service.core import templates as t
+from service.core.db import get_session_factory
+from service.core.settings import Settings
 from service.main import create_app
-from service.settings import Settings
 from service.wechat.clients import BotClient
 from service.wechat.models import WechatDelivery
 from service.wechat.render import TEXT_LIMIT_BYTES
 from service.wechat.router import build_channel, get_wechat_channel
-
-from conftest import make_database
-from wechat_fakes import (
-    AES_KEY, APP_ID, APP_SECRET, TOKEN, FakeRasa, event_xml, fake_wechat_api, new_msg_id, new_openid,
-    decrypt_reply, post_encrypted, post_plain, reply_content, serve, signed_query, text_xml,
-)
 
 NOTICE = "【居民身份证补领】一次性告知\n二、申请材料（共2项）\n1. 户口簿 原件1份（纸质）"
 BUTTONS = [

@@ -6,8 +6,8 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from service import templates as t
-from service.settings import get_settings
+from service.core import templates as t
+from service.core.settings import get_settings
 
 _bearer = HTTPBearer(auto_error=False)
 

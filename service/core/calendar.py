@@ -10,9 +10,16 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    model_validator,
+)
 
-DEFAULT_CALENDAR = Path(__file__).resolve().parent.parent / "seed" / "calendar.yaml"
+DEFAULT_CALENDAR = Path(__file__).resolve().parents[1] / "seed" / "calendar.yaml"
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 

@@ -1,12 +1,12 @@
-"""The booking clock: now in the halls' timezone, fixed by settings.FIXED_NOW in tests and demos."""
+"""The service's clock: now in the halls' timezone, fixed by settings.FIXED_NOW in tests and demos."""
 
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from service.booking.calendar import WorkCalendar, load_calendar
-from service.settings import get_settings
+from service.core.calendar import WorkCalendar, load_calendar
+from service.core.settings import get_settings
 
 
 def now() -> datetime:

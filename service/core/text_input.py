@@ -4,8 +4,8 @@ from typing import Annotated
 
 from pydantic import AfterValidator
 
-from service import templates as t
-from service.settings import get_settings
+from service.core import templates as t
+from service.core.settings import get_settings
 
 
 def clean_text(text: str) -> str:

@@ -5,7 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from service.booking.calendar import DEFAULT_CALENDAR, CalendarError, WorkCalendar, load_calendar
+from service.core.calendar import (
+    DEFAULT_CALENDAR,
+    CalendarError,
+    WorkCalendar,
+    load_calendar,
+)
 
 
 @pytest.fixture(scope="module")

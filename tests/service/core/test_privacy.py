@@ -3,7 +3,7 @@ import logging
 
 import pytest
 
-from service.privacy import (
+from service.core.privacy import (
     PersonalDataFilter,
     install_log_masking,
     mask_id_numbers,

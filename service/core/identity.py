@@ -8,8 +8,8 @@ import hmac
 import re
 from datetime import date
 
-from service import templates as t
-from service.privacy import mask_id_numbers, mask_mobiles
+from service.core import templates as t
+from service.core.privacy import mask_id_numbers, mask_mobiles
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _ID_NUMBER = re.compile(r"^[1-9]\d{16}[\dX]$")

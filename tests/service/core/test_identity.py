@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from service.booking.identity import (
+from service.core.identity import (
     check_id_number,
     check_mobile,
     hash_id_number,

@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from service.settings import get_settings
+from service.core.settings import get_settings
 
 # Stable constraint names, so Alembic can alter them later on every backend.
 NAMING_CONVENTION = {
