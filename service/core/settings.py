@@ -23,7 +23,7 @@ DEV_ID_HASH_KEY = "dev-id-hash-key"
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=REPO_ROOT / ".env", extra="ignore")
 
-    DATABASE_URL: str = "sqlite:///var/service.core.db"
+    DATABASE_URL: str = "sqlite:///var/service.db"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT_S: float = 2.0
     # Rasa's --auth-token, added to the service's calls of Rasa's HTTP API (parse, conversations);

@@ -38,7 +38,7 @@ ID_CARD = "身份证丢了怎么补办"
 def service(tmp_path_factory) -> Iterator[dict]:
     """A seeded service with one overdue, urgent order; yields its base URL and that order's number."""
     tmp = tmp_path_factory.mktemp("console")
-    url = f"sqlite:///{tmp / 'service.core.db'}"
+    url = f"sqlite:///{tmp / 'service.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
         seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)

@@ -24,7 +24,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def service_with_a_booking(tmp_path):
-    url = f"sqlite:///{tmp_path / 'service.core.db'}"
+    url = f"sqlite:///{tmp_path / 'service.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
         seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)

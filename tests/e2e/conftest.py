@@ -24,7 +24,7 @@ def stack(tmp_path_factory):
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
     work = tmp_path_factory.mktemp("e2e")
     env = {
-        "DATABASE_URL": f"sqlite:///{work / 'service.core.db'}",
+        "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
         "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
         "TICKETS_CONFIG_PATH": str(after_hours_tickets_config(work)),
         # Rasa's HTTP API behind a token, as in production: pausing and the rest must pass it.

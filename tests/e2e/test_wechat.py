@@ -33,7 +33,7 @@ def wechat_stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("e2e_wechat")
     with fake_wechat_api() as api:
         env = {
-            "DATABASE_URL": f"sqlite:///{work / 'service.core.db'}",
+            "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
             "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
             "WECHAT_TOKEN": TOKEN,
             "WECHAT_APP_ID": APP_ID,

@@ -41,7 +41,7 @@ FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
 REAL_SEED = REPO_ROOT / "service" / "seed"
 
 
-def make_database(directory: Path, name: str = "service.core.db") -> str:
+def make_database(directory: Path, name: str = "service.db") -> str:
     url = f"sqlite:///{directory / name}"
     upgrade_database(database_url=url)
     return url
