@@ -21,6 +21,8 @@ ifneq (,$(wildcard .env))
 include .env
 export $(shell sed -n 's/^\([A-Z_][A-Z0-9_]*\)=.*/\1/p' .env)
 endif
+# Development mode, with its known tokens, is asked for here; production sets ENVIRONMENT and the secrets.
+export ENVIRONMENT ?= development
 export TF_CPP_MIN_LOG_LEVEL ?= 2
 export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from common.deployment import require_secret
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 HALL_FILE = REPO_ROOT / "service" / "seed" / "hall.yaml"
 
@@ -33,6 +35,6 @@ def get_settings() -> ActionSettings:
         service_timeout_s=float(os.environ.get("SERVICE_TIMEOUT_S", "3")),
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "1000")),
         hall_phone=str(hall["phone"]),
-        bot_token=os.environ.get("BOT_TOKEN", "dev-bot-token"),
+        bot_token=require_secret("BOT_TOKEN"),
         timezone=os.environ.get("TIMEZONE", "Asia/Shanghai"),
     )

@@ -20,6 +20,8 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from common.deployment import require_secret
+
 logger = logging.getLogger(__name__)
 
 RELAY_ATTEMPTS = 3
@@ -31,7 +33,7 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._service_url = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
-        self._bot_token = os.environ.get("BOT_TOKEN", "dev-bot-token")
+        self._bot_token = require_secret("BOT_TOKEN")
         # Events written by the save in progress, per conversation (set inside SQLTrackerStore.save).
         self._saving: Dict[Text, List[Event]] = {}
 

@@ -61,7 +61,22 @@ def install_button_replies() -> None:
     MessageProcessor.parse_message = parse_message
 
 
+def refuse_to_run_without_secrets(argv: list[str]) -> None:
+    """`rasa run` relays with BOT_TOKEN and guards its HTTP API with RASA_TOKEN: both are needed
+    outside development, and the server stops at once, naming them, rather than at the first turn."""
+    from common.deployment import MissingSecret, require_secret
+
+    if argv[1:2] != ["run"]:
+        return
+    try:
+        for name in ("BOT_TOKEN", "RASA_TOKEN"):
+            require_secret(name)
+    except MissingSecret as missing:
+        raise SystemExit(f"Rasa server: {missing}") from None
+
+
 def main() -> None:
+    refuse_to_run_without_secrets(sys.argv)
     install_button_replies()
     install_compiled_action_response_validator()
     from rasa.__main__ import main as rasa_main

@@ -4,8 +4,10 @@ from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import field_validator, model_validator
+from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from common.deployment import DEVELOPMENT, DEVELOPMENT_SECRETS, missing_secrets, refusal
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -15,9 +17,6 @@ def _under_repo(path: Path) -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-DEV_STAFF_TOKEN = "dev-staff-token"
-DEV_BOT_TOKEN = "dev-bot-token"
-DEV_ID_HASH_KEY = "dev-id-hash-key"
 
 
 class Settings(BaseSettings):
@@ -37,12 +36,13 @@ class Settings(BaseSettings):
     JIEBA_DICT_PATH: Path = Path("bot/jieba/userdict.txt")
     NLU_LOOKUP_PATH: Path = Path("data/nlu/lookups/service_item.yml")
     MAX_TEXT_CHARS: int = 1000
-    ENVIRONMENT: str = "development"
-    # Pre-registration (预约). Both secrets must be set outside development.
-    STAFF_TOKEN: str = DEV_STAFF_TOKEN
+    # Development must be asked for (make run and make test do): anything else is production.
+    ENVIRONMENT: str = "production"
+    # The secrets below, and RASA_TOKEN, must be set outside development.
+    STAFF_TOKEN: str = DEVELOPMENT_SECRETS["STAFF_TOKEN"]
     # The bot's (Rasa and action server) token for conversation endpoints; the same BOT_TOKEN there.
-    BOT_TOKEN: str = DEV_BOT_TOKEN
-    ID_HASH_KEY: str = DEV_ID_HASH_KEY
+    BOT_TOKEN: str = DEVELOPMENT_SECRETS["BOT_TOKEN"]
+    ID_HASH_KEY: str = DEVELOPMENT_SECRETS["ID_HASH_KEY"]
     TIMEZONE: str = "Asia/Shanghai"
     # Fixes the booking clock (tests, demos); naive values are read in TIMEZONE.
     FIXED_NOW: datetime | None = None
@@ -86,19 +86,18 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _no_default_secrets_outside_development(self) -> "Settings":
-        if self.ENVIRONMENT != "development":
-            defaults = [
-                name
-                for name, default in (
-                    ("STAFF_TOKEN", DEV_STAFF_TOKEN), ("BOT_TOKEN", DEV_BOT_TOKEN), ("ID_HASH_KEY", DEV_ID_HASH_KEY)
-                )
-                if getattr(self, name) == default
-            ]
-            if defaults:
-                raise ValueError(f"set {', '.join(defaults)}: defaults are for ENVIRONMENT=development only")
+        secrets = {name: getattr(self, name) for name in (*DEVELOPMENT_SECRETS, "RASA_TOKEN")}
+        missing = missing_secrets(secrets, development=self.ENVIRONMENT.strip() == DEVELOPMENT)
+        if missing:
+            raise ValueError(refusal(missing))
         return self
 
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    """The process's settings; bad ones stop the process with what to set, not a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        reasons = "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in exc.errors())
+        raise SystemExit(f"service settings: {reasons}") from exc

@@ -38,3 +38,16 @@ def test_invalid_responses_are_rejected_as_before(patched, response):
         jsonschema.validate(response, RemoteAction.action_response_format_spec())
     with pytest.raises(jsonschema.ValidationError, match="Failed to validate Action server response"):
         patched._validate_action_result(response)
+
+
+def test_rasa_run_refuses_to_start_without_its_secrets_outside_development(monkeypatch):
+    from bot.server import refuse_to_run_without_secrets
+
+    monkeypatch.setenv("ENVIRONMENT", "production")
+    monkeypatch.setenv("BOT_TOKEN", "a-bot-token")
+    monkeypatch.delenv("RASA_TOKEN", raising=False)
+    with pytest.raises(SystemExit, match="Rasa server: refusing to start: set RASA_TOKEN"):
+        refuse_to_run_without_secrets(["rasa", "run"])
+    refuse_to_run_without_secrets(["rasa", "train"])  # only the server needs them
+    monkeypatch.setenv("RASA_TOKEN", "a-rasa-token")
+    refuse_to_run_without_secrets(["rasa", "run"])
