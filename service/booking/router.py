@@ -1,4 +1,4 @@
-"""HTTP routes of pre-registration: thin wrappers around service.booking.service."""
+"""HTTP routes of pre-registration: parse the request, call the booking modules, answer."""
 
 from datetime import date
 from typing import Annotated
@@ -6,7 +6,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Query, Response, status
 from fastapi.responses import FileResponse
 
-from service.booking import service
+from service.booking import appointments, halls, person_check, views
+from service.booking import availability as free_slots  # the module; `availability` is a route below
+from service.booking.rules import Rules, current_rules
 from service.booking.schemas import (
     AppointmentIn,
     AppointmentOut,
@@ -29,17 +31,10 @@ from service.core.db import SessionDep
 from service.core.pages import page
 from service.core.settings import get_settings
 
+RulesDep = Annotated[Rules, Depends(current_rules)]
+
 hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
 appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
-
-
-def booking_rules() -> service.Rules:
-    return service.Rules(
-        now=clock.now(), calendar=clock.work_calendar(), days_ahead=get_settings().BOOKING_DAYS_AHEAD
-    )
-
-
-RulesDep = Annotated[service.Rules, Depends(booking_rules)]
 staff_router = APIRouter(prefix="/api/staff", tags=["staff"], dependencies=[Depends(require_staff)])
 page_router = APIRouter(include_in_schema=False)
 
@@ -49,7 +44,7 @@ def list_halls(
     session: SessionDep,
     item: Annotated[str | None, Query(max_length=32, description="只列出可预约该事项的大厅")] = None,
 ) -> list[HallOut]:
-    return service.list_halls(session, item_code=item)
+    return [views.hall_view(hall) for hall in halls.list_halls(session, item_code=item)]
 
 
 @hall_router.get("/{hall}/slots", response_model=SlotsOut)
@@ -60,12 +55,12 @@ def hall_slots(
     day: Annotated[date, Query(alias="date", description="YYYY-MM-DD")],
     item: Annotated[str, Query(max_length=32, description="事项编码")],
 ) -> SlotsOut:
-    return service.hall_slots(session, rules, hall_code=hall, day=day, item_code=item)
+    return free_slots.hall_slots(session, rules, hall_code=hall, day=day, item_code=item)
 
 
 @hall_router.post("/{hall}/availability", response_model=AvailabilityOut)
 def availability(session: SessionDep, rules: RulesDep, hall: str, body: AvailabilityIn) -> AvailabilityOut:
-    return service.availability(session, rules, hall_code=hall, when=body.when, item_code=body.item)
+    return free_slots.availability(session, rules, hall_code=hall, when=body.when, item_code=body.item)
 
 
 @appointment_router.post(
@@ -80,36 +75,36 @@ def create_appointment(
         str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_\-:.]+$")
     ],
 ) -> AppointmentOut:
-    appointment, created = service.create_appointment(
+    appointment, created = appointments.create_appointment(
         session, rules, request=body, idempotency_key=idempotency_key, hash_key=get_settings().ID_HASH_KEY
     )
     if not created:
         response.status_code = status.HTTP_200_OK
-    return service.citizen_view(appointment)
+    return views.citizen_view(appointment)
 
 
 @appointment_router.post("/check-person", response_model=PersonCheckOut)
 def check_person(body: PersonCheckIn) -> PersonCheckOut:
     """Checks a name, mobile or ID number as a booking would, without booking anything."""
-    return service.check_person(body, today=clock.today())
+    return person_check.check_person(body, today=clock.today())
 
 
 @appointment_router.get("/{code}", response_model=AppointmentOut)
 def get_appointment(session: SessionDep, code: str, phone: Annotated[Mobile, Query()]) -> AppointmentOut:
-    return service.citizen_view(service.get_appointment(session, code=code, phone=phone))
+    return views.citizen_view(appointments.get_appointment(session, code=code, phone=phone))
 
 
 @appointment_router.post("/{code}/cancel", response_model=AppointmentOut)
 def cancel_appointment(session: SessionDep, code: str, body: PhoneIn) -> AppointmentOut:
-    return service.citizen_view(service.cancel_appointment(session, code=code, phone=body.phone))
+    return views.citizen_view(appointments.cancel_appointment(session, code=code, phone=body.phone))
 
 
 @appointment_router.post("/{code}/reschedule", response_model=AppointmentOut)
 def reschedule_appointment(session: SessionDep, rules: RulesDep, code: str, body: RescheduleIn) -> AppointmentOut:
-    appointment = service.reschedule_appointment(
+    appointment = appointments.reschedule_appointment(
         session, rules, code=code, phone=body.phone, day=body.date, slot=body.slot
     )
-    return service.citizen_view(appointment)
+    return views.citizen_view(appointment)
 
 
 @staff_router.get("/appointments", response_model=StaffDayOut)
@@ -118,12 +113,12 @@ def staff_appointments(
     day: Annotated[date, Query(alias="date")],
     hall: Annotated[str, Query(max_length=8)],
 ) -> StaffDayOut:
-    return service.staff_day(session, hall_code=hall, day=day)
+    return appointments.staff_day(session, hall_code=hall, day=day)
 
 
 @staff_router.patch("/appointments/{code}", response_model=StaffAppointmentOut)
 def staff_set_status(session: SessionDep, code: str, body: StatusIn) -> StaffAppointmentOut:
-    return service.staff_view(service.set_status(session, code=code, status=body.status, by=body.by))
+    return views.staff_view(appointments.set_status(session, code=code, status=body.status, by=body.by))
 
 
 @page_router.get("/staff")

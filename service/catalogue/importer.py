@@ -17,7 +17,14 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue.models import Department, Hall, Item, Material, Situation
+from service.catalogue.models import (
+    Department,
+    Hall,
+    Item,
+    Material,
+    Situation,
+    material_facts,
+)
 from service.catalogue.seed_schemas import (
     CatalogueFileSeed,
     CatalogueSeed,
@@ -176,14 +183,7 @@ def _replace_children(session: Session, item: Item, seed: ItemSeed) -> None:
         item.materials.append(
             Material(
                 position=position,
-                name=m.name,
-                count=m.count,
-                form=m.form,
-                media=m.media,
-                source=m.source,
-                necessity=m.necessity,
-                note=m.note,
-                sample=m.sample,
+                **material_facts(m),
                 situations=[situations[key] for key in m.situations],
             )
         )

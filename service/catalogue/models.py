@@ -178,3 +178,11 @@ class Material(Base):
     situations: Mapped[list[Situation]] = relationship(
         secondary=material_situation, order_by=Situation.position
     )
+
+    # What the seed, the item detail and the notice say of every material, in one list.
+    FACTS = ("name", "count", "form", "media", "source", "necessity", "note", "sample")
+
+
+def material_facts(material: object) -> dict:
+    """The shared facts of a material, from a row or a seed entry."""
+    return {name: getattr(material, name) for name in Material.FACTS}

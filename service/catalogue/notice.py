@@ -17,6 +17,7 @@ from service.catalogue.models import (
     MaterialForm,
     MaterialSource,
     Necessity,
+    material_facts,
 )
 from service.catalogue.schemas import (
     Aspects,
@@ -179,18 +180,7 @@ def build_notice(
     show_situations = situation is None and bool(item.situations)
 
     materials = [
-        NoticeMaterial(
-            no=no,
-            name=m.name,
-            count=m.count,
-            form=m.form,
-            media=m.media,
-            source=m.source,
-            necessity=m.necessity,
-            situations=[s.name for s in m.situations],
-            note=m.note,
-            sample=m.sample,
-        )
+        NoticeMaterial(no=no, **material_facts(m), situations=[s.name for s in m.situations])
         for no, m in enumerate(chosen, start=1)
     ]
     waived = [

@@ -50,16 +50,21 @@ class SituationOut(BaseModel):
     description: str | None = None
 
 
-class MaterialOut(BaseModel):
+class MaterialFacts(BaseModel):
+    """What the item detail and the notice say of every material (models.Material.FACTS)."""
+
     name: str
     count: int
     form: MaterialForm
     media: MaterialMedia
     source: MaterialSource
     necessity: Necessity
-    situations: list[str]  # situation ids; empty = every situation
     note: str | None
     sample: str | None
+
+
+class MaterialOut(MaterialFacts):
+    situations: list[str]  # situation ids; empty = every situation
 
 
 class DepartmentBrief(BaseModel):
@@ -110,7 +115,21 @@ class RelatedItemOut(BaseModel):
     department: str
 
 
-class ItemDetail(BaseModel):
+class GuideFacts(BaseModel):
+    """What every view of an item's guide shows alike (notice.guide_facts fills it)."""
+
+    process: list[str]
+    time_limit: TimeLimitOut
+    fee: FeeOut
+    place: str
+    hours: str
+    phone: str
+    complaint_phone: str
+    online: OnlineOut
+    visits: int
+
+
+class ItemDetail(GuideFacts):
     code: str
     name: str
     type: ItemType
@@ -124,15 +143,6 @@ class ItemDetail(BaseModel):
     conditions: list[str]
     situations: list[SituationOut]
     materials: list[MaterialOut]
-    process: list[str]
-    time_limit: TimeLimitOut
-    fee: FeeOut
-    place: str
-    hours: str
-    phone: str
-    complaint_phone: str
-    online: OnlineOut
-    visits: int
     related: list[RelatedItemOut]
 
 
@@ -168,17 +178,9 @@ class NoticeItem(BaseModel):
     basis: str
 
 
-class NoticeMaterial(BaseModel):
+class NoticeMaterial(MaterialFacts):
     no: int
-    name: str
-    count: int
-    form: MaterialForm
-    media: MaterialMedia
-    source: MaterialSource
-    necessity: Necessity
     situations: list[str]  # names of the situations it applies to; empty = all
-    note: str | None
-    sample: str | None
 
 
 class WaivedMaterial(BaseModel):
@@ -198,7 +200,7 @@ class Aspects(BaseModel):
     online: str
 
 
-class Notice(BaseModel):
+class Notice(GuideFacts):
     notice_no: str
     item: NoticeItem
     department: DepartmentOut
@@ -209,15 +211,6 @@ class Notice(BaseModel):
     conditions: list[str]
     materials: list[NoticeMaterial]
     waived: list[WaivedMaterial]
-    process: list[str]
-    time_limit: TimeLimitOut
-    fee: FeeOut
-    place: str
-    hours: str
-    phone: str
-    complaint_phone: str
-    online: OnlineOut
-    visits: int
     related: list[RelatedItemOut]
     sections: list[str]
     text: str

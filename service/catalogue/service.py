@@ -3,7 +3,7 @@
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue.models import Department, Hall, Item, Material
+from service.catalogue.models import Department, Hall, Item, Material, material_facts
 from service.catalogue.notice import build_notice, guide_facts
 from service.catalogue.schemas import (
     DepartmentBrief,
@@ -116,18 +116,7 @@ def item_detail(session: Session, *, code: str) -> ItemDetail:
             SituationOut(id=s.key, name=s.name, description=s.description) for s in item.situations
         ],
         materials=[
-            MaterialOut(
-                name=m.name,
-                count=m.count,
-                form=m.form,
-                media=m.media,
-                source=m.source,
-                necessity=m.necessity,
-                situations=[s.key for s in m.situations],
-                note=m.note,
-                sample=m.sample,
-            )
-            for m in item.materials
+            MaterialOut(**material_facts(m), situations=[s.key for s in m.situations]) for m in item.materials
         ],
         **guide_facts(item),
         related=related_items(session, item=item),

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import subprocess
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -18,27 +20,40 @@ from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
 E2E_PORTS = Ports(service=18000, actions=15055, rasa=15005)
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+@contextmanager
+def running_stack(ports: Ports, work: Path, env: dict[str, str]) -> Iterator[Stack]:
+    """Migrate and seed the service's database named in `env`, then run the three processes."""
     if not MODEL_PATH.exists():
         pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
-    work = tmp_path_factory.mktemp("e2e")
-    env = {
-        "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
-        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
-        "TICKETS_CONFIG_PATH": str(after_hours_tickets_config(work)),
-        # Rasa's HTTP API behind a token, as in production: pausing and the rest must pass it.
-        "RASA_TOKEN": "e2e-rasa-token",
-    }
     for command in ("migrate", "seed"):
         subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
                        cwd=REPO_ROOT, env={**os.environ, **env}, check=True)
-    running = Stack(ports=E2E_PORTS, log_dir=work / "logs", extra_env=env)
+    running = Stack(ports=ports, log_dir=work / "logs", extra_env=env)
     try:
         running.start()
         yield running
     finally:
         running.stop()
+
+
+def sqlite_databases(work: Path) -> dict[str, str]:
+    return {
+        "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
+        "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    work = tmp_path_factory.mktemp("e2e")
+    env = {
+        **sqlite_databases(work),
+        "TICKETS_CONFIG_PATH": str(after_hours_tickets_config(work)),
+        # Rasa's HTTP API behind a token, as in production: pausing and the rest must pass it.
+        "RASA_TOKEN": "e2e-rasa-token",
+    }
+    with running_stack(E2E_PORTS, work, env) as running:
+        yield running
 
 
 def after_hours_tickets_config(work: Path) -> Path:

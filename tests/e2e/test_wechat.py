@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
 
 import pytest
 
-from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
+from scripts.stack import Ports
+from tests.e2e.conftest import running_stack, sqlite_databases
 from tests.service.wechat.wechat_fakes import (
     AES_KEY,
     APP_ID,
@@ -28,28 +27,18 @@ WECHAT_PORTS = Ports(service=18020, actions=15075, rasa=15025)
 
 @pytest.fixture(scope="module")
 def wechat_stack(tmp_path_factory):
-    if not MODEL_PATH.exists():
-        pytest.fail(f"no trained model at {MODEL_PATH}: run `make train` (make test does)")
     work = tmp_path_factory.mktemp("e2e_wechat")
     with fake_wechat_api() as api:
         env = {
-            "DATABASE_URL": f"sqlite:///{work / 'service.db'}",
-            "TRACKER_STORE_URL": f"sqlite:///{work / 'tracker.db'}",
+            **sqlite_databases(work),
             "WECHAT_TOKEN": TOKEN,
             "WECHAT_APP_ID": APP_ID,
             "WECHAT_APP_SECRET": APP_SECRET,
             "WECHAT_ENCODING_AES_KEY": AES_KEY,
             "WECHAT_API_BASE": api.base_url,
         }
-        for command in ("migrate", "seed"):
-            subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
-                           cwd=REPO_ROOT, env={**os.environ, **env}, check=True)
-        stack = Stack(ports=WECHAT_PORTS, log_dir=work / "logs", extra_env=env)
-        try:
-            stack.start()
+        with running_stack(WECHAT_PORTS, work, env) as stack:
             yield f"http://127.0.0.1:{WECHAT_PORTS.service}", api, stack
-        finally:
-            stack.stop()
 
 
 def ask(base_url: str, api: FakeWeChatApi, openid: str, text: str) -> list[str]:

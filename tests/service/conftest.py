@@ -2,7 +2,6 @@
 
 import json
 import shutil
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,6 +35,7 @@ from service.migrate import upgrade_database
 from service.seeding import seed_database
 from service.tickets.channels import ConversationChannels
 from service.tickets.router import get_channels
+from tests import postgres
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
 REAL_SEED = REPO_ROOT / "service" / "seed"
@@ -141,26 +141,15 @@ def real_client(real_seed_db_url) -> Iterator[TestClient]:
 
 # --- PostgreSQL -----------------------------------------------------------------------------
 
-POSTGRES_ADMIN = "host=127.0.0.1 port=5432 user=postgres dbname=postgres connect_timeout=2"
-
-
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL database; the test is skipped when the server is unreachable."""
-    psycopg = pytest.importorskip("psycopg")
-    try:
-        admin = psycopg.connect(POSTGRES_ADMIN, autocommit=True)
-    except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL unreachable at 127.0.0.1:5432: {exc}")
-    name = f"daoban_test_{uuid.uuid4().hex[:10]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
-        yield url
-    finally:
-        get_engine(url).dispose()
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.close()
+    """A throwaway PostgreSQL database (tests/postgres.py: skipped or, in CI, failed when unreachable)."""
+    with postgres.throwaway_databases("daoban_test") as (name,):
+        database_url = postgres.url(name, driver="postgresql+psycopg")
+        try:
+            yield database_url
+        finally:
+            get_engine(database_url).dispose()
 
 
 # --- pre-registration (预约) -------------------------------------------------------------------

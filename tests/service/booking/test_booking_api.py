@@ -1,6 +1,7 @@
 """The pre-registration API on the real catalogue and halls, at a fixed clock (conftest.BOOKING_NOW)."""
 
 import logging
+from datetime import date
 
 import pytest
 from conftest import (
@@ -10,7 +11,7 @@ from conftest import (
     booking_counts,
     valid_id_number,
 )
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from service.booking.models import Appointment, SlotUsage
 from service.core.db import get_session_factory
@@ -173,11 +174,24 @@ def test_booking_returns_a_readable_code_and_masks_personal_data(booking_client,
 
 def test_a_retry_with_the_same_key_returns_the_same_booking(booking_client, booking_db_url):
     first = book(booking_client, key="retry-key-1")
+    after_first = booking_counts(booking_db_url)
     again = book(booking_client, key="retry-key-1")
     assert first.status_code == 201 and again.status_code == 200
     assert again.json() == first.json()
-    assert booking_counts(booking_db_url)["appointment"] == 1
-    assert booking_counts(booking_db_url)["seats_taken"] == 1
+    # Booked once in the database: one row under the key, one seat taken in its slot, nothing added by the retry.
+    with get_session_factory(booking_db_url)() as session:
+        rows = session.scalar(
+            select(func.count()).select_from(Appointment).where(Appointment.idempotency_key == "retry-key-1")
+        )
+        seats = session.scalar(
+            select(SlotUsage.booked).where(
+                SlotUsage.day == date.fromisoformat(BOOKING_DAY), SlotUsage.slot == booking_body()["slot"]
+            )
+        )
+    assert rows == 1 and seats == 1
+    assert booking_counts(booking_db_url) == after_first == {
+        "appointment": 1, "appointment_event": 1, "slot_usage": 1, "booking_counter": 1, "seats_taken": 1,
+    }
 
 
 def test_the_same_key_with_a_different_body_is_a_conflict(booking_client, booking_db_url):

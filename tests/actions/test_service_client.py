@@ -1,0 +1,107 @@
+"""The actions' one client against the real service process (its API as it is, not a fake):
+the shapes it reads, and how each kind of failure comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+
+import pytest
+
+from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, query_text
+from scripts.stack import REPO_ROOT, SERVICE_VENV, Ports, Stack
+
+CLIENT_PORTS = Ports(service=18040, actions=15095, rasa=15045)  # only the service is started
+# A Tuesday morning, so that the hall has free slots tomorrow whatever the real date is.
+FIXED_NOW = "2026-12-01T08:30:00"
+
+
+@pytest.fixture(scope="module")
+def service_url(tmp_path_factory):
+    work = tmp_path_factory.mktemp("client")
+    env = {"DATABASE_URL": f"sqlite:///{work / 'service.db'}", "FIXED_NOW": FIXED_NOW}
+    for command in ("migrate", "seed"):
+        subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command],
+                       cwd=REPO_ROOT, env={**os.environ, **env}, check=True, capture_output=True)
+    stack = Stack(ports=CLIENT_PORTS, log_dir=work / "logs", extra_env=env)
+    try:
+        stack.start(("service",), timeout_s=120)
+        yield f"http://127.0.0.1:{CLIENT_PORTS.service}"
+    finally:
+        stack.stop()
+
+
+def call(url: str, method: str, *args, **kwargs):
+    async def run():
+        client = ServiceClient(url, timeout_s=10)
+        try:
+            return await getattr(client, method)(*args, **kwargs)
+        finally:
+            await client.close()
+
+    return asyncio.run(run())
+
+
+def test_search_finds_the_item_a_citizen_names(service_url):
+    result = call(service_url, "search", "身份证丢了怎么补办")
+    assert result.hits and result.hits[0].code == "GA-SFZ-002"
+    assert result.hits[0].department  # the search answers with the department's name
+
+
+def test_a_message_of_masks_only_finds_nothing(service_url):
+    result = call(service_url, "search", "****")
+    assert result.hits == [] and not result.confident
+
+
+def test_the_notice_carries_sections_aspects_and_materials(service_url):
+    notice = call(service_url, "get_notice", "GA-SFZ-002")
+    assert notice.name == "居民身份证补领"
+    assert notice.sections and notice.materials
+    assert {"fee", "time_limit"} <= set(notice.aspects)
+
+
+def test_an_unknown_item_is_not_found(service_url):
+    with pytest.raises(ItemNotFound):
+        call(service_url, "get_notice", "NO-SUCH-ITEM")
+
+
+def test_halls_and_a_free_slot_for_tomorrow_morning(service_url):
+    halls = call(service_url, "halls_for_item", "GA-SFZ-002")
+    assert halls
+    availability = call(service_url, "availability", halls[0].code, "明天上午", "GA-SFZ-002")
+    assert availability.understood
+    assert availability.slot is not None and availability.slot.date == "2026-12-02"
+
+
+def test_a_bad_phone_is_checked_with_a_reason(service_url):
+    check = call(service_url, "check_field", "phone", "1381234")
+    assert not check.ok and check.reason
+
+
+def test_a_refused_booking_says_why(service_url):
+    with pytest.raises(Refused) as refused:
+        call(service_url, "create_appointment", {"item_code": "GA-SFZ-002"}, "key-refused-1")
+    assert 400 <= refused.value.status < 500 and refused.value.detail
+
+
+def test_a_ticket_draft_reads_type_and_phone(service_url):
+    draft = call(service_url, "draft_ticket", "我要投诉，小区门口夜里施工太吵了，电话13812345678")
+    assert draft["type"] == "投诉"
+    assert draft["phone"] == "13812345678"
+
+
+def test_a_referral_for_a_matter_outside_the_catalogue(service_url):
+    referral = call(service_url, "referral", "保安员证怎么考")
+    assert referral is not None and "公安" in referral.department_kind + referral.department
+
+
+def test_a_service_that_is_down_is_unavailable_not_an_error():
+    with pytest.raises(ServiceUnavailable):
+        call("http://127.0.0.1:9", "search", "身份证")
+
+
+def test_very_long_text_keeps_its_start_and_its_end():
+    text = "开头" + "中" * 3000 + "结尾"
+    sent = query_text(text)
+    assert len(sent) == 1000 and sent.startswith("开头") and sent.endswith("结尾")
