@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Text
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -15,6 +15,7 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.components.created_from_config import CreatedFromConfig
 from bot.phrase_matching import CataloguePhraseMatcher, load_jieba_dictionaries
 
 PHRASES_FILE = "phrases.json"
@@ -23,7 +24,7 @@ PHRASES_FILE = "phrases.json"
 @DefaultV1Recipe.register(
     [DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=True
 )
-class CatalogueEntityMatcher(GraphComponent, EntityExtractorMixin):
+class CatalogueEntityMatcher(CreatedFromConfig, EntityExtractorMixin):
     """Marks official item names and their aliases (the `service_item` lookup table and its
     synonyms) and sets the entity value to the official name."""
 
@@ -44,16 +45,6 @@ class CatalogueEntityMatcher(GraphComponent, EntityExtractorMixin):
         self._phrases = phrases or {}
         self._matcher: Optional[CataloguePhraseMatcher] = None
         load_jieba_dictionaries(Path(config["dictionary_path"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "CatalogueEntityMatcher":
-        return cls(config, model_storage, resource)
 
     @classmethod
     def load(

@@ -17,11 +17,7 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Type
 
 import numpy as np
-from scipy.sparse import hstack
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-
-from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -30,7 +26,11 @@ from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT, TEXT_TOKENS
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 
+from bot.components.created_from_config import CreatedFromConfig
 from bot.message_text import MASK_PLACEHOLDER, has_content, tail, without_masks
 
 logger = logging.getLogger(__name__)
@@ -44,7 +44,7 @@ def _words(message: Message) -> str:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=True)
-class WholeMessageClassifier(GraphComponent, IntentClassifier):
+class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {
@@ -74,16 +74,6 @@ class WholeMessageClassifier(GraphComponent, IntentClassifier):
         self._model_storage = model_storage
         self._resource = resource
         self._model = model
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "WholeMessageClassifier":
-        return cls(config, model_storage, resource)
 
     @staticmethod
     def _vectorizers() -> Dict[str, TfidfVectorizer]:
