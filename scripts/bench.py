@@ -42,6 +42,9 @@ TURNS_PER_SENDER = 10
 RESULTS = REPO_ROOT / "var" / "results" / "bench.json"
 SEARCH_QUERIES = ["换驾照", "提公积金", "开个小店", "身份证丢了补办要带啥", "异地就医备案怎么弄",
                   "孩子上户口", "领结婚证", "低保怎么申请", "二手房过户", "办护照"]
+# Matters outside the hall's catalogue, for the referral index (首问负责).
+REFERRAL_QUERIES = ["保安员证怎么考", "渔业船员证书到期换证", "出租车司机从业资格证在哪办",
+                    "种子生产经营许可证要什么材料", "建筑施工企业安全生产许可证延期"]
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -193,6 +196,12 @@ async def measure(turns: int) -> dict:
         health = summary(await timed_gets(f"{service}/health", [{}], 300))
         result["search"] = {"search": search, "health_baseline": health,
                             "p95_ratio": round(search["p95_ms"] / health["p95_ms"], 2)}
+        # The first referral builds the reference index (about 2,800 guides): timed apart.
+        first_referral = await timed_gets(f"{service}/api/catalogue/referral", [{"q": REFERRAL_QUERIES[0]}], 1)
+        referral = summary(await timed_gets(f"{service}/api/catalogue/referral",
+                                            [{"q": q} for q in REFERRAL_QUERIES], 40))
+        result["referral"] = {"first_call_ms": round(first_referral[0] * 1000, 1), "referral": referral,
+                              "p95_ratio": round(referral["p95_ms"] / health["p95_ms"], 2)}
         result["rasa_rss_mb"] = round(resident_memory_mb(rasa.popen.pid), 0)
         result["actions_rss_mb"] = round(resident_memory_mb(stack.processes["actions"].popen.pid), 0)
         result["service_rss_mb"] = round(resident_memory_mb(stack.processes["service"].popen.pid), 0)
@@ -228,6 +237,10 @@ def print_report(result: dict) -> None:
     print(f" search p50/p95 ms: {search['search']['p50_ms']} / {search['search']['p95_ms']} "
           f"(health {search['health_baseline']['p50_ms']} / {search['health_baseline']['p95_ms']}; "
           f"target p95 < 20)")
+    referral = result["referral"]
+    print(f" referral p50/p95 ms: {referral['referral']['p50_ms']} / {referral['referral']['p95_ms']} "
+          f"(p95 ratio to health {referral['p95_ratio']}); first call, building the index: "
+          f"{referral['first_call_ms']} ms")
     print(f" resident memory MB: rasa {result['rasa_rss_mb']} (target <= 1000), actions "
           f"{result['actions_rss_mb']}, service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
     if "training" in result:

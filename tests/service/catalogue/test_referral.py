@@ -3,8 +3,6 @@ department kinds, the hall's own department, the copied data, the route, and spe
 
 import importlib.util
 import json
-import statistics
-import time
 from collections import Counter
 
 import pytest
@@ -501,20 +499,3 @@ def test_daily_words_split_outside_brackets():
 
 def test_index_is_built_once():
     assert get_referral_index() is get_referral_index()
-
-
-def test_index_builds_under_two_seconds_and_answers_in_milliseconds():
-    tokenizer = get_tokenizer(get_settings().JIEBA_DICT_PATH)  # shared with search, loaded once
-    started = time.perf_counter()
-    index = ReferralIndex(load_reference(), tokenizer, load_everyday_words())
-    build_s = time.perf_counter() - started
-    questions = [q for q, _ in DEV_REFERRALS] + DEV_NOT_REFERRED
-    timings = []
-    for i in range(300):
-        started = time.perf_counter()
-        index.rank(questions[i % len(questions)], limit=1)
-        timings.append(time.perf_counter() - started)
-    p95 = statistics.quantiles(timings, n=100)[94]
-    print(f"referral index: {len(index.items)} items built in {build_s:.2f} s; rank p95 {p95 * 1000:.2f} ms")
-    assert build_s < 2.0
-    assert p95 < 0.020
