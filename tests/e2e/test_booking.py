@@ -61,11 +61,15 @@ def test_question_in_the_middle_is_answered_and_the_form_goes_on(chat):
     assert "20元" in reply and "姓名" in reply
 
 
-def test_invalid_id_twice_offers_to_stop_and_stopping_forgets(chat):
+def up_to_the_id_number(chat: Chat, name: str, phone: str) -> None:
     start(chat)
     chat.say("本人办理")
-    chat.say("李四")
-    chat.say("13912345678")
+    chat.say(name)
+    assert "身份证号码" in texts(chat.say(phone))
+
+
+def test_invalid_id_twice_offers_to_stop_and_stopping_forgets(chat):
+    up_to_the_id_number(chat, "李四", "13912345678")
     first = texts(chat.say("110105194912310021"))
     assert "校验" in first or "不正确" in first
     second = texts(chat.say("1101051949"))
@@ -74,10 +78,7 @@ def test_invalid_id_twice_offers_to_stop_and_stopping_forgets(chat):
 
 
 def test_phone_correction_is_taken(chat):
-    start(chat)
-    chat.say("本人办理")
-    chat.say("王五")
-    chat.say("13812345678")
+    up_to_the_id_number(chat, "王五", "13812345678")
     reply = texts(chat.say("电话写错了，是13987654321"))
     assert "139****4321" in reply and "身份证号码" in reply
 
