@@ -196,12 +196,23 @@ TICKET_EXPORT_COLUMNS = (
     "工单编号", "渠道", "类型", "一级分类", "二级分类", "摘要", "地点", "联系电话", "承办单位", "状态",
     "受理人", "创建时间", "答复期限", "是否超期", "答复", "满意度",
 )
+TICKET_EXPORT_OVERDUE = {True: "是", False: "否"}
+# What is done to a work order: the event log's `action`, and the agent's `allowed_actions`.
 TICKET_ACTIONS = {
+    "create": "建单",
     "claim": "受理",
     "reply": "答复",
     "return": "退回",
     "reassign": "改派",
     "close": "办结",
+    "rate": "评价",
+    "correct": "更正",
+    "message": "发消息",
+}
+TICKET_CHANNEL_LABELS = {
+    "web": "网站",
+    "wechat": "微信",
+    "hotline": "热线电话",
 }
 TICKET_STATUS_LABELS = {
     "new": "待受理",

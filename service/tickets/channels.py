@@ -20,18 +20,15 @@ import httpx
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
-from service.tickets.conversation import add_outgoing
-from service.tickets.service import get_ticket
-from service.wechat.service import SENDER_PREFIX, WeChatConnector
+from service.tickets import actors
+from service.tickets.conversation import add_outgoing, wechat_openid
+from service.tickets.lookup import get_ticket
+from service.wechat.service import WeChatConnector
 
 log = logging.getLogger(__name__)
 
 TICKET_CLOSED_INTENT = "EXTERNAL_ticket_closed"
 AGENT_LABEL = "【12345话务员】"
-
-
-def wechat_openid(conversation_id: str) -> str | None:
-    return conversation_id.removeprefix(SENDER_PREFIX) if conversation_id.startswith(SENDER_PREFIX) else None
 
 
 class ConversationChannels:
@@ -79,7 +76,7 @@ class ConversationChannels:
                 for message in messages:
                     if message.get("text"):
                         add_outgoing(
-                            session, ticket=ticket, author="bot", text=message["text"], now=now,
+                            session, ticket=ticket, author=actors.BOT, text=message["text"], now=now,
                             buttons=message.get("buttons") or None,
                         )
 

@@ -14,11 +14,18 @@ from sqlalchemy.orm import Session
 from service.core import templates as t
 from service.core.errors import ConflictError, NotFoundError
 from service.core.privacy import mask_personal_data
+from service.tickets import actors
+from service.tickets.lookup import get_ticket
 from service.tickets.models import Status, Ticket, TicketMessage
-from service.tickets.service import get_ticket
+from service.wechat.service import SENDER_PREFIX
 
 OUTBOX_PAGE = 50
 CONVERSATION_TICKETS = 10
+
+
+def wechat_openid(conversation_id: str) -> str | None:
+    """The WeChat user of a "wechat:<openid>" conversation; None for a web chat."""
+    return conversation_id.removeprefix(SENDER_PREFIX) if conversation_id.startswith(SENDER_PREFIX) else None
 
 
 def add_outgoing(
@@ -43,7 +50,7 @@ def add_agent_message(session: Session, *, number: str, agent: str, text: str, n
         raise ConflictError(t.TICKET_MESSAGE_NOT_CLAIMED.format(number=ticket.number, status=status))
     if ticket.assignee != agent:
         raise ConflictError(t.TICKET_MESSAGE_NOT_OWNER.format(number=ticket.number, assignee=ticket.assignee))
-    return add_outgoing(session, ticket=ticket, author=f"agent:{agent}", text=text, now=now)
+    return add_outgoing(session, ticket=ticket, author=actors.agent(agent), text=text, now=now)
 
 
 def owned_ticket(session: Session, *, conversation_id: str) -> Ticket | None:
@@ -68,7 +75,7 @@ def relay_citizen_message(
     if ticket is None:
         raise NotFoundError(t.CONVERSATION_NO_AGENT)
     message = TicketMessage(
-        ticket_id=ticket.id, at=now, author="citizen", text=mask_personal_data(text), source_id=source_id
+        ticket_id=ticket.id, at=now, author=actors.CITIZEN, text=mask_personal_data(text), source_id=source_id
     )
     session.add(message)
     try:
@@ -80,7 +87,9 @@ def relay_citizen_message(
 
 
 def outbox(session: Session, *, conversation_id: str, after: int) -> list[TicketMessage]:
-    """Outgoing lines of the conversation's orders newer than `after`, oldest first."""
+    """Outgoing lines of the conversation's orders newer than `after`, oldest first; a web chat's only."""
+    if wechat_openid(conversation_id) is not None:
+        raise NotFoundError(t.CONVERSATION_OUTBOX_WECHAT)  # WeChat gets its lines pushed
     return list(
         session.scalars(
             select(TicketMessage)
@@ -93,6 +102,7 @@ def outbox(session: Session, *, conversation_id: str, after: int) -> list[Ticket
 
 
 def conversation_tickets(session: Session, *, conversation_id: str) -> list[Ticket]:
+    """The orders filed from this conversation, newest first."""
     return list(
         session.scalars(
             select(Ticket)
@@ -101,6 +111,11 @@ def conversation_tickets(session: Session, *, conversation_id: str) -> list[Tick
             .limit(CONVERSATION_TICKETS)
         )
     )
+
+
+def newest_ticket(session: Session, *, conversation_id: str) -> Ticket | None:
+    tickets = conversation_tickets(session, conversation_id=conversation_id)
+    return tickets[0] if tickets else None
 
 
 def conversation_ticket(session: Session, *, conversation_id: str, number: str) -> Ticket:

@@ -7,42 +7,24 @@ conversation's orders with BOT_TOKEN; the web chat page collects agent messages 
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query
-from pydantic import BaseModel, Field
+from fastapi import APIRouter, Depends, Path, Query
 
 from service.core import clock
-from service.core import templates as t
 from service.core.auth import require_bot
 from service.core.db import SessionDep
-from service.core.text_input import CitizenText
-from service.tickets import conversation, service
-from service.tickets.channels import wechat_openid
-from service.tickets.models import Satisfaction
+from service.tickets import conversation, ratings, views
 from service.tickets.schemas import (
     CitizenTicketOut,
     ConversationId,
+    ConversationRatingIn,
     MessageOut,
-    StrictIn,
+    Outbox,
+    RelayIn,
 )
 
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 ConversationPath = Annotated[ConversationId, Path()]
 NowDep = Annotated[datetime, Depends(clock.now)]
-
-
-class RelayIn(StrictIn):
-    text: CitizenText
-    message_id: Annotated[str | None, Field(max_length=64)] = None  # Rasa's id of the message
-
-
-class ConversationRatingIn(StrictIn):
-    rating: Satisfaction
-
-
-class Outbox(BaseModel):
-    messages: list[MessageOut]
-    # The conversation's newest order, so the page can say whether an agent is on it.
-    ticket: CitizenTicketOut | None
 
 
 @router.post("/{conversation_id}/messages", response_model=MessageOut, status_code=201,
@@ -52,7 +34,7 @@ def relay_message(session: SessionDep, now: NowDep, conversation_id: Conversatio
     message = conversation.relay_citizen_message(
         session, conversation_id=conversation_id, text=body.text, source_id=body.message_id, now=now
     )
-    return service.message_view(message)
+    return views.message_view(message)
 
 
 @router.get("/{conversation_id}/outbox", response_model=Outbox)
@@ -60,20 +42,15 @@ def read_outbox(
     session: SessionDep, conversation_id: ConversationPath, after: Annotated[int, Query(ge=0)] = 0
 ) -> Outbox:
     """Agent messages and the rating question for a web chat, newer than `after` (a message id)."""
-    if wechat_openid(conversation_id) is not None:
-        raise HTTPException(status_code=404, detail=t.CONVERSATION_OUTBOX_WECHAT)
     messages = conversation.outbox(session, conversation_id=conversation_id, after=after)
-    tickets = conversation.conversation_tickets(session, conversation_id=conversation_id)
-    return Outbox(
-        messages=[service.message_view(m) for m in messages],
-        ticket=service.citizen_view(tickets[0]) if tickets else None,
-    )
+    return views.outbox_view(messages, newest=conversation.newest_ticket(session, conversation_id=conversation_id))
 
 
 @router.get("/{conversation_id}/tickets", response_model=list[CitizenTicketOut], dependencies=[Depends(require_bot)])
 def list_conversation_tickets(session: SessionDep, conversation_id: ConversationPath) -> list[CitizenTicketOut]:
     """The orders filed from this conversation, newest first."""
-    return [service.citizen_view(ticket) for ticket in conversation.conversation_tickets(session, conversation_id=conversation_id)]
+    tickets = conversation.conversation_tickets(session, conversation_id=conversation_id)
+    return [views.citizen_view(ticket) for ticket in tickets]
 
 
 @router.post("/{conversation_id}/tickets/{number}/rating", response_model=CitizenTicketOut,
@@ -82,5 +59,7 @@ def rate_in_conversation(
     session: SessionDep, now: NowDep, conversation_id: ConversationPath, number: str, body: ConversationRatingIn
 ) -> CitizenTicketOut:
     """The 好差评 given in the chat the order came from."""
-    ticket = conversation.conversation_ticket(session, conversation_id=conversation_id, number=number)
-    return service.citizen_view(service.rate(session, ticket=ticket, rating=body.rating, now=now))
+    ticket = ratings.rate_in_conversation(
+        session, conversation_id=conversation_id, number=number, rating=body.rating, now=now
+    )
+    return views.citizen_view(ticket)

@@ -1,11 +1,9 @@
-"""HTTP routes of 12345 work orders: thin wrappers around service.tickets.service.
+"""HTTP routes of 12345 work orders: parse the request, call the tickets modules, answer.
 
 Citizens (and the bot on their behalf) create orders, read one with its number and phone,
 and rate it; everything else is for hotline agents, behind the staff bearer token.
 """
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated
 
@@ -13,15 +11,17 @@ from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
 from fastapi.responses import StreamingResponse
 
 from service.core import clock
-from service.core import templates as t
 from service.core.auth import require_staff
+from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
-from service.core.settings import get_settings
-from service.tickets import conversation, service
+from service.tickets import agent_steps, intake, lookup, queue, ratings, views, workflow
+from service.tickets.agent_steps import ChatFollowUp
 from service.tickets.channels import ConversationChannels
+from service.tickets.deadlines import DeadlineRules, configured_rules
 from service.tickets.draft import draft_ticket
-from service.tickets.models import Status, Ticket, TicketType
+from service.tickets.models import Status, TicketType
+from service.tickets.queue import QueueFilter
 from service.tickets.schemas import (
     AgentIn,
     AgentMessageIn,
@@ -44,6 +44,8 @@ citizen_router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 agent_router = APIRouter(prefix="/api/tickets", tags=["tickets (agents)"], dependencies=[Depends(require_staff)])
 
 NowDep = Annotated[datetime, Depends(clock.now)]
+RulesDep = Annotated[DeadlineRules, Depends(configured_rules)]
+CalendarDep = Annotated[WorkCalendar, Depends(clock.work_calendar)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=64)]
 
 
@@ -54,16 +56,40 @@ def get_channels(request: Request) -> ConversationChannels:
 ChannelsDep = Annotated[ConversationChannels, Depends(get_channels)]
 
 
+def get_chat(channels: ChannelsDep, background: BackgroundTasks) -> ChatFollowUp:
+    """The chat's part of an agent's step runs as the response's background tasks."""
+    return ChatFollowUp(channels=channels, run_later=background.add_task)
+
+
+ChatDep = Annotated[ChatFollowUp, Depends(get_chat)]
+
+
+def queue_filter(
+    status: Status | None = None,
+    type: TicketType | None = None,
+    topic: Annotated[str | None, Query(max_length=50, description="一级或二级分类")] = None,
+    overdue: bool | None = None,
+) -> QueueFilter:
+    return QueueFilter(status=status, type=type, topic=topic, overdue=overdue)
+
+
+QueueFilterDep = Annotated[QueueFilter, Depends(queue_filter)]
+
+
 @citizen_router.post("", response_model=TicketCreatedOut, status_code=201)
 def create_ticket(
-    session: SessionDep, now: NowDep, body: TicketIn, idempotency_key: IdempotencyKey = None
+    session: SessionDep,
+    now: NowDep,
+    rules: RulesDep,
+    calendar: CalendarDep,
+    body: TicketIn,
+    idempotency_key: IdempotencyKey = None,
 ) -> TicketCreatedOut:
     """A new order (a retry with the same Idempotency-Key returns the first one)."""
-    rules = service.load_deadline_rules(get_settings().TICKETS_CONFIG_PATH)
-    ticket = service.create_ticket(
-        session, request=body, now=now, rules=rules, calendar=clock.work_calendar(), idempotency_key=idempotency_key
+    ticket = intake.create_ticket(
+        session, request=body, now=now, rules=rules, calendar=calendar, idempotency_key=idempotency_key
     )
-    return service.created_view(ticket, rules=rules, now=now)
+    return views.created_view(ticket, rules=rules, now=now)
 
 
 @citizen_router.post("/draft", response_model=DraftOut)
@@ -74,50 +100,33 @@ def draft(session: SessionDep, body: DraftIn) -> DraftOut:
 
 @citizen_router.get("/{number}/status", response_model=CitizenTicketOut)
 def ticket_status(session: SessionDep, number: str, phone: Annotated[Mobile, Query()]) -> CitizenTicketOut:
-    return service.citizen_view(service.get_citizen_ticket(session, number=number, phone=phone))
+    return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
 
 
 @citizen_router.post("/{number}/rating", response_model=CitizenTicketOut)
 def rate_ticket(session: SessionDep, now: NowDep, number: str, body: RatingIn) -> CitizenTicketOut:
-    ticket = service.get_citizen_ticket(session, number=number, phone=body.phone)
-    return service.citizen_view(service.rate(session, ticket=ticket, rating=body.rating, now=now))
+    ticket = ratings.rate_with_phone(session, number=number, phone=body.phone, rating=body.rating, now=now)
+    return views.citizen_view(ticket)
 
 
 @agent_router.get("", response_model=TicketPage)
 def list_tickets(
     session: SessionDep,
     now: NowDep,
-    status: Status | None = None,
-    type: TicketType | None = None,
-    topic: Annotated[str | None, Query(max_length=50, description="一级或二级分类")] = None,
-    overdue: bool | None = None,
+    filters: QueueFilterDep,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     page_size: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> TicketPage:
-    return service.list_tickets(
-        session, now=now, status=status, type=type, topic=topic, overdue=overdue, page=page, page_size=page_size
-    )
+    return queue.list_tickets(session, now=now, filters=filters, page=page, page_size=page_size)
 
 
 @agent_router.get("/export.csv", response_class=StreamingResponse)
-def export_tickets(
-    session: SessionDep,
-    now: NowDep,
-    status: Status | None = None,
-    type: TicketType | None = None,
-    topic: Annotated[str | None, Query(max_length=50)] = None,
-    overdue: bool | None = None,
-) -> StreamingResponse:
+def export_tickets(session: SessionDep, now: NowDep, filters: QueueFilterDep) -> StreamingResponse:
     """The filtered queue as CSV for spreadsheets (UTF-8 with BOM for Excel); phones masked."""
-    rows = list(service.export_rows(session, now=now, status=status, type=type, topic=topic, overdue=overdue))
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    csv.writer(buffer).writerows(rows)
-    filename = f"12345-tickets-{now:%Y%m%d-%H%M}.csv"
     return StreamingResponse(
-        iter([buffer.getvalue()]),
+        iter([queue.export_csv(session, now=now, filters=filters)]),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+        headers={"Content-Disposition": f'attachment; filename="{queue.export_filename(now)}"'},
     )
 
 
@@ -126,84 +135,50 @@ def get_ticket(
     session: SessionDep, now: NowDep, number: str, agent: Annotated[str | None, Query(max_length=30)] = None
 ) -> TicketOut:
     """The order; `allowed_actions` are those of `agent`."""
-    return service.agent_view(service.get_ticket(session, number=number), now=now, agent=agent)
+    return views.agent_view(lookup.get_ticket(session, number=number), now=now, agent=agent)
 
 
 @agent_router.patch("/{number}", response_model=TicketOut)
 def correct_ticket(session: SessionDep, now: NowDep, number: str, body: CorrectionIn) -> TicketOut:
-    ticket = service.correct(session, number=number, correction=body, now=now)
-    return service.agent_view(ticket, now=now, agent=body.agent)
-
-
-def _in_conversation(background: BackgroundTasks, ticket: Ticket, job, *args, **kwargs) -> None:
-    """Runs a ChannelsDep job for the order's chat after the response, when it came from a chat."""
-    if ticket.conversation_id is not None:
-        background.add_task(job, ticket.conversation_id, *args, **kwargs)
+    ticket = workflow.correct(session, number=number, correction=body, now=now)
+    return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/claim", response_model=TicketOut)
-def claim_ticket(
-    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: AgentIn
-) -> TicketOut:
-    ticket = service.claim(session, number=number, agent=body.agent, now=now)
-    _in_conversation(background, ticket, channels.agent_took_over)
-    return service.agent_view(ticket, now=now, agent=body.agent)
+def claim_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentIn) -> TicketOut:
+    ticket = agent_steps.claim(session, chat, number=number, agent=body.agent, now=now)
+    return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/messages", response_model=MessageOut, status_code=201)
-def message_citizen(
-    session: SessionDep,
-    now: NowDep,
-    channels: ChannelsDep,
-    background: BackgroundTasks,
-    number: str,
-    body: AgentMessageIn,
-) -> MessageOut:
+def message_citizen(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentMessageIn) -> MessageOut:
     """The owning agent writes into the citizen's chat."""
-    message = conversation.add_agent_message(session, number=number, agent=body.agent, text=body.text, now=now)
-    _in_conversation(background, message.ticket, channels.deliver, author=message.author, text=message.text, at=now)
-    return service.message_view(message)
+    message = agent_steps.message_citizen(session, chat, number=number, agent=body.agent, text=body.text, now=now)
+    return views.message_view(message)
 
 
 @agent_router.post("/{number}/reply", response_model=TicketOut)
-def reply_ticket(
-    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReplyIn
-) -> TicketOut:
+def reply_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReplyIn) -> TicketOut:
     """The formal answer; it also reaches the citizen's chat when the order came from one."""
-    ticket = service.reply(session, number=number, agent=body.agent, text=body.reply, now=now)
-    if ticket.conversation_id is not None:
-        text = t.TICKET_REPLY_MESSAGE.format(number=ticket.number, reply=body.reply)
-        message = conversation.add_outgoing(session, ticket=ticket, author=f"agent:{body.agent}", text=text, now=now)
-        _in_conversation(background, ticket, channels.deliver, author=message.author, text=message.text, at=now)
-        ticket = service.get_ticket(session, number=number)
-    return service.agent_view(ticket, now=now, agent=body.agent)
+    ticket = agent_steps.reply(session, chat, number=number, agent=body.agent, text=body.reply, now=now)
+    return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/return", response_model=TicketOut)
-def return_ticket(
-    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReturnIn
-) -> TicketOut:
-    ticket = service.return_ticket(session, number=number, agent=body.agent, reason=body.reason, now=now)
-    _in_conversation(background, ticket, channels.agent_let_go)
-    return service.agent_view(ticket, now=now, agent=body.agent)
+def return_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReturnIn) -> TicketOut:
+    ticket = agent_steps.return_ticket(session, chat, number=number, agent=body.agent, reason=body.reason, now=now)
+    return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/reassign", response_model=TicketOut)
-def reassign_ticket(
-    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: ReassignIn
-) -> TicketOut:
-    ticket = service.reassign(
-        session, number=number, agent=body.agent, department=body.department, note=body.note, now=now
+def reassign_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReassignIn) -> TicketOut:
+    ticket = agent_steps.reassign(
+        session, chat, number=number, agent=body.agent, department=body.department, note=body.note, now=now
     )
-    if ticket.events[-1].from_status is Status.CLAIMED:  # an agent held it: the bot takes over again
-        _in_conversation(background, ticket, channels.agent_let_go)
-    return service.agent_view(ticket, now=now, agent=body.agent)
+    return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/close", response_model=TicketOut)
-def close_ticket(
-    session: SessionDep, now: NowDep, channels: ChannelsDep, background: BackgroundTasks, number: str, body: AgentIn
-) -> TicketOut:
-    ticket = service.close(session, number=number, agent=body.agent, now=now)
-    _in_conversation(background, ticket, channels.closed, number=ticket.number, now=now)
-    return service.agent_view(ticket, now=now, agent=body.agent)
+def close_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentIn) -> TicketOut:
+    ticket = agent_steps.close(session, chat, number=number, agent=body.agent, now=now)
+    return views.agent_view(ticket, now=now, agent=body.agent)

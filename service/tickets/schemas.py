@@ -209,3 +209,20 @@ class DraftOut(BaseModel):
     phone: str | None
     place: str | None
     item: ItemRef | None
+
+
+class RelayIn(StrictIn):
+    """A citizen's message the bot relays while an agent owns the conversation."""
+
+    text: CitizenText
+    message_id: Annotated[str | None, Field(max_length=64)] = None  # Rasa's id of the message
+
+
+class ConversationRatingIn(StrictIn):
+    rating: Satisfaction
+
+
+class Outbox(BaseModel):
+    messages: list[MessageOut]
+    # The conversation's newest order, so the page can say whether an agent is on it.
+    ticket: CitizenTicketOut | None

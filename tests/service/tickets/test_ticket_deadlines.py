@@ -8,7 +8,7 @@ import pytest
 from service.core.calendar import load_calendar
 from service.core.settings import REPO_ROOT
 from service.tickets.models import TicketType, Urgency
-from service.tickets.service import compute_deadline, load_deadline_rules
+from service.tickets.deadlines import compute_deadline, load_deadline_rules
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RULES = load_deadline_rules(REPO_ROOT / "service" / "seed" / "tickets.yaml")
