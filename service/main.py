@@ -26,6 +26,7 @@ from service.core.errors import ConflictError, InvalidInputError, NotFoundError
 from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
 from service.core.settings import get_settings
+from service.meta.router import router as meta_router
 from service.tickets.channels import ConversationChannels
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
@@ -182,6 +183,7 @@ def create_app() -> FastAPI:
     app.include_router(ticket_citizen_router)
     app.include_router(ticket_agent_router)
     app.include_router(conversation_router)
+    app.include_router(meta_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

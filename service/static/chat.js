@@ -1,5 +1,7 @@
-// Citizens' web chat: talks to Rasa's REST channel, keeps the conversation in localStorage.
-"use strict";
+// Citizens' web chat (chat.html): talks to Rasa's REST channel, keeps the conversation in localStorage.
+
+import { request } from "./js/api.js";
+import { $, el, say } from "./js/dom.js";
 
 const TEXT = {
   welcome: "您好！我是清江市政务服务导办助手。告诉我您想办什么事，我会一次性告诉您要带的材料、去哪办、多久办好，也可以帮您预约。",
@@ -28,13 +30,12 @@ const MAX_TURNS = 200;
 const TIMEOUT_MS = 20000;
 // A notice opens with 【事项名称】一次性告知（告知单号：…） (service/catalogue/notice.py).
 const NOTICE_HEADER = /【[^】]+】一次性告知（告知单号：/;
-// The same masks as service/privacy.py: ID and mobile numbers never sit in localStorage.
+// A copy of common/personal_data.py's ID_NUMBER and MOBILE: ID and mobile numbers never sit in localStorage.
 const ID_NUMBER = /(^|[^0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
 const MOBILE = /(^|\D)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 // "12345" alone is the hotline; in a work-order number (12345-20261123-00001) it is not.
 const LINK = /(https?:\/\/[^\s，。；、！？）》”"'<>]+)|\b(0\d{2,3}-\d{7,8}|12345(?![-\d]))\b/g;
 
-const $ = (id) => document.getElementById(id);
 const log = $("log");
 const input = $("input");
 let rasaUrl = null;
@@ -74,19 +75,12 @@ function mask(text) {
 
 // ---- rendering --------------------------------------------------------------
 
-function element(tag, className, text) {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
-
 // Text with web addresses and phone numbers made into links; everything else stays text.
 function appendLinked(parent, text) {
   let last = 0;
   for (const match of text.matchAll(LINK)) {
     parent.append(text.slice(last, match.index));
-    const link = element("a", null, match[0]);
+    const link = el("a", { text: match[0] });
     link.href = match[1] ? match[1] : "tel:" + match[2].replace("-", "");
     if (match[1]) { link.target = "_blank"; link.rel = "noopener noreferrer"; }
     parent.append(link);
@@ -99,7 +93,7 @@ function appendLinked(parent, text) {
 function appendTagged(parent, text) {
   const parts = text.split(/(【[^】]+】)/);
   for (const part of parts) {
-    if (/^【[^】]+】$/.test(part)) parent.append(element("span", "badge", part.slice(1, -1)));
+    if (/^【[^】]+】$/.test(part)) parent.append(el("span", { text: part.slice(1, -1), className: "badge" }));
     else if (part) appendLinked(parent, part);
   }
 }
@@ -108,21 +102,21 @@ function appendTagged(parent, text) {
 function renderLine(line) {
   let match;
   if ((match = line.match(/^【([^】]+)】(.*)$/))) {
-    const row = element("div", "line line-head");
-    row.append(element("strong", "head-tag", match[1]));
+    const row = el("div", { className: "line line-head" });
+    row.append(el("strong", { text: match[1], className: "head-tag" }));
     appendTagged(row, match[2]);
     return row;
   }
-  if (/^([一二三四五六七八九十]+、|联办提示$)/.test(line)) return element("div", "line line-section", line);
+  if (/^([一二三四五六七八九十]+、|联办提示$)/.test(line)) return el("div", { text: line, className: "line line-section" });
   if ((match = line.match(/^(\d+)\.\s*(.*)$/))) {
-    const row = element("div", "line line-item");
-    row.append(element("span", "item-no", match[1] + "."));
-    const body = element("span", "item-body");
+    const row = el("div", { className: "line line-item" });
+    row.append(el("span", { text: match[1] + ".", className: "item-no" }));
+    const body = el("span", { className: "item-body" });
     appendTagged(body, match[2]);
     row.append(body);
     return row;
   }
-  const row = element("div", line.trim() ? "line" : "line line-blank");
+  const row = el("div", { className: line.trim() ? "line" : "line line-blank" });
   appendTagged(row, line);
   return row;
 }
@@ -138,19 +132,19 @@ function focusInputOnDesktop() {
   if (matchMedia("(pointer: fine)").matches) input.focus();
 }
 
-function setStatus(text) { $("status").textContent = text; }
+function setStatus(text) { say("status", text); }
 
 function userBubble(text) {
-  const row = element("div", "row row-user");
-  row.append(element("div", "bubble bubble-user", text));
+  const row = el("div", { className: "row row-user" });
+  row.append(el("div", { text, className: "bubble bubble-user" }));
   log.append(row);
   return row;
 }
 
 function choices(buttons) {
-  const group = element("div", "choices");
+  const group = el("div", { className: "choices" });
   for (const button of buttons) {
-    const choice = element("button", "choice", button.title);
+    const choice = el("button", { text: button.title, className: "choice" });
     choice.type = "button";
     choice.addEventListener("click", () => send(button.payload ?? button.title, button.title));
     group.append(choice);
@@ -169,8 +163,8 @@ function noticeRange(messages) {
 }
 
 function noticeTools(text) {
-  const tools = element("div", "notice-tools");
-  const copy = element("button", "tool", TEXT.copy);
+  const tools = el("div", { className: "notice-tools" });
+  const copy = el("button", { text: TEXT.copy, className: "tool" });
   copy.type = "button";
   copy.addEventListener("click", async () => {
     const done = await copyText(text);
@@ -178,7 +172,7 @@ function noticeTools(text) {
     setStatus(copy.textContent);
     setTimeout(() => { copy.textContent = TEXT.copy; }, 2000);
   });
-  const print = element("button", "tool", TEXT.print);
+  const print = el("button", { text: TEXT.print, className: "tool" });
   print.type = "button";
   print.addEventListener("click", () => printNotice(text));
   tools.append(copy, print);
@@ -186,15 +180,15 @@ function noticeTools(text) {
 }
 
 function botMessage(message) {
-  const row = element("div", "row row-bot");
-  const bubble = element("div", "bubble bubble-bot");
+  const row = el("div", { className: "row row-bot" });
+  const bubble = el("div", { className: "bubble bubble-bot" });
   if (message.agent) {
     bubble.classList.add("bubble-agent");
-    bubble.append(element("div", "agent-label", TEXT.agentLabel));
+    bubble.append(el("div", { text: TEXT.agentLabel, className: "agent-label" }));
   }
   if (message.text) renderText(bubble, message.text);
   if (message.image) {
-    const image = element("img", "image");
+    const image = el("img", { className: "image" });
     image.src = message.image;
     image.alt = "";
     bubble.append(image);
@@ -206,11 +200,11 @@ function botMessage(message) {
 
 // One reply of the bot (several messages); a notice among them gets one frame and its tools.
 function botReply(messages) {
-  const reply = element("div", "reply");
+  const reply = el("div", { className: "reply" });
   const range = noticeRange(messages);
   messages.forEach((message, index) => {
     if (range && index === range[0]) {
-      const notice = element("section", "notice");
+      const notice = el("section", { className: "notice" });
       notice.setAttribute("aria-label", "一次性告知");
       const parts = messages.slice(range[0], range[1]);
       for (const part of parts) notice.append(botMessage(part));
@@ -254,9 +248,7 @@ function renderHistory() {
 
 async function loadConfig() {
   try {
-    const response = await fetch("/api/chat/config");
-    if (!response.ok) throw new Error(String(response.status));
-    rasaUrl = (await response.json()).rasa_url;
+    rasaUrl = (await request("/api/chat/config")).rasa_url;
   } catch {
     rasaUrl = location.protocol + "//" + location.hostname + ":5005";
   }
@@ -267,14 +259,9 @@ async function askRasa(sender, message) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
   try {
-    const response = await fetch(rasaUrl + "/webhooks/rest/webhook", {
-      method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ sender, message }),
-      signal: controller.signal,
+    return await request(rasaUrl + "/webhooks/rest/webhook", {
+      method: "POST", body: { sender, message }, signal: controller.signal,
     });
-    if (!response.ok) throw new Error("HTTP " + response.status);
-    return await response.json();
   } finally {
     clearTimeout(timer);
   }
@@ -290,11 +277,11 @@ function setBusy(value) {
 }
 
 function unreachable(payload) {
-  const row = element("div", "row row-bot row-error");
-  const bubble = element("div", "bubble bubble-error");
+  const row = el("div", { className: "row row-bot row-error" });
+  const bubble = el("div", { className: "bubble bubble-error" });
   appendLinked(bubble, TEXT.unreachable);
   bubble.setAttribute("role", "alert");
-  const retry = element("button", "retry", TEXT.retry);
+  const retry = el("button", { text: TEXT.retry, className: "retry" });
   retry.type = "button";
   retry.addEventListener("click", () => { row.remove(); deliver(payload); });
   row.append(bubble, retry);
@@ -342,7 +329,7 @@ async function copyText(text) {
     await navigator.clipboard.writeText(text);
     return true;
   } catch {
-    const area = element("textarea");
+    const area = el("textarea");
     area.value = text;
     area.setAttribute("readonly", "");
     area.style.position = "fixed";
@@ -374,9 +361,7 @@ async function pollOutbox() {
   if (!outbox || outbox.sender !== senderId()) return;
   try {
     const url = `/api/conversations/${encodeURIComponent(outbox.sender)}/outbox?after=${outbox.after}`;
-    const response = await fetch(url);
-    if (!response.ok) throw new Error(String(response.status));
-    const { messages, ticket } = await response.json();
+    const { messages, ticket } = await request(url);
     if (outbox.sender !== load(SENDER_KEY, null)) return;
     if (messages.length) {
       const shown = messages.map((m) => ({ text: m.text, buttons: m.buttons || undefined,
@@ -408,10 +393,10 @@ async function pollOutbox() {
 
 function printNotice(text) {
   const area = $("print-area");
-  area.replaceChildren(element("h1", null, TEXT.printTitle));
-  const body = element("div", "print-body");
+  area.replaceChildren(el("h1", { text: TEXT.printTitle }));
+  const body = el("div", { className: "print-body" });
   renderText(body, text);
-  area.append(body, element("p", "printed-at", TEXT.printedAt + new Date().toLocaleString("zh-CN")));
+  area.append(body, el("p", { text: TEXT.printedAt + new Date().toLocaleString("zh-CN"), className: "printed-at" }));
   document.body.classList.add("printing-notice");
   window.print();
 }

@@ -1,38 +1,21 @@
-// Window staff's day list: bookings per hall and date, and the arrived / done / no-show buttons.
-"use strict";
+// Window staff's day list (staff.html): bookings per hall and date, and the arrived / done /
+// no-show buttons. The token is kept in sessionStorage for the tab's lifetime.
+
+import { apiClient, request } from "./js/api.js";
+import { $, el, say } from "./js/dom.js";
+import { label, loadVocabulary } from "./js/vocabulary.js";
 
 const TOKEN_KEY = "staffToken";
-const STATUS_LABELS = { booked: "已预约", cancelled: "已取消", arrived: "已到场", done: "已办结", no_show: "未到场" };
-// The moves the service allows from each status (service/booking/service.py STAFF_MOVES).
+// The moves the service allows from each status (STAFF_MOVES in service/booking/appointments.py).
 const MOVES = { booked: ["arrived", "no_show"], arrived: ["done"], no_show: ["arrived"] };
 const MOVE_LABELS = { arrived: "到场", done: "办结", no_show: "未到" };
 
-const $ = (id) => document.getElementById(id);
+const api = apiClient({
+  tokenKey: TOKEN_KEY,
+  onUnauthorized: () => { sessionStorage.removeItem(TOKEN_KEY); showLogin(); },
+});
 
-function say(text) { $("message").textContent = text || ""; }
-
-function cell(row, text, className) {
-  const td = document.createElement("td");
-  td.textContent = text;
-  if (className) td.className = className;
-  row.appendChild(td);
-  return td;
-}
-
-async function api(path, options = {}) {
-  const response = await fetch(path, {
-    ...options,
-    headers: { "Content-Type": "application/json", Authorization: "Bearer " + sessionStorage.getItem(TOKEN_KEY), ...(options.headers || {}) },
-  });
-  const body = await response.json().catch(() => ({}));
-  if (response.status === 401) {
-    sessionStorage.removeItem(TOKEN_KEY);
-    showLogin();
-    throw new Error(body.detail || "令牌无效，请重新输入");
-  }
-  if (!response.ok) throw new Error(body.detail || "请求失败（" + response.status + "）");
-  return body;
-}
+function cell(row, text, className) { return row.appendChild(el("td", { text, className })); }
 
 function showLogin() { $("login").hidden = false; $("desk").hidden = true; $("token").focus(); }
 
@@ -40,41 +23,39 @@ async function showDesk() {
   $("login").hidden = true;
   $("desk").hidden = false;
   if (!$("date").value) $("date").value = new Date().toLocaleDateString("sv-SE");
+  await loadVocabulary();
   if (!$("hall").options.length) {
-    const halls = await fetch("/api/halls").then((r) => r.json());
-    for (const hall of halls) $("hall").appendChild(new Option(hall.code + " " + hall.name, hall.code));
+    for (const hall of await request("/api/halls")) $("hall").appendChild(new Option(hall.code + " " + hall.name, hall.code));
   }
   await load();
 }
 
 async function load() {
-  say("");
+  say("message", "");
   const day = await api("/api/staff/appointments?date=" + encodeURIComponent($("date").value) + "&hall=" + encodeURIComponent($("hall").value));
   const counts = {};
   for (const a of day.appointments) counts[a.status] = (counts[a.status] || 0) + 1;
   $("summary").textContent = day.hall.name + " " + day.date + "：共 " + day.appointments.length + " 个预约" +
-    Object.entries(counts).map(([s, n]) => "，" + STATUS_LABELS[s] + " " + n).join("");
+    Object.entries(counts).map(([s, n]) => "，" + label("booking_statuses", s) + " " + n).join("");
   const rows = $("rows");
   rows.replaceChildren();
   for (const slot of day.slots) {
     const bookings = day.appointments.filter((a) => a.slot === slot);
     if (!bookings.length) continue;
-    const header = document.createElement("tr");
-    header.className = "slot-row";
-    const td = cell(header, slot + "（" + bookings.length + " 人）");
-    td.colSpan = 10;
+    const header = el("tr", { className: "slot-row" });
+    cell(header, slot + "（" + bookings.length + " 人）").colSpan = 10;
     rows.appendChild(header);
     for (const a of bookings) rows.appendChild(bookingRow(a));
   }
   if (!day.appointments.length) {
-    const empty = document.createElement("tr");
+    const empty = el("tr");
     cell(empty, "当天没有预约").colSpan = 10;
     rows.appendChild(empty);
   }
 }
 
 function bookingRow(a) {
-  const row = document.createElement("tr");
+  const row = el("tr");
   row.dataset.code = a.code;
   cell(row, a.code);
   cell(row, a.item_name + (a.situation ? "（" + a.situation + "）" : ""));
@@ -84,17 +65,10 @@ function bookingRow(a) {
   cell(row, a.id_number);
   cell(row, a.materials_ready.join("、") || "—");
   cell(row, a.materials_missing.join("、") || "—", a.materials_missing.length ? "missing" : "");
-  const status = cell(row, "");
-  const badge = document.createElement("span");
-  badge.className = "status status-" + a.status;
-  badge.textContent = STATUS_LABELS[a.status];
-  status.appendChild(badge);
+  cell(row, "").appendChild(el("span", { text: label("booking_statuses", a.status), className: "status status-" + a.status }));
   const actions = cell(row, "");
   for (const target of MOVES[a.status] || []) {
-    const button = document.createElement("button");
-    button.type = "button";
-    button.textContent = MOVE_LABELS[target];
-    button.dataset.status = target;
+    const button = el("button", { text: MOVE_LABELS[target], attrs: { type: "button", "data-status": target } });
     button.addEventListener("click", () => mark(a.code, target));
     actions.appendChild(button);
   }
@@ -103,21 +77,21 @@ function bookingRow(a) {
 
 async function mark(code, target) {
   try {
-    await api("/api/staff/appointments/" + encodeURIComponent(code), { method: "PATCH", body: JSON.stringify({ status: target }) });
+    await api("/api/staff/appointments/" + encodeURIComponent(code), { method: "PATCH", body: { status: target } });
     await load();
-  } catch (error) { say(error.message); }
+  } catch (error) { say("message", error.message); }
 }
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   sessionStorage.setItem(TOKEN_KEY, $("token").value.trim());
   $("token").value = "";
-  try { await showDesk(); } catch (error) { say(error.message); }
+  try { await showDesk(); } catch (error) { say("message", error.message); }
 });
 $("filter-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  try { await load(); } catch (error) { say(error.message); }
+  try { await load(); } catch (error) { say("message", error.message); }
 });
 $("logout").addEventListener("click", () => { sessionStorage.removeItem(TOKEN_KEY); $("rows").replaceChildren(); showLogin(); });
 
-if (sessionStorage.getItem(TOKEN_KEY)) showDesk().catch((error) => say(error.message)); else showLogin();
+if (sessionStorage.getItem(TOKEN_KEY)) showDesk().catch((error) => say("message", error.message)); else showLogin();

@@ -1,5 +1,5 @@
 """The 12345 hotline agents' console in a real browser: login, the queue, one order through
-claim → reply → close, a conflicting claim, and the assist panel.
+claim → reply → close, a conflicting claim, the labels from /api/meta, and the assist panel.
 
 Every expectation comes from what the running service answers to the same request, so the page
 cannot pass by showing fixed text. Runs Debian's Chromium through Playwright (tests/chromium.py).
@@ -73,6 +73,16 @@ def order(base: str, number: str) -> dict:
     return response.json()
 
 
+def label(base: str, vocabulary: str, value: str) -> str:
+    """The label the service gives `value` in one vocabulary of GET /api/meta."""
+    terms = httpx.get(f"{base}/api/meta").json()[vocabulary]
+    return next(term["label"] for term in terms if term["value"] == value)
+
+
+def claim_button(page, base: str):
+    return page.get_by_role("button", name=label(base, "ticket_actions", "claim"), exact=True)
+
+
 def suggestion(base: str, text: str) -> dict:
     """What the page should suggest for this text: the service's draft of a work order."""
     response = httpx.post(f"{base}/api/tickets/draft", json={"content": text}, timeout=30)
@@ -84,10 +94,13 @@ def local(iso: str) -> str:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZONE).strftime("%Y-%m-%d %H:%M")
 
 
-def console(browser, base: str, agent: str, *, width: int = 1280, fake_clock: bool = False):
+def console(browser, base: str, agent: str, *, width: int = 1280, fake_clock: bool = False, meta: dict | None = None):
+    """A logged-in console; with `meta`, the page reads that answer instead of GET /api/meta."""
     context = browser.new_context(viewport={"width": width, "height": 900}, timezone_id="Asia/Shanghai", locale="zh-CN")
     page = context.new_page()
     page.on("pageerror", lambda error: SCRIPT_ERRORS.append(error))
+    if meta is not None:
+        page.route("**/api/meta", lambda route: route.fulfill(json=meta))
     if fake_clock:
         page.clock.install()  # time still flows; fast_forward jumps to the next auto-refresh
     page.goto(f"{base}/console")
@@ -155,13 +168,13 @@ def test_claim_reply_close(service, browser):
     expect(page.locator("#detail .d-content")).to_have_text(created["content"])
     expect(page.get_by_role("button", name="答复")).to_be_disabled()
 
-    page.get_by_role("button", name="认领").click()
+    claim_button(page, base).click()
     expect(row.locator(".assignee")).to_have_text("王芳")
     claimed = order(base, number)
     assert (claimed["status"], claimed["assignee"]) == ("claimed", "王芳")
     expect(page.locator("#detail-status")).to_have_text(claimed["status_label"])
     expect(row.locator(".status")).to_have_text(claimed["status_label"])
-    expect(page.get_by_role("button", name="认领")).to_be_disabled()
+    expect(claim_button(page, base)).to_be_disabled()
     expect(page.get_by_role("button", name="办结")).to_be_disabled()
 
     answer = "您好，已通知城管部门到幸福路菜场清理占道摊位，并将加强早间巡查。"
@@ -224,7 +237,7 @@ def test_chat_transcript_and_messages(service, browser):
     expect(page.locator("#transcript")).not_to_contain_text("13812345678")
     expect(page.get_by_role("button", name="发送消息")).to_be_disabled()
 
-    page.get_by_role("button", name="认领").click()
+    claim_button(page, base).click()
     expect(page.get_by_role("button", name="发送消息")).to_be_enabled()
     page.get_by_label("发消息给市民").fill("您好，我是12345话务员王芳，请问您的社保卡是在本市办理的吗？")
     page.get_by_role("button", name="发送消息").click()
@@ -252,19 +265,51 @@ def test_second_agent_sees_the_conflict(service, browser):
     second = console(browser, base, "李强")
     for page in (first, second):
         page.get_by_role("button", name=f"查看工单 {number}").click()
-        expect(page.get_by_role("button", name="认领")).to_be_enabled()
+        expect(claim_button(page, base)).to_be_enabled()
 
-    first.get_by_role("button", name="认领").click()
+    claim_button(first, base).click()
     expect(first.locator("#detail .d-assignee")).to_have_text("王芳")
-    second.get_by_role("button", name="认领").click()
+    claim_button(second, base).click()
 
     refusal = httpx.post(f"{base}/api/tickets/{number}/claim", headers=AUTH, json={"agent": "李强"})
     assert refusal.status_code == 409
     expect(second.locator("#detail-message")).to_have_text(refusal.json()["detail"])
     expect(second.locator("#detail .d-assignee")).to_have_text("王芳")
-    expect(second.get_by_role("button", name="认领")).to_be_disabled()
+    expect(claim_button(second, base)).to_be_disabled()
     expect(second.get_by_role("button", name="答复", exact=True)).to_be_disabled()
     finish(first, second)
+
+
+def test_states_and_actions_are_labelled_from_the_vocabulary(service, browser):
+    base = service["base"]
+    number = create_order(base, type="咨询", content="想问一下新建的社区卫生服务站什么时候开诊")
+    page = console(browser, base, "王芳")
+    row = page.locator(f"#queue-rows tr[data-number='{number}']")
+    expect(row.locator(".status")).to_have_text(label(base, "ticket_statuses", "new"))
+    row.get_by_role("button", name=f"查看工单 {number}").click()
+    claim_button(page, base).click()
+    claimed = order(base, number)
+    assert claimed["status_label"] == label(base, "ticket_statuses", claimed["status"])
+    expect(page.locator("#detail-status")).to_have_text(claimed["status_label"])
+    event = page.locator("#detail .event-claim")
+    expect(event.locator(".event-action")).to_have_text(label(base, "ticket_actions", "claim"))
+    moved = f"{label(base, 'ticket_statuses', 'new')} → {label(base, 'ticket_statuses', 'claimed')}"
+    expect(event.locator(".event-move")).to_have_text(moved)
+
+    # The page writes what /api/meta says, not words of its own: other labels there, other words here.
+    meta = httpx.get(f"{base}/api/meta").json()
+    for term in meta["ticket_statuses"] + meta["ticket_actions"]:
+        term["label"] = f"〔{term['label']}〕"
+    renamed = console(browser, base, "李强", meta=meta)
+    shown = f"〔{claimed['status_label']}〕"
+    expect(renamed.locator(f"#queue-rows tr[data-number='{number}'] .status")).to_have_text(shown)
+    expect(renamed.locator("#filter-status option[value='claimed']")).to_have_text(shown)
+    renamed.get_by_role("button", name=f"查看工单 {number}").click()
+    expect(renamed.locator("#detail-status")).to_have_text(shown)
+    claim = f"〔{label(base, 'ticket_actions', 'claim')}〕"
+    expect(renamed.locator("#claim")).to_have_text(claim)
+    expect(renamed.locator("#detail .event-claim .event-action")).to_have_text(claim)
+    finish(page, renamed)
 
 
 def test_queue_marks_overdue_refreshes_and_filters(service, browser):

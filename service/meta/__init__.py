@@ -1,0 +1,1 @@
+"""The service's vocabularies for the pages (GET /api/meta): states, types and actions with their labels."""

@@ -1,0 +1,23 @@
+"""Response of GET /api/meta: each vocabulary as its values in order, each with its Chinese label."""
+
+from pydantic import BaseModel, Field
+
+
+class Term(BaseModel):
+    value: str = Field(description="what the API sends and accepts")
+    label: str = Field(description="what a page shows")
+
+
+class TicketStatusTerm(Term):
+    claimable: bool = Field(description="waiting for an agent to claim (受理) the order")
+    open: bool = Field(description="not yet answered: past its deadline it counts as overdue")
+
+
+class Vocabularies(BaseModel):
+    ticket_statuses: list[TicketStatusTerm]
+    ticket_actions: list[Term] = Field(description="the event log's `action` and the orders' `allowed_actions`")
+    ticket_types: list[Term]
+    ticket_urgencies: list[Term]
+    ticket_channels: list[Term]
+    ticket_satisfactions: list[Term]
+    booking_statuses: list[Term]

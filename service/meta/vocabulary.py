@@ -1,0 +1,36 @@
+"""The vocabularies, built from the domains' enums and the labels in service/core/templates.py."""
+
+from enum import StrEnum
+from functools import lru_cache
+
+from service.booking.models import Status as BookingStatus
+from service.core import templates as t
+from service.meta.schemas import Term, TicketStatusTerm, Vocabularies
+from service.tickets.models import CLAIMABLE, OPEN, Channel, Satisfaction, TicketType, Urgency
+from service.tickets.models import Status as TicketStatus
+
+
+def _terms(members: type[StrEnum], labels: dict[str, str] | None = None) -> list[Term]:
+    """One term per member; without `labels` the value (Chinese already) is its own label."""
+    return [Term(value=m.value, label=labels[m.value] if labels else m.value) for m in members]
+
+
+@lru_cache
+def vocabularies() -> Vocabularies:
+    return Vocabularies(
+        ticket_statuses=[
+            TicketStatusTerm(
+                value=status.value,
+                label=t.TICKET_STATUS_LABELS[status.value],
+                claimable=status in CLAIMABLE,
+                open=status in OPEN,
+            )
+            for status in TicketStatus
+        ],
+        ticket_actions=[Term(value=action, label=label) for action, label in t.TICKET_ACTIONS.items()],
+        ticket_types=_terms(TicketType),
+        ticket_urgencies=_terms(Urgency),
+        ticket_channels=_terms(Channel, t.TICKET_CHANNEL_LABELS),
+        ticket_satisfactions=_terms(Satisfaction),
+        booking_statuses=_terms(BookingStatus, t.STATUS_LABELS),
+    )

@@ -1,0 +1,67 @@
+"""GET /api/meta: every state, type and action once, in the enums' order, with the service's own label.
+
+The pages label everything with this answer, so it must say what the service says elsewhere.
+"""
+
+from enum import StrEnum
+
+import pytest
+
+from service.booking.models import Status as BookingStatus
+from service.core import templates as t
+from service.tickets.models import CLAIMABLE, OPEN, Channel, Satisfaction, TicketType, Urgency
+from service.tickets.models import Status as TicketStatus
+
+ENUMS: list[tuple[str, type[StrEnum], dict[str, str] | None]] = [
+    ("ticket_statuses", TicketStatus, t.TICKET_STATUS_LABELS),
+    ("ticket_types", TicketType, None),  # the value is Chinese already and is its own label
+    ("ticket_urgencies", Urgency, None),
+    ("ticket_channels", Channel, t.TICKET_CHANNEL_LABELS),
+    ("ticket_satisfactions", Satisfaction, None),
+    ("booking_statuses", BookingStatus, t.STATUS_LABELS),
+]
+
+
+@pytest.fixture
+def meta(client) -> dict:
+    response = client.get("/api/meta")
+    assert response.status_code == 200
+    return response.json()
+
+
+@pytest.mark.parametrize(("name", "members", "labels"), ENUMS, ids=[name for name, _, _ in ENUMS])
+def test_every_member_once_with_the_python_label(meta, name, members, labels):
+    terms = meta[name]
+    assert [term["value"] for term in terms] == [member.value for member in members]
+    for term in terms:
+        assert term["label"].strip()
+        assert term["label"] == (labels[term["value"]] if labels else term["value"])
+
+
+def test_ticket_states_say_which_wait_for_an_agent_and_which_are_open(meta):
+    states = {term["value"]: term for term in meta["ticket_statuses"]}
+    assert {value for value, term in states.items() if term["claimable"]} == {s.value for s in CLAIMABLE}
+    assert {value for value, term in states.items() if term["open"]} == {s.value for s in OPEN}
+
+
+def test_ticket_actions_are_the_service_wording(meta):
+    assert {term["value"]: term["label"] for term in meta["ticket_actions"]} == t.TICKET_ACTIONS
+    assert all(term["label"].strip() for term in meta["ticket_actions"])
+
+
+def test_an_order_speaks_the_same_vocabulary(client, meta, staff_headers):
+    """What an order's answer holds (status label, event actions, allowed actions) is all in /api/meta."""
+    body = {"channel": "hotline", "phone": "13812345678", "type": "求助", "content": "小区门口的井盖缺失，晚上很危险"}
+    created = client.post("/api/tickets", json=body)
+    assert created.status_code == 201, created.text
+    number = created.json()["number"]
+    claimed = client.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).json()
+    statuses = {term["value"]: term["label"] for term in meta["ticket_statuses"]}
+    actions = {term["value"] for term in meta["ticket_actions"]}
+    assert claimed["status_label"] == statuses[claimed["status"]]
+    assert {event["action"] for event in claimed["events"]} == {"create", "claim"}
+    assert {event["action"] for event in claimed["events"]} | set(claimed["allowed_actions"]) <= actions
+
+
+def test_the_page_vocabulary_is_public(client):
+    assert client.get("/api/meta", headers={"Authorization": "Bearer wrong"}).status_code == 200
