@@ -139,6 +139,8 @@ STATUS_LABELS = {
     "done": "已办结",
     "no_show": "未到场",
 }
+# The window staff's buttons: what marking a booking with each target status is called.
+BOOKING_MOVE_LABELS = {"arrived": "到场", "done": "办结", "no_show": "未到"}
 WEEKDAYS = "一二三四五六日"
 
 # Why the time a citizen asked for has no free slot (POST /api/halls/{code}/availability).

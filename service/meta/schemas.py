@@ -11,6 +11,11 @@ class Term(BaseModel):
 class TicketStatusTerm(Term):
     claimable: bool = Field(description="waiting for an agent to claim (受理) the order")
     open: bool = Field(description="not yet answered: past its deadline it counts as overdue")
+    actions: list[str] = Field(description="the steps (ticket_actions) that may start from this state")
+
+
+class BookingStatusTerm(Term):
+    moves: list[Term] = Field(description="the statuses window staff may mark it with, labelled as their buttons")
 
 
 class Vocabularies(BaseModel):
@@ -20,4 +25,4 @@ class Vocabularies(BaseModel):
     ticket_urgencies: list[Term]
     ticket_channels: list[Term]
     ticket_satisfactions: list[Term]
-    booking_statuses: list[Term]
+    booking_statuses: list[BookingStatusTerm]

@@ -3,11 +3,13 @@
 from enum import StrEnum
 from functools import lru_cache
 
+from service.booking.appointments import STAFF_MOVES
 from service.booking.models import Status as BookingStatus
 from service.core import templates as t
-from service.meta.schemas import Term, TicketStatusTerm, Vocabularies
+from service.meta.schemas import BookingStatusTerm, Term, TicketStatusTerm, Vocabularies
 from service.tickets.models import CLAIMABLE, OPEN, Channel, Satisfaction, TicketType, Urgency
 from service.tickets.models import Status as TicketStatus
+from service.tickets.workflow import TRANSITIONS
 
 
 def _terms(members: type[StrEnum], labels: dict[str, str] | None = None) -> list[Term]:
@@ -24,6 +26,7 @@ def vocabularies() -> Vocabularies:
                 label=t.TICKET_STATUS_LABELS[status.value],
                 claimable=status in CLAIMABLE,
                 open=status in OPEN,
+                actions=[action for action, step in TRANSITIONS.items() if status in step.sources],
             )
             for status in TicketStatus
         ],
@@ -32,5 +35,16 @@ def vocabularies() -> Vocabularies:
         ticket_urgencies=_terms(Urgency),
         ticket_channels=_terms(Channel, t.TICKET_CHANNEL_LABELS),
         ticket_satisfactions=_terms(Satisfaction),
-        booking_statuses=_terms(BookingStatus, t.STATUS_LABELS),
+        booking_statuses=[
+            BookingStatusTerm(
+                value=status.value,
+                label=t.STATUS_LABELS[status.value],
+                moves=[
+                    Term(value=target.value, label=t.BOOKING_MOVE_LABELS[target.value])
+                    for target in BookingStatus
+                    if target in STAFF_MOVES.get(status, set())
+                ],
+            )
+            for status in BookingStatus
+        ],
     )

@@ -3,12 +3,9 @@
 
 import { apiClient, request } from "./js/api.js";
 import { $, el, say } from "./js/dom.js";
-import { label, loadVocabulary } from "./js/vocabulary.js";
+import { label, loadVocabulary, term } from "./js/vocabulary.js";
 
 const TOKEN_KEY = "staffToken";
-// The moves the service allows from each status (STAFF_MOVES in service/booking/appointments.py).
-const MOVES = { booked: ["arrived", "no_show"], arrived: ["done"], no_show: ["arrived"] };
-const MOVE_LABELS = { arrived: "到场", done: "办结", no_show: "未到" };
 
 const api = apiClient({
   tokenKey: TOKEN_KEY,
@@ -67,9 +64,10 @@ function bookingRow(a) {
   cell(row, a.materials_missing.join("、") || "—", a.materials_missing.length ? "missing" : "");
   cell(row, "").appendChild(el("span", { text: label("booking_statuses", a.status), className: "status status-" + a.status }));
   const actions = cell(row, "");
-  for (const target of MOVES[a.status] || []) {
-    const button = el("button", { text: MOVE_LABELS[target], attrs: { type: "button", "data-status": target } });
-    button.addEventListener("click", () => mark(a.code, target));
+  // The moves the service allows from this status, as /api/meta publishes them.
+  for (const move of term("booking_statuses", a.status)?.moves || []) {
+    const button = el("button", { text: move.label, attrs: { type: "button", "data-status": move.value } });
+    button.addEventListener("click", () => mark(a.code, move.value));
     actions.appendChild(button);
   }
   return row;

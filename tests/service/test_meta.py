@@ -65,3 +65,19 @@ def test_an_order_speaks_the_same_vocabulary(client, meta, staff_headers):
 
 def test_the_page_vocabulary_is_public(client):
     assert client.get("/api/meta", headers={"Authorization": "Bearer wrong"}).status_code == 200
+
+
+def test_each_ticket_state_lists_the_steps_the_workflow_allows_from_it(meta):
+    actions = {term["value"]: term["actions"] for term in meta["ticket_statuses"]}
+    assert actions["new"] == ["claim", "reassign"]
+    assert actions["claimed"] == ["reply", "return", "reassign"]
+    assert actions["replied"] == ["return", "close"]
+    assert actions["closed"] == []
+
+
+def test_booking_states_list_the_window_staff_moves_with_their_button_labels(meta):
+    moves = {term["value"]: [(m["value"], m["label"]) for m in term["moves"]] for term in meta["booking_statuses"]}
+    assert moves["booked"] == [("arrived", "到场"), ("no_show", "未到")]
+    assert moves["arrived"] == [("done", "办结")]
+    assert moves["no_show"] == [("arrived", "到场")]
+    assert moves["done"] == moves["cancelled"] == []
