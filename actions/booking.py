@@ -1,35 +1,39 @@
-"""Pre-registration (预约): the booking form, its questions, submitting and stopping it."""
+"""Pre-registration (预约): the booking form's validator, submitting the booking and stopping it.
+
+The questions the form asks through actions are in actions/booking_questions.py; the wording
+in domain.yml (utter_*booking*) and actions/booking_text.py.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from collections.abc import Callable
+from functools import partialmethod
 from typing import Any, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, SlotSet
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.api.service_client import (
-    FreeSlot,
-    ItemNotFound,
-    Refused,
-    ServiceClient,
-    ServiceUnavailable,
-    shared_client,
-)
+from actions.api.service_client import FreeSlot, ItemNotFound, Refused, ServiceUnavailable, UsesService
 from actions.booking_text import (
+    CONFIRMING_WORDS,
+    SLOT_TAKEN_MARK,
+    authorisation_letter,
     booking_for,
     clean_name,
     find_id_number,
     find_mobile,
     idempotency_key,
     missing_materials,
+    numbered_materials,
+    slot_label,
 )
-from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED
-from actions.choices import resolve_choice
-from actions.latest_message import latest_entity, latest_intent, latest_message_id, latest_text
+from actions.buttons import intent_payload, numbered_buttons
+from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
+from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
+from common.choices import resolve_choice
 
 FORM = "booking_form"
 # Questions about the catalogue may interrupt the form; rules answer them and resume it.
@@ -39,7 +43,6 @@ INTERRUPTIONS = {
 }
 STOPS = {"deny", "cancel_appointment"}
 INVALID_BEFORE_OFFERING_TO_STOP = 2
-WEEKDAYS = "一二三四五六日"
 # Every slot the form and its submission set: cleared together when a booking ends.
 BOOKING_SLOTS = [
     "booking_item", "booking_item_name", "booking_situation", "booking_hall", "booking_hall_name",
@@ -50,11 +53,8 @@ BOOKING_SLOTS = [
     "booking_confirmed", "booking_nonce", "invalid_answers", "booking_situations",
     "booking_read_message",
 ]
-
-
-def slot_label(free: FreeSlot) -> str:
-    day = date.fromisoformat(free.date)
-    return f"{day.month}月{day.day}日（周{WEEKDAYS[day.weekday()]}）{free.slot}"
+# Emptied with booking_when when the time chosen was taken meanwhile: it is asked again.
+TIME_ANSWERS = ["booking_date", "booking_slot", "booking_confirmed"]
 
 
 def _answering(tracker: Tracker, slot: str) -> bool:
@@ -62,20 +62,11 @@ def _answering(tracker: Tracker, slot: str) -> bool:
 
     Naming the item ("换身份证") often reads as a catalogue question, so it is an answer there."""
     ignored = STOPS if slot == "booking_item" else INTERRUPTIONS | STOPS
-    return (
-        tracker.get_slot("requested_slot") == slot
-        and latest_intent(tracker) not in ignored
-        and not latest_text(tracker).startswith("/ask_")
-    )
+    return answering(tracker, slot, ignored) and not latest_text(tracker).startswith("/ask_")
 
 
-class ValidateBookingForm(FormValidationAction):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
-    @property
-    def client(self) -> ServiceClient:
-        return self._client_instance or shared_client()
+class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
+    read_slot = "booking_read_message"
 
     def name(self) -> str:
         return "validate_booking_form"
@@ -96,13 +87,6 @@ class ValidateBookingForm(FormValidationAction):
         return slots + ["booking_confirmed"]
 
     # --- extraction: what the latest message says -------------------------------------------
-
-    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        # The form also consults its validator when it resumes after another action (a question,
-        # a failed submit): each message is read once, or a "确认" would confirm twice.
-        if _already_read(tracker):
-            return []
-        return await super().get_extraction_events(dispatcher, tracker, domain)
 
     async def extract_booking_item(self, dispatcher, tracker, domain) -> dict[str, Any]:
         if tracker.get_slot("booking_item"):
@@ -159,25 +143,31 @@ class ValidateBookingForm(FormValidationAction):
     async def extract_agent_name(self, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"agent_name": clean_name(latest_text(tracker))} if _answering(tracker, "agent_name") else {}
 
-    async def extract_applicant_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._number(tracker, "applicant_phone", find_mobile)
+    def _number(self, slot: str, find: Callable[[str], Optional[str]], dispatcher, tracker, domain) -> dict[str, Any]:
+        """The requested number, or a correction of one given earlier ("电话写错了，是139…").
 
-    async def extract_agent_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._number(tracker, "agent_phone", find_mobile)
+        A number is an answer whatever the NLU made of it (a bare ID number can read as
+        anything); other text is an answer only when it is not a question or a stop."""
+        text = latest_text(tracker)
+        found = find(text)
+        if found and tracker.get_slot("requested_slot") == slot:
+            return {slot: found}
+        if _answering(tracker, slot) and not (find_mobile(text) or find_id_number(text)):
+            return {slot: text}  # checked by the service, so its reason is told
+        if found and tracker.get_slot(slot) and tracker.get_slot("requested_slot"):
+            return {slot: found}
+        return {}
 
-    async def extract_applicant_id(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._number(tracker, "applicant_id", find_id_number)
-
-    async def extract_agent_id(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return self._number(tracker, "agent_id", find_id_number)
+    extract_applicant_phone = partialmethod(_number, "applicant_phone", find_mobile)
+    extract_agent_phone = partialmethod(_number, "agent_phone", find_mobile)
+    extract_applicant_id = partialmethod(_number, "applicant_id", find_id_number)
+    extract_agent_id = partialmethod(_number, "agent_id", find_id_number)
 
     async def extract_materials_answer(self, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"materials_answer": latest_text(tracker)} if _answering(tracker, "materials_answer") else {}
 
     async def extract_booking_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "booking_confirmed":
-            return {}
-        if latest_intent(tracker) == "affirm" or any(word in latest_text(tracker) for word in ("确认", "提交", "没问题")):
+        if tracker.get_slot("requested_slot") == "booking_confirmed" and says_confirmed(tracker, CONFIRMING_WORDS):
             return {"booking_confirmed": True}
         return {}
 
@@ -254,11 +244,10 @@ class ValidateBookingForm(FormValidationAction):
         dispatcher.utter_message(
             response="utter_booking_time_unavailable",
             reason=availability.reason or "",
-            buttons=[{"title": f"{i}. {slot_label(a)}", "payload": _pick_payload(a)}
-                     for i, a in enumerate(alternatives, start=1)],
+            buttons=numbered_buttons((slot_label(a.date, a.slot), _pick_payload(a)) for a in alternatives),
         )
         return {"booking_when": None,
-                "booking_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a)}
+                "booking_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a.date, a.slot)}
                                     for a in alternatives] or None}
 
     async def validate_booking_for(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -267,30 +256,33 @@ class ValidateBookingForm(FormValidationAction):
             return {"booking_for": None}
         materials = list(tracker.get_slot("booking_materials") or [])
         if value == "other":
-            # The item's own authorisation letter (授权委托书…) joins the checklist when it has one.
-            every = (await self.client.get_notice(tracker.get_slot("booking_item"))).materials
-            letter = next((name for name in every if "委托书" in name), None)
+            # The item's authorisation letter joins the checklist when it has one.
+            notice = await self.client.get_notice(tracker.get_slot("booking_item"))
+            letter = authorisation_letter(notice.materials)
             if letter and letter not in materials:
                 materials.append(letter)
         return {"booking_for": value, "booking_materials": materials or None}
 
-    async def validate_applicant_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("applicant_name", "name", value, dispatcher, tracker)
+    async def _checked(self, slot: str, field: str, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
+        """A name, phone or ID number checked by the service, which gives the reason when it is wrong."""
+        check = await self.client.check_field(field, str(value))
+        if check.ok:
+            masked = {f"{slot}_masked": check.masked} if field != "name" else {}
+            if tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot:
+                dispatcher.utter_message(response="utter_booking_corrected", value=check.masked)
+            return {slot: check.value, **masked}
+        invalid = int(tracker.get_slot("invalid_answers") or 0) + 1
+        response = ("utter_booking_invalid_offer_stop" if invalid >= INVALID_BEFORE_OFFERING_TO_STOP
+                    else "utter_booking_invalid")
+        dispatcher.utter_message(response=response, reason=check.reason)
+        return {slot: None, "invalid_answers": float(invalid)}
 
-    async def validate_agent_name(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("agent_name", "name", value, dispatcher, tracker)
-
-    async def validate_applicant_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("applicant_phone", "phone", value, dispatcher, tracker)
-
-    async def validate_agent_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("agent_phone", "phone", value, dispatcher, tracker)
-
-    async def validate_applicant_id(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("applicant_id", "id_number", value, dispatcher, tracker)
-
-    async def validate_agent_id(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        return await self._checked("agent_id", "id_number", value, dispatcher, tracker)
+    validate_applicant_name = partialmethod(_checked, "applicant_name", "name")
+    validate_agent_name = partialmethod(_checked, "agent_name", "name")
+    validate_applicant_phone = partialmethod(_checked, "applicant_phone", "phone")
+    validate_agent_phone = partialmethod(_checked, "agent_phone", "phone")
+    validate_applicant_id = partialmethod(_checked, "applicant_id", "id_number")
+    validate_agent_id = partialmethod(_checked, "agent_id", "id_number")
 
     async def validate_materials_answer(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         materials = tracker.get_slot("booking_materials") or []
@@ -308,38 +300,9 @@ class ValidateBookingForm(FormValidationAction):
         return result.hits[0].code if result.confident else None
 
     @staticmethod
-    def _number(tracker: Tracker, slot: str, find) -> dict[str, Any]:
-        """The requested number, or a correction of one given earlier ("电话写错了，是139…").
-
-        A number is an answer whatever the NLU made of it (a bare ID number can read as
-        anything); other text is an answer only when it is not a question or a stop."""
-        text = latest_text(tracker)
-        found = find(text)
-        if found and tracker.get_slot("requested_slot") == slot:
-            return {slot: found}
-        if _answering(tracker, slot) and not (find_mobile(text) or find_id_number(text)):
-            return {slot: text}  # checked by the service, so its reason is told
-        if found and tracker.get_slot(slot) and tracker.get_slot("requested_slot"):
-            return {slot: found}
-        return {}
-
-    @staticmethod
     def _slot_taken(day: str, slot: str, window: str) -> dict[str, Any]:
         return {"booking_when": f"{day} {slot}", "booking_date": day, "booking_slot": slot,
                 "booking_window": window, "booking_offered": None}
-
-    async def _checked(self, slot: str, field: str, value: Any, dispatcher, tracker) -> dict[str, Any]:
-        check = await self.client.check_field(field, str(value))
-        if check.ok:
-            masked = {f"{slot}_masked": check.masked} if field != "name" else {}
-            if tracker.get_slot(slot) and tracker.get_slot("requested_slot") != slot:
-                dispatcher.utter_message(response="utter_booking_corrected", value=check.masked)
-            return {slot: check.value, **masked}
-        invalid = int(tracker.get_slot("invalid_answers") or 0) + 1
-        response = ("utter_booking_invalid_offer_stop" if invalid >= INVALID_BEFORE_OFFERING_TO_STOP
-                    else "utter_booking_invalid")
-        dispatcher.utter_message(response=response, reason=check.reason)
-        return {slot: None, "invalid_answers": float(invalid)}
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         try:
@@ -347,145 +310,24 @@ class ValidateBookingForm(FormValidationAction):
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_booking_service_down",
                                      hall_phone=get_settings().hall_phone)
-            return [ActiveLoop(None), SlotSet("requested_slot", None)]
+            return stopped()
         except ItemNotFound:
             dispatcher.utter_message(response="utter_booking_item_unclear")
             return [SlotSet("booking_item", None)]
         if not tracker.get_slot("booking_nonce"):
             events.append(SlotSet("booking_nonce", uuid.uuid4().hex[:12]))
-        # Only a message that filled something is marked read: one that filled nothing must
-        # leave the form rejected, so that the rules answer the question or stop the booking.
-        filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
-        if filled and not _already_read(tracker):
-            events.append(SlotSet("booking_read_message", latest_message_id(tracker)))
-        return events
-
-
-def _already_read(tracker: Tracker) -> bool:
-    message_id = latest_message_id(tracker)
-    return bool(message_id) and message_id == tracker.get_slot("booking_read_message")
+        return self.marked_read(tracker, events)
 
 
 def _pick_payload(free: FreeSlot) -> str:
-    return '/inform{"slot_choice": "%s|%s|%s"}' % (free.date, free.slot, free.window)
+    return intent_payload("inform", slot_choice=f"{free.date}|{free.slot}|{free.window}")
 
 
-class AskBookingItem(Action):
-    """Which item to book: the likely ones as buttons when the message named something close
-    ("约个时间办那个公积金"), else the open question."""
-
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
-    def name(self) -> str:
-        return "action_ask_booking_item"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        try:
-            result = await (self._client_instance or shared_client()).search(latest_text(tracker))
-        except ServiceUnavailable:
-            result = None
-        candidates = [h for h in result.hits if h.score >= CANDIDATE_SCORE][:CHOICES_OFFERED] if result else []
-        if not candidates:
-            dispatcher.utter_message(response="utter_ask_booking_item")
-            return []
-        dispatcher.utter_message(
-            response="utter_ask_booking_item_choices",
-            buttons=[{"title": f"{i}. {hit.name}", "payload": '/inform{"item_code": "%s"}' % hit.code}
-                     for i, hit in enumerate(candidates, start=1)],
-        )
-        return []
-
-
-class AskBookingSituation(Action):
-    def name(self) -> str:
-        return "action_ask_booking_situation"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        offered = tracker.get_slot("booking_situations") or []
-        dispatcher.utter_message(
-            response="utter_ask_booking_situation", item_name=tracker.get_slot("booking_item_name"),
-            buttons=[{"title": f"{i}. {o['label']}", "payload": '/inform{"situation": "%s"}' % o["id"]}
-                     for i, o in enumerate(offered, start=1)],
-        )
-        return []
-
-
-class AskBookingHall(Action):
-    def name(self) -> str:
-        return "action_ask_booking_hall"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        offered = tracker.get_slot("booking_offered") or []
-        dispatcher.utter_message(
-            response="utter_ask_booking_hall",
-            buttons=[{"title": f"{i}. {o['label']}", "payload": o["label"]} for i, o in enumerate(offered, 1)],
-        )
-        return []
-
-
-class AskBookingWhen(Action):
-    def name(self) -> str:
-        return "action_ask_booking_when"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        # When free slots were just offered, that message already asked the question.
-        if not tracker.get_slot("booking_offered"):
-            dispatcher.utter_message(response="utter_ask_booking_when")
-        return []
-
-
-class AskMaterialsAnswer(Action):
-    def name(self) -> str:
-        return "action_ask_materials_answer"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        materials = tracker.get_slot("booking_materials") or []
-        listed = "\n".join(f"{i}. {name}" for i, name in enumerate(materials, start=1))
-        dispatcher.utter_message(
-            response="utter_ask_materials_answer", materials=listed,
-            buttons=[{"title": "都备齐了", "payload": "都备齐了"}, {"title": "先不核对", "payload": "先不核对"}],
-        )
-        return []
-
-
-class AskBookingConfirmed(Action):
-    def name(self) -> str:
-        return "action_ask_booking_confirmed"
-
-    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        slot = tracker.get_slot
-        agent = (f"\n代办人：{slot('agent_name')}，电话 {slot('agent_phone_masked')}，"
-                 f"身份证 {slot('agent_id_masked')}") if slot("booking_for") == "other" else ""
-        missing = slot("materials_missing") or []
-        dispatcher.utter_message(
-            response="utter_ask_booking_confirmed",
-            item_name=slot("booking_item_name"),
-            hall_name=slot("booking_hall_name"),
-            when=_when_text(tracker),
-            window=slot("booking_window") or "",
-            applicant=f"{slot('applicant_name')}，电话 {slot('applicant_phone_masked')}，"
-                      f"身份证 {slot('applicant_id_masked')}",
-            agent=agent,
-            missing=f"\n尚缺材料：{'、'.join(missing)}" if missing else "",
-        )
-        return []
-
-
-def _when_text(tracker: Tracker) -> str:
-    day, slot, window = tracker.get_slot("booking_date"), tracker.get_slot("booking_slot"), ""
-    return slot_label(FreeSlot(date=day, slot=slot, window=window)) if day and slot else ""
-
-
-class SubmitBooking(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
+class SubmitBooking(UsesService, Action):
     def name(self) -> str:
         return "action_submit_booking"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        client = self._client_instance or shared_client()
         slot = tracker.get_slot
         booking = {
             "item_code": slot("booking_item"),
@@ -504,34 +346,30 @@ class SubmitBooking(Action):
         }
         key = idempotency_key(tracker.sender_id, slot("booking_nonce") or "first", booking)
         try:
-            appointment = await client.create_appointment(booking, key)
+            appointment = await self.client.create_appointment(booking, key)
         except ServiceUnavailable:
             # The outcome is unclear: ask again; the same key makes a retry safe.
             dispatcher.utter_message(response="utter_booking_not_sent", hall_phone=get_settings().hall_phone)
-            return [SlotSet("booking_confirmed", None), ActiveLoop(FORM),
-                    SlotSet("requested_slot", "booking_confirmed")]
+            return reopened(FORM, "booking_confirmed")
         except Refused as refusal:
-            if refusal.status == 409 and "约满" in refusal.detail:
+            if refusal.status == 409 and SLOT_TAKEN_MARK in refusal.detail:
                 dispatcher.utter_message(response="utter_booking_slot_gone", reason=refusal.detail)
-                return [SlotSet(name, None) for name in ("booking_when", "booking_date", "booking_slot",
-                                                         "booking_confirmed")] + [
-                    ActiveLoop(FORM), SlotSet("requested_slot", "booking_when")]
+                return reopened(FORM, "booking_when", also_cleared=TIME_ANSWERS)
             dispatcher.utter_message(response="utter_booking_refused", reason=refusal.detail)
-            return _cleared()
+            return cleared(BOOKING_SLOTS)
         dispatcher.utter_message(
             response="utter_booking_done",
             code=appointment["code"],
             item_name=appointment["item_name"],
-            when=_when_text(tracker),
+            when=slot_label(slot("booking_date"), slot("booking_slot")),
             hall_name=appointment["hall"]["name"],
             address=appointment["hall"]["address"],
             window=appointment.get("window") or "",
             phone=appointment["phone"],
-            checklist="\n".join(
-                f"{i}. {name}{'（尚未备齐）' if name in booking['materials_missing'] else ''}"
-                for i, name in enumerate(slot("booking_materials") or [], start=1)),
+            checklist=numbered_materials(slot("booking_materials") or [], booking["materials_missing"]),
         )
-        return _cleared() + [SlotSet("booking_code", appointment["code"])]
+        # Personal data is not kept in the conversation once the booking is done or dropped.
+        return cleared(BOOKING_SLOTS) + [SlotSet("booking_code", appointment["code"])]
 
 
 class StopBooking(Action):
@@ -540,9 +378,4 @@ class StopBooking(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_booking_stopped")
-        return [ActiveLoop(None)] + _cleared()
-
-
-def _cleared() -> list[dict[str, Any]]:
-    # Personal data is not kept in the conversation once the booking is done or dropped.
-    return [SlotSet(name, None) for name in BOOKING_SLOTS] + [SlotSet("requested_slot", None)]
+        return stopped(BOOKING_SLOTS)

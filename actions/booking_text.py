@@ -1,32 +1,45 @@
-"""Reading a citizen's booking answers out of free text. Pure: no rasa-sdk, no validation rules
-(the service owns those: /api/appointments/check-person)."""
+"""The booking's words: reading a citizen's answers out of free text, and composing the lines
+the bot shows (times, the people, the materials). The fixed sentences are domain.yml's
+responses (utter_*booking*).
+
+Pure: no rasa-sdk, no validation rules (the service owns those: /api/appointments/check-person).
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import re
+from collections.abc import Collection
+from datetime import date
 from typing import Any, Optional
 
-_MOBILE_LIKE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?1[3-9]\d[\s-]?\d{4}[\s-]?\d{4}(?!\d)")
-_ID_LIKE = re.compile(r"(?<![\dXx])\d{6}[\s-]?\d{8}[\s-]?\d{3}[\dXx](?![\dXx])")
+from common.personal_data import ID_NUMBER_AS_TYPED, MOBILE_AS_TYPED
+
 _NAME_PREFIX = re.compile(r"^(?:我叫|我是|我姓名|姓名是|姓名|名字是|名字叫|名字|叫|是)[:：\s]*")
 _NAME_SUFFIX = re.compile(r"[，,。.!！\s]*(?:就是我|谢谢|哈)?$")
-_NUMBERS = re.compile(r"\d+")
 _FOR_OTHER = re.compile(r"代办|代理|替|帮(?:我|他|她)?(?:爸|妈|老人|家人|朋友|老公|老婆|孩子|儿子|女儿|父|母|别人|亲戚)|别人|他人|委托|不是本人|不是我")
 _FOR_SELF = re.compile(r"本人|自己|我去|我本人|亲自")
+# An agent brings the item's authorisation letter (授权委托书…).
+_AUTHORISATION_LETTER = "委托书"
+_NUMBERS = re.compile(r"\d+")
 _ALL_READY = re.compile(r"都(?:有|齐|备齐|准备好)|齐了|备齐|全有|全齐|都带|准备好了|没有缺")
 _SKIP = re.compile(r"先不|跳过|不核对|不清楚|不知道|到时候|再说")
+# Typed at the confirmation, these submit the booking.
+CONFIRMING_WORDS = ("确认", "提交", "没问题")
+# The service refuses a booking for a slot taken meanwhile with a reason that says so.
+SLOT_TAKEN_MARK = "约满"
+WEEKDAYS = "一二三四五六日"
 
 
 def find_mobile(text: str) -> Optional[str]:
     """A mobile-looking number anywhere in the text ("电话写错了，是139 1234 5678")."""
-    match = _MOBILE_LIKE.search(text or "")
+    match = MOBILE_AS_TYPED.search(text or "")
     return match.group(0) if match else None
 
 
 def find_id_number(text: str) -> Optional[str]:
-    match = _ID_LIKE.search(text or "")
+    match = ID_NUMBER_AS_TYPED.search(text or "")
     return match.group(0) if match else None
 
 
@@ -66,3 +79,39 @@ def idempotency_key(conversation: str, nonce: str, booking: dict[str, Any]) -> s
     digest = hashlib.sha256(json.dumps(booking, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     conversation_part = hashlib.sha256(conversation.encode()).hexdigest()[:12]
     return f"bot-{conversation_part}-{nonce}-{digest[:16]}"
+
+
+def authorisation_letter(materials: list[str]) -> Optional[str]:
+    """The item's own authorisation letter, if it has one."""
+    return next((name for name in materials if _AUTHORISATION_LETTER in name), None)
+
+
+# --- what the bot shows -------------------------------------------------------------------------
+
+
+def slot_label(day: Optional[str], slot: Optional[str]) -> str:
+    """"2026-11-25", "09:00-10:00" → "11月25日（周三）09:00-10:00"; "" until both are known."""
+    if not day or not slot:
+        return ""
+    when = date.fromisoformat(day)
+    return f"{when.month}月{when.day}日（周{WEEKDAYS[when.weekday()]}）{slot}"
+
+
+def person_line(name: str, phone_masked: str, id_masked: str) -> str:
+    return f"{name}，电话 {phone_masked}，身份证 {id_masked}"
+
+
+def agent_line(name: str, phone_masked: str, id_masked: str) -> str:
+    """The agent's line of the confirmation (it follows the applicant's)."""
+    return f"\n代办人：{person_line(name, phone_masked, id_masked)}"
+
+
+def missing_line(missing: list[str]) -> str:
+    """The confirmation's line of materials not ready yet, "" when none are missing."""
+    return f"\n尚缺材料：{'、'.join(missing)}" if missing else ""
+
+
+def numbered_materials(materials: list[str], missing: Collection[str] = ()) -> str:
+    """One a line, numbered, the missing ones marked: "2. 近期免冠照片（尚未备齐）"."""
+    return "\n".join(f"{number}. {name}{'（尚未备齐）' if name in missing else ''}"
+                     for number, name in enumerate(materials, start=1))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import catalogue_text as words
 from actions.api.service_client import (
     ItemNotFound,
     Notice,
@@ -18,15 +16,14 @@ from actions.api.service_client import (
     SearchHit,
     ServiceClient,
     ServiceUnavailable,
-    shared_client,
+    UsesService,
 )
-from actions.chat_format import pack_sections
-from actions.choices import resolve_choice
+from actions.buttons import intent_payload, numbered_buttons
 from actions.latest_message import latest_intent, latest_text
 from actions.settings import get_settings
 from bot.message_text import without_masks
-
-logger = logging.getLogger(__name__)
+from common.chat_messages import pack_messages
+from common.choices import resolve_choice
 
 FULL_NOTICE = "materials"
 ASPECT_BY_INTENT = {
@@ -45,36 +42,14 @@ CHOICES_OFFERED = 3
 # an item, the item is confirmed before the notice (see _story_read_unsurely).
 STORY_CHARS = 30
 STORY_INTENT_CONFIDENCE = 0.8
-# The way out when none of the offered items is the matter: a person answers (12345 咨询).
-NONE_OF_THESE = {"title": "都不是，转人工咨询", "payload": "/request_consultation"}
+NONE_OF_THESE = {"title": words.NONE_OF_THESE, "payload": "/request_consultation"}
 
 
-@dataclass
-class Turn:
-    """What the citizen's latest message says, and the slots the action will set."""
-
-    intent: str
-    text: str
-    item_code: Optional[str]
-    situation: Optional[str]
-    service_item: Optional[str]
-    events: list[dict[str, Any]] = field(default_factory=list)
-
-
-class ActionAnswerServiceQuestion(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client = client
-
+class ActionAnswerServiceQuestion(UsesService, Action):
     def name(self) -> str:
         return "action_answer_service_question"
 
-    @property
-    def client(self) -> ServiceClient:
-        return self._client or shared_client()
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         try:
             return _changed_slots(tracker, await self._answer(dispatcher, tracker))
         except ServiceUnavailable:
@@ -179,7 +154,7 @@ class ActionAnswerServiceQuestion(Action):
         cleared = [SlotSet("pending_aspect", None), SlotSet("offered_choices", None)]
         if aspect == FULL_NOTICE:
             # The notice itself opens with who handles the item when it is not this hall.
-            for message in pack_sections(notice.sections, get_settings().max_message_chars):
+            for message in pack_messages(notice.sections, get_settings().max_message_chars, len):
                 dispatcher.utter_message(text=message)
             return chosen + cleared + [SlotSet("awaiting", None)]
 
@@ -192,15 +167,16 @@ class ActionAnswerServiceQuestion(Action):
                 handler_address=handler.address,
                 handler_phone=handler.phone,
                 handler_hours=handler.hours,
-                handler_note=f"\n提示：{handler.note}" if handler.note else "",
+                handler_note=words.handler_note_line(handler.note),
             )
         dispatcher.utter_message(
             response="utter_aspect_answer",
             answer=notice.aspects.get(aspect, ""),
             item_name=notice.name,
             buttons=[
-                {"title": "查看完整一次性告知", "payload": _payload("ask_materials", item_code=notice.code)},
-                {"title": "不用了", "payload": "/deny"},
+                {"title": words.SHOW_FULL_NOTICE,
+                 "payload": intent_payload("ask_materials", item_code=notice.code)},
+                {"title": words.NO_THANKS, "payload": "/deny"},
             ],
         )
         return chosen + cleared + [SlotSet("awaiting", "full_notice")]
@@ -221,13 +197,10 @@ class ActionAnswerServiceQuestion(Action):
         dispatcher.utter_message(
             response="utter_choose_situation",
             item_name=notice.name,
-            buttons=[
-                {
-                    "title": f"{index}. {situation.name}",
-                    "payload": _payload("inform", situation=situation.id),
-                }
-                for index, situation in enumerate(notice.situations, start=1)
-            ],
+            buttons=numbered_buttons(
+                (situation.name, intent_payload("inform", situation=situation.id))
+                for situation in notice.situations
+            ),
         )
 
 
@@ -235,13 +208,10 @@ def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], a
     """Up to three likely items as buttons (one too: "您问的是不是……"); the answer follows the tap."""
     dispatcher.utter_message(
         response="utter_choose_item" if len(candidates) > 1 else "utter_confirm_item",
-        buttons=[
-            {
-                "title": f"{index}. {hit.name}（{hit.department}）",
-                "payload": _payload("inform", item_code=hit.code),
-            }
-            for index, hit in enumerate(candidates, start=1)
-        ] + [NONE_OF_THESE],
+        buttons=numbered_buttons(
+            (words.item_option(hit.name, hit.department), intent_payload("inform", item_code=hit.code))
+            for hit in candidates
+        ) + [NONE_OF_THESE],
     )
     return [
         SlotSet("pending_aspect", aspect),
@@ -276,7 +246,7 @@ def utter_referral(dispatcher: CollectingDispatcher, referral: Referral) -> list
         response="utter_refer_department" if local else "utter_refer_department_elsewhere",
         reference_item=referral.item_name,
         department_kind=referral.department_kind or referral.department,
-        level=referral.level or "相关",
+        level=referral.level or words.ANY_LEVEL,
         office_name=local.name if local else "",
         office_address=local.address if local else "",
         office_phone=local.phone if local else "",
@@ -309,6 +279,3 @@ def _entity(tracker: Tracker, name: str) -> Optional[str]:
 def _choice(choice_id: str, label: str) -> dict[str, str]:
     return {"id": choice_id, "label": label}
 
-
-def _payload(intent: str, **entities: str) -> str:
-    return f"/{intent}{json.dumps(entities, ensure_ascii=False)}"

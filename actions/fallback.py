@@ -16,11 +16,11 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.api.service_client import ServiceClient, ServiceUnavailable, shared_client
+from actions.api.service_client import ServiceUnavailable, UsesService
 from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, STORY_CHARS, offer_or_refer
 from actions.handoff_text import stated_type
 from actions.latest_message import latest_intent, latest_text
@@ -44,20 +44,11 @@ def consecutive_fallbacks(events: list[dict[str, Any]]) -> int:
     return count
 
 
-class ActionHandleFallback(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client = client
-
+class ActionHandleFallback(UsesService, Action):
     def name(self) -> str:
         return "action_handle_fallback"
 
-    @property
-    def client(self) -> ServiceClient:
-        return self._client or shared_client()
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
-    ) -> list[dict[str, Any]]:
+    async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         out_of_scope = latest_intent(tracker) == "out_of_scope"
         if not has_content(text):

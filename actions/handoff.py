@@ -9,34 +9,34 @@ words (POST /api/tickets/draft) so only what is missing is asked; the agent corr
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any, Optional
-from zoneinfo import ZoneInfo
 
-from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk import Action, FormValidationAction
+from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, shared_client
+from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
+from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
+from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
 from actions.handoff_text import (
+    CONFIRMING_WORDS,
+    CONSULTATION,
+    NO_PLACE,
+    TYPE_OF_INTENT,
+    TYPES_WITH_PLACE,
     is_substantive,
-    masked,
-    masked_mobile,
+    local_time,
     mobile_number,
     place_answer,
     stated_type,
     transcript,
 )
-from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
 from actions.latest_message import latest_intent, latest_message_id, latest_text
 from actions.settings import get_settings
+from common.personal_data import mask_as_typed, mask_mobiles
 
 FORM = "handoff_form"
 CONSULTATION_INTENT = "request_consultation"
-CONSULTATION = "咨询"
-TYPE_OF_INTENT = {"complain": "投诉", "report": "举报", "suggest": "建议", "seek_help": "求助"}
-# Types that are about something somewhere: the agent needs the place.
-TYPES_WITH_PLACE = {"投诉", "举报", "求助"}
 STOPS = {"deny"}
 WECHAT_PREFIX = "wechat:"
 TRANSCRIPT_LINES = 20
@@ -47,15 +47,8 @@ HANDOFF_SLOTS = [
 ]
 
 
-def _answering(tracker: Tracker, slot: str) -> bool:
-    return tracker.get_slot("requested_slot") == slot and latest_intent(tracker) not in STOPS
-
-
-class StartHandoff(Action):
+class StartHandoff(UsesService, Action):
     """Sets the handoff up from the message that asked for it; the form then asks what is missing."""
-
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
 
     def name(self) -> str:
         return "action_start_handoff"
@@ -70,9 +63,8 @@ class StartHandoff(Action):
             dispatcher.utter_message(response="utter_handoff_consultation_start")
             events.append(SlotSet("handoff_type", CONSULTATION))
             if question:
-                events += [e for e in await prefill(self._client_instance or shared_client(), question)
-                           if e["name"] != "handoff_type"]
-                events += [SlotSet("handoff_content", masked(question)),
+                events += [e for e in await prefill(self.client, question) if e["name"] != "handoff_type"]
+                events += [SlotSet("handoff_content", mask_as_typed(question)),
                            SlotSet("handoff_read_message", latest_message_id(tracker))]
             return events
         if fell_back and consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF and not stated_type(text):
@@ -86,8 +78,8 @@ class StartHandoff(Action):
         if fell_back:
             events.append(FollowupAction(FORM))  # no rule follows a fallback with the form
         if content:
-            events += await prefill(self._client_instance or shared_client(), content)
-            events += [SlotSet("handoff_content", masked(content)),
+            events += await prefill(self.client, content)
+            events += [SlotSet("handoff_content", mask_as_typed(content)),
                        SlotSet("handoff_read_message", latest_message_id(tracker))]
         # After the service's suggestion: the type the citizen names, or the intent's, wins.
         kind = stated_type(text) or TYPE_OF_INTENT.get(latest_intent(tracker))
@@ -128,13 +120,12 @@ async def prefill(client: ServiceClient, content: str) -> list[dict[str, Any]]:
         events.append(SlotSet("handoff_place", draft["place"]))
     if draft.get("phone"):
         events += [SlotSet("handoff_phone", draft["phone"]),
-                   SlotSet("handoff_phone_masked", masked_mobile(draft["phone"]))]
+                   SlotSet("handoff_phone_masked", mask_mobiles(draft["phone"]))]
     return events
 
 
-class ValidateHandoffForm(FormValidationAction):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
+class ValidateHandoffForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
+    read_slot = "handoff_read_message"
 
     def name(self) -> str:
         return "validate_handoff_form"
@@ -145,29 +136,26 @@ class ValidateHandoffForm(FormValidationAction):
             slots.append("handoff_place")
         return slots + ["handoff_phone", "handoff_confirmed"]
 
-    async def get_extraction_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        if latest_message_id(tracker) and latest_message_id(tracker) == tracker.get_slot("handoff_read_message"):
-            return []  # each message is read once (the form is also run when it starts)
-        return await super().get_extraction_events(dispatcher, tracker, domain)
-
     async def extract_handoff_content(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"handoff_content": latest_text(tracker)} if _answering(tracker, "handoff_content") else {}
+        return {"handoff_content": latest_text(tracker)} if answering(tracker, "handoff_content", STOPS) else {}
 
     async def extract_handoff_place(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        return {"handoff_place": place_answer(latest_text(tracker))} if _answering(tracker, "handoff_place") else {}
+        if not answering(tracker, "handoff_place", STOPS):
+            return {}
+        return {"handoff_place": place_answer(latest_text(tracker))}
 
     async def extract_handoff_phone(self, dispatcher, tracker, domain) -> dict[str, Any]:
         found = find_mobile(latest_text(tracker))
         if found and tracker.get_slot("requested_slot"):
             return {"handoff_phone": found}  # the answer, or a correction at the confirmation
-        if _answering(tracker, "handoff_phone"):
+        if answering(tracker, "handoff_phone", STOPS):
             return {"handoff_phone": "?"}
         return {}
 
     async def extract_handoff_confirmed(self, dispatcher, tracker, domain) -> dict[str, Any]:
-        if tracker.get_slot("requested_slot") != "handoff_confirmed" or find_mobile(latest_text(tracker)):
-            return {}
-        if latest_intent(tracker) == "affirm" or any(word in latest_text(tracker) for word in ("确认", "提交", "没问题", "对的")):
+        # A new number at the confirmation corrects the phone; it confirms nothing.
+        if (tracker.get_slot("requested_slot") == "handoff_confirmed" and not find_mobile(latest_text(tracker))
+                and says_confirmed(tracker, CONFIRMING_WORDS)):
             return {"handoff_confirmed": True}
         return {}
 
@@ -175,27 +163,23 @@ class ValidateHandoffForm(FormValidationAction):
         if not value:  # cleared when the handoff starts: nothing to read yet, the form asks
             return {"handoff_content": None}
         events = {}
-        for event in await prefill(self._client_instance or shared_client(), value):
+        for event in await prefill(self.client, value):
             if not tracker.get_slot(event["name"]):
                 events[event["name"]] = event["value"]
-        return {**events, "handoff_content": masked(value)}
+        return {**events, "handoff_content": mask_as_typed(value)}
 
     async def validate_handoff_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         phone = mobile_number(str(value))
         if phone is None:
             dispatcher.utter_message(response="utter_handoff_phone_invalid")
             return {"handoff_phone": None}
-        return {"handoff_phone": phone, "handoff_phone_masked": masked_mobile(phone)}
+        return {"handoff_phone": phone, "handoff_phone_masked": mask_mobiles(phone)}
 
     async def validate_handoff_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"handoff_confirmed": bool(value)}
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        events = await super().run(dispatcher, tracker, domain)
-        filled = any(e.get("event") == "slot" and e.get("name") != "requested_slot" for e in events)
-        if filled:
-            events.append(SlotSet("handoff_read_message", latest_message_id(tracker)))
-        return events
+        return self.marked_read(tracker, await super().run(dispatcher, tracker, domain))
 
 
 class AskHandoffConfirmed(Action):
@@ -216,15 +200,11 @@ class AskHandoffConfirmed(Action):
         return []
 
 
-class SubmitHandoff(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
+class SubmitHandoff(UsesService, Action):
     def name(self) -> str:
         return "action_submit_handoff"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        client = self._client_instance or shared_client()
         slot = tracker.get_slot
         place = slot("handoff_place")
         # The topic the citizen confirmed is the one filed (the service would classify again).
@@ -236,41 +216,37 @@ class SubmitHandoff(Action):
             "topic_l1": topic_l1 or None,
             "topic_l2": topic_l2 or None,
             "content": slot("handoff_content"),
-            "place": place if place and place != "不涉及具体地点" else None,
+            "place": place if place and place != NO_PLACE else None,
             "item_code": slot("item_code"),
             "conversation_id": tracker.sender_id,
             "transcript": transcript(tracker.events, limit=TRANSCRIPT_LINES, line_chars=TRANSCRIPT_LINE_CHARS),
         }
         key = f"bot-{slot('handoff_nonce') or uuid.uuid4().hex[:12]}"
         try:
-            created = await client.create_ticket(ticket, key)
+            created = await self.client.create_ticket(ticket, key)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_handoff_not_sent")
-            return [SlotSet("handoff_confirmed", None), ActiveLoop(FORM), SlotSet("requested_slot", "handoff_confirmed")]
+            return reopened(FORM, "handoff_confirmed")
         except Refused as refusal:
             if refusal.status == 422 and "item_code" in refusal.detail:
                 ticket["item_code"] = None
-                created = await client.create_ticket(ticket, key)
+                created = await self.client.create_ticket(ticket, key)
             else:
                 dispatcher.utter_message(response="utter_handoff_refused", reason=refusal.detail)
-                return cleared()
+                return cleared(HANDOFF_SLOTS)
         back = created.get("agents_back_at")
+        timezone = get_settings().timezone
         dispatcher.utter_message(
             response="utter_handoff_done" if created.get("agents_on_duty") else "utter_handoff_done_after_hours",
             number=created["number"],
-            deadline=local_time(created["deadline"]),
+            deadline=local_time(created["deadline"], timezone),
             agent_hours=created.get("agent_hours"),
-            back_at=local_time(back) if back else None,
+            back_at=local_time(back, timezone) if back else None,
         )
         # For the web chat: from now on it collects agent messages for this conversation.
         dispatcher.utter_message(json_message={"handoff": {"ticket": created["number"]}})
-        return cleared() + [SlotSet("handoff_ticket", created["number"])]
-
-
-def local_time(iso: str) -> str:
-    """"2026-11-25T01:30:00Z" → "11月25日 09:30": the moment in the hall's timezone."""
-    moment = datetime.fromisoformat(iso.replace("Z", "+00:00")).astimezone(ZoneInfo(get_settings().timezone))
-    return f"{moment.month}月{moment.day}日 {moment:%H:%M}"
+        # The phone and the content are on the order now; the conversation does not keep them.
+        return cleared(HANDOFF_SLOTS) + [SlotSet("handoff_ticket", created["number"])]
 
 
 class StopHandoff(Action):
@@ -279,9 +255,4 @@ class StopHandoff(Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         dispatcher.utter_message(response="utter_handoff_stopped", hall_phone=get_settings().hall_phone)
-        return [ActiveLoop(None)] + cleared()
-
-
-def cleared() -> list[dict[str, Any]]:
-    # The phone and the content are on the order now; the conversation does not keep them.
-    return [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("requested_slot", None)]
+        return stopped(HANDOFF_SLOTS)

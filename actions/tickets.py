@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ActiveLoop, FollowupAction, SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 
-from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, shared_client
+from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
-from actions.handoff import local_time
-from actions.handoff_text import RATING_LEVELS, find_ticket_number, mobile_number, rating_in
+from actions.buttons import intent_payload
+from actions.forms import cleared, stopped
+from actions.handoff_text import (
+    LOW_RATINGS,
+    RATING_LEVELS,
+    find_ticket_number,
+    local_time,
+    mobile_number,
+    rating_in,
+)
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
 
-STATUS_FORM = "ticket_status_form"
 HANDOFF_INTENTS = {"complain", "report", "suggest", "seek_help", "request_human"}
+STATUS_SLOTS = ["status_number", "status_phone", "status_own"]
 
 
 async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str, Any]]:
@@ -26,11 +34,8 @@ async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str
         return []
 
 
-class ValidateTicketStatusForm(FormValidationAction):
+class ValidateTicketStatusForm(UsesService, FormValidationAction):
     """Which order (the number, or this conversation's latest) and, for another's, its phone."""
-
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
 
     def name(self) -> str:
         return "validate_ticket_status_form"
@@ -46,7 +51,7 @@ class ValidateTicketStatusForm(FormValidationAction):
             return {"status_number": number}
         if tracker.get_slot("status_number") is None and tracker.get_slot("requested_slot") is None:
             # "我反映的事怎么样了" in the conversation that filed it: its latest order.
-            own = await _own_tickets(self._client_instance or shared_client(), tracker)
+            own = await _own_tickets(self.client, tracker)
             if own:
                 return {"status_number": own[0]["number"]}
         if tracker.get_slot("requested_slot") == "status_number":
@@ -63,7 +68,7 @@ class ValidateTicketStatusForm(FormValidationAction):
         if number is None:
             dispatcher.utter_message(response="utter_ticket_number_invalid")
             return {"status_number": None}
-        own = await _own_tickets(self._client_instance or shared_client(), tracker)
+        own = await _own_tickets(self.client, tracker)
         return {"status_number": number, "status_own": any(t["number"] == number for t in own)}
 
     async def validate_status_phone(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
@@ -78,48 +83,44 @@ class ValidateTicketStatusForm(FormValidationAction):
             return await super().run(dispatcher, tracker, domain)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_service_unavailable", hall_phone=get_settings().hall_phone)
-            return [ActiveLoop(None), SlotSet("requested_slot", None)] + _status_cleared()
+            return stopped(STATUS_SLOTS)
 
 
-class TellTicketStatus(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
+class TellTicketStatus(UsesService, Action):
     def name(self) -> str:
         return "action_tell_ticket_status"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
-        client = self._client_instance or shared_client()
         number = tracker.get_slot("status_number")
         try:
             if tracker.get_slot("status_own"):
-                ticket = next((t for t in await _own_tickets(client, tracker) if t["number"] == number), None)
+                ticket = next((t for t in await _own_tickets(self.client, tracker) if t["number"] == number), None)
             else:
-                ticket = await client.ticket_status(number, tracker.get_slot("status_phone") or "")
+                ticket = await self.client.ticket_status(number, tracker.get_slot("status_phone") or "")
         except ItemNotFound:
             ticket = None
         except (ServiceUnavailable, Refused):
             dispatcher.utter_message(response="utter_service_unavailable", hall_phone=get_settings().hall_phone)
-            return _status_cleared()
+            return cleared(STATUS_SLOTS)
         if ticket is None:
             dispatcher.utter_message(response="utter_ticket_not_found", number=number)
-            return _status_cleared()
+            return cleared(STATUS_SLOTS)
         dispatcher.utter_message(
             response="utter_ticket_status",
             number=ticket["number"],
             status=ticket["status_label"],
             summary=ticket["summary"],
-            deadline=local_time(ticket["deadline"]),
+            deadline=local_time(ticket["deadline"], get_settings().timezone),
         )
         if ticket.get("department"):
             dispatcher.utter_message(response="utter_ticket_department", department=ticket["department"])
         if ticket.get("reply"):
             dispatcher.utter_message(response="utter_ticket_reply", reply=ticket["reply"])
-        return _status_cleared()
+        return cleared(STATUS_SLOTS)
 
 
-def _status_cleared() -> list[dict[str, Any]]:
-    return [SlotSet(name, None) for name in ("status_number", "status_phone", "status_own")]
+def _rating_buttons() -> list[dict[str, Any]]:
+    return [{"title": level, "payload": intent_payload("rate_service", rating=level)} for level in RATING_LEVELS]
 
 
 class AskRating(Action):
@@ -133,15 +134,12 @@ class AskRating(Action):
         dispatcher.utter_message(
             response="utter_ask_rating",
             number=number,
-            buttons=[{"title": level, "payload": '/rate_service{"rating": "%s"}' % level} for level in RATING_LEVELS],
+            buttons=_rating_buttons(),
         )
         return [SlotSet("rating_ticket", number)]
 
 
-class RateTicket(Action):
-    def __init__(self, client: Optional[ServiceClient] = None) -> None:
-        self._client_instance = client
-
+class RateTicket(UsesService, Action):
     def name(self) -> str:
         return "action_rate_ticket"
 
@@ -156,21 +154,17 @@ class RateTicket(Action):
             # Not a rating: a new matter while the rating question waits. It goes to 12345 too.
             return [SlotSet("rating_ticket", None), FollowupAction("action_start_handoff")]
         if level is None:
-            dispatcher.utter_message(
-                response="utter_rating_unclear",
-                buttons=[{"title": lv, "payload": '/rate_service{"rating": "%s"}' % lv} for lv in RATING_LEVELS],
-            )
+            dispatcher.utter_message(response="utter_rating_unclear", buttons=_rating_buttons())
             return []
-        client = self._client_instance or shared_client()
         try:
-            await client.rate_ticket(tracker.sender_id, number, level)
+            await self.client.rate_ticket(tracker.sender_id, number, level)
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_rating_not_sent")
             return []
         except (Refused, ItemNotFound) as refusal:
             dispatcher.utter_message(response="utter_rating_refused", reason=getattr(refusal, "detail", ""))
             return [SlotSet("rating_ticket", None)]
-        response = "utter_rating_thanks_low" if level in ("不满意", "非常不满意") else "utter_rating_thanks"
+        response = "utter_rating_thanks_low" if level in LOW_RATINGS else "utter_rating_thanks"
         dispatcher.utter_message(response=response, rating=level, number=number,
                                  hall_phone=get_settings().hall_phone)
         return [SlotSet("rating_ticket", None)]

@@ -5,7 +5,7 @@ When the bot's last turn offered buttons, a short reply that picks one of them (
 sees it. The web chat, WeChat (which shows buttons as numbered lines) and any REST client get
 the same reading, because it happens in the Rasa server, against the conversation's own events.
 
-Pure apart from reading tracker events; the choice itself is actions/choices.resolve_choice.
+Pure apart from reading tracker events; the choice itself is common/choices.resolve_choice.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import re
 import unicodedata
 from typing import Any, Iterable, Optional
 
-from actions.choices import resolve_choice
+from common.choices import resolve_choice
 
 # A reply longer than this is a message of its own, not a pick ("第二个是什么意思，我是外地户口……").
 MAX_PICK_CHARS = 12

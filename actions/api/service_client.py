@@ -317,6 +317,18 @@ def shared_client() -> ServiceClient:
     return ServiceClient(settings.service_url, settings.service_timeout_s)
 
 
+class UsesService:
+    """Mixed into an action that calls the service: the shared client, or the fake a test passes."""
+
+    def __init__(self, client: Optional[ServiceClient] = None) -> None:
+        super().__init__()
+        self._client = client
+
+    @property
+    def client(self) -> ServiceClient:
+        return self._client or shared_client()
+
+
 def _free_slot(body: dict[str, Any]) -> FreeSlot:
     return FreeSlot(date=str(body["date"]), slot=body["slot"], window=body.get("window", ""))
 

@@ -8,11 +8,9 @@ import hmac
 import re
 from datetime import date
 
+from common.personal_data import ID_NUMBER_FORMAT, MOBILE_NUMBER, mask_id_numbers, mask_mobiles
 from service.core import templates as t
-from service.core.privacy import mask_id_numbers, mask_mobiles
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_ID_NUMBER = re.compile(r"^[1-9]\d{16}[\dX]$")
 _SEPARATORS = re.compile(r"[\s\-]")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
@@ -32,7 +30,7 @@ def check_mobile(text: str) -> str:
     number = number.removeprefix("+86") if number.startswith("+86") else number
     if len(number) == 13 and number.startswith("86"):
         number = number[2:]
-    if not _MOBILE.match(number):
+    if not MOBILE_NUMBER.fullmatch(number):
         raise ValueError(t.PHONE_INVALID)
     return number
 
@@ -54,7 +52,7 @@ def check_id_number(text: str, *, today: date) -> str:
     number = _SEPARATORS.sub("", text or "").upper()
     if len(number) != 18:
         raise ValueError(t.ID_NUMBER_LENGTH)
-    if not _ID_NUMBER.match(number):
+    if not ID_NUMBER_FORMAT.fullmatch(number):
         raise ValueError(t.ID_NUMBER_FORMAT)
     born = id_birth_date(number)
     if born is None or born > today or today.year - born.year > OLDEST_AGE:

@@ -1,30 +1,14 @@
 """Masking of personal information (个人信息保护法) in logs and anything shown to others.
 
-Pure functions plus a logging filter; the patterns refuse to match inside longer digit runs.
+The patterns and masks are common/personal_data.py's (the bot masks with them too); here, the
+logging filter that applies them.
 """
 
 import logging
-import re
 
-# 18-character ID number: 17 digits and a digit or X check character.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{3})\d{11}(\d{3}[\dXx])(?![0-9A-Za-z])")
-# Mainland mobile number: 11 digits starting 13-19.
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)")
+from common.personal_data import mask_id_numbers, mask_mobiles, mask_personal_data
 
-
-def mask_id_numbers(text: str) -> str:
-    """110101199003071234 → 110***********1234"""
-    return _ID_NUMBER.sub(lambda m: m.group(1) + "*" * 11 + m.group(2), text)
-
-
-def mask_mobiles(text: str) -> str:
-    """13812345678 → 138****5678"""
-    return _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
-
-
-def mask_personal_data(text: str) -> str:
-    # ID numbers first: an ID number contains 11-digit runs that look like mobiles.
-    return mask_mobiles(mask_id_numbers(text))
+__all__ = ["PersonalDataFilter", "install_log_masking", "mask_id_numbers", "mask_mobiles", "mask_personal_data"]
 
 
 def _mask_value(value: object) -> object:

@@ -8,6 +8,7 @@ import re
 
 from sqlalchemy.orm import Session
 
+from common.personal_data import MOBILE
 from service.catalogue.search import get_search_index, is_confident
 from service.core.privacy import mask_personal_data
 from service.tickets.schemas import DraftOut, ItemRef
@@ -15,7 +16,6 @@ from service.triage.classifier import get_classifier
 from service.triage.schemas import Topic
 
 SUMMARY_CHARS = 60
-_MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # A place as citizens name it: a name ending in a road, estate, village, landmark… with an optional
 # position after it ("东湖路和建设路交叉口", "锦绣花园3栋", "人民医院门口").
 _PLACE_NAME = r"[\u4e00-\u9fa5A-Za-z0-9]{1,12}?"
@@ -32,7 +32,7 @@ _SENTENCE_END = re.compile(r"[。！？!?\n]")
 
 
 def extract_phone(text: str) -> str | None:
-    match = _MOBILE.search(text)
+    match = MOBILE.search(text)
     return match.group(0) if match else None
 
 

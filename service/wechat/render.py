@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from common.chat_messages import pack_messages, utf8_bytes
 from service.core import templates as t
 
 # WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes.
@@ -36,57 +37,4 @@ def render_answer(messages: list[dict[str, Any]]) -> list[str]:
             numbered += len(buttons)
         if lines:
             sections.append("\n".join(lines))
-    return pack(sections, TEXT_LIMIT_BYTES)
-
-
-def _size(text: str) -> int:
-    return len(text.encode("utf-8"))
-
-
-def pack(sections: list[str], limit: int) -> list[str]:
-    """As few texts as possible, each at most `limit` bytes; sections are cut only when too big.
-
-    A section is cut at line breaks, and a line longer than the limit at a character boundary,
-    so nothing is dropped.
-    """
-    texts: list[str] = []
-    current = ""
-    for piece in (p for section in sections for p in _pieces(section, limit)):
-        candidate = f"{current}\n\n{piece}" if current else piece
-        if _size(candidate) <= limit:
-            current = candidate
-        else:
-            texts.append(current)
-            current = piece
-    if current:
-        texts.append(current)
-    return texts
-
-
-def _pieces(section: str, limit: int) -> list[str]:
-    if _size(section) <= limit:
-        return [section]
-    pieces: list[str] = []
-    chunk = ""
-    for line in section.splitlines():
-        for part in _cut_line(line, limit):
-            candidate = f"{chunk}\n{part}" if chunk else part
-            if _size(candidate) <= limit:
-                chunk = candidate
-            else:
-                pieces.append(chunk)
-                chunk = part
-    if chunk:
-        pieces.append(chunk)
-    return pieces
-
-
-def _cut_line(line: str, limit: int) -> list[str]:
-    parts: list[str] = []
-    part = ""
-    for char in line:
-        if _size(part + char) > limit:
-            parts.append(part)
-            part = ""
-        part += char
-    return [*parts, part]
+    return pack_messages(sections, TEXT_LIMIT_BYTES, utf8_bytes)

@@ -12,7 +12,8 @@ from actions.api.service_client import (
     SearchHit,
     SearchResult,
 )
-from actions.booking import AskBookingItem, SubmitBooking, ValidateBookingForm
+from actions.booking import SubmitBooking, ValidateBookingForm
+from actions.booking_questions import AskBookingConfirmed, AskBookingItem, AskMaterialsAnswer
 from tests.actions.conftest import make_tracker
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
@@ -192,3 +193,27 @@ async def test_a_resumed_form_does_not_read_the_old_message_again(dispatcher, fa
 
     assert "booking_confirmed" not in slots(events)
     assert slots(events)["requested_slot"] == "booking_confirmed"
+
+
+async def test_the_materials_are_listed_with_the_answers_as_buttons(dispatcher):
+    await AskMaterialsAnswer().run(dispatcher, make_tracker("", "inform", slots=FILLED), DOMAIN)
+
+    message = dispatcher.messages[0]
+    assert message["response"] == "utter_ask_materials_answer"
+    assert message["materials"] == "1. 居民户口簿\n2. 近期免冠照片"
+    buttons = DOMAIN["responses"]["utter_ask_materials_answer"][0]["buttons"]
+    assert [b["payload"] for b in buttons] == ["都备齐了", "先不核对"]
+
+
+async def test_the_summary_shows_masked_numbers_the_agent_and_what_is_missing(dispatcher):
+    await AskBookingConfirmed().run(dispatcher, make_tracker("", "inform", slots=FILLED), DOMAIN)
+    by_agent = {**FILLED, "booking_for": "other", "materials_missing": None, "agent_name": "李四",
+                "agent_phone_masked": "139****", "agent_id_masked": "120****"}
+    await AskBookingConfirmed().run(dispatcher, make_tracker("", "inform", slots=by_agent), DOMAIN)
+
+    own, for_another = dispatcher.messages
+    assert own["when"] == "11月25日（周三）09:00-10:00" and own["window"] == "A3"
+    assert own["applicant"] == "张三，电话 138****，身份证 110****"
+    assert own["agent"] == "" and own["missing"] == "\n尚缺材料：近期免冠照片"
+    assert for_another["agent"] == "\n代办人：李四，电话 139****，身份证 120****"
+    assert for_another["missing"] == ""

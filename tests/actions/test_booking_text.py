@@ -7,6 +7,8 @@ from actions.booking_text import (
     find_mobile,
     idempotency_key,
     missing_materials,
+    numbered_materials,
+    slot_label,
 )
 
 MATERIALS = ["居民户口簿", "近期免冠照片", "授权委托书"]
@@ -52,3 +54,12 @@ def test_idempotency_key_is_stable_for_a_retry_and_changes_with_the_booking():
     assert idempotency_key("sender", "n1", booking) != idempotency_key("sender", "n1", {**booking, "date": "2026-11-26"})
     assert idempotency_key("sender", "n1", booking) != idempotency_key("sender", "n2", booking)
     assert "sender" not in idempotency_key("sender", "n1", booking)
+
+
+def test_a_time_is_told_with_its_weekday_once_day_and_slot_are_known():
+    assert slot_label("2026-11-29", "14:30-15:30") == "11月29日（周日）14:30-15:30"
+    assert slot_label(None, "14:30-15:30") == "" and slot_label("2026-11-29", None) == ""
+
+
+def test_the_checklist_marks_what_is_not_ready():
+    assert numbered_materials(MATERIALS, ["授权委托书"]) == "1. 居民户口簿\n2. 近期免冠照片\n3. 授权委托书（尚未备齐）"

@@ -262,10 +262,12 @@ async def test_a_rating_with_nothing_to_rate_is_just_thanked(dispatcher, fake_se
     assert responses(dispatcher) == ["utter_thank"] and fake_service.ratings == []
 
 
-def test_the_bot_keeps_only_masked_numbers_from_the_citizens_words():
-    from actions.handoff_text import masked
-
-    assert masked("身份证110101199003074477 电话138 1234 5678") == "身份证110***********4477 电话138****5678"
+async def test_the_bot_keeps_only_masked_numbers_from_the_citizens_words(dispatcher, fake_service):
+    # The masking itself: tests/common/test_personal_data.py.
+    asked = {"handoff_type": "投诉", "requested_slot": "handoff_content"}
+    text = "身份证110101199003074477 电话138 1234 5678"
+    filled = slots(await ValidateHandoffForm(fake_service).run(dispatcher, tracker(text, slots_now=asked), DOMAIN))
+    assert filled["handoff_content"] == "身份证110***********4477 电话138****5678"
 
 
 async def test_the_type_the_citizen_names_outranks_the_nlu(dispatcher, fake_service):
@@ -294,8 +296,10 @@ async def test_an_unclear_message_that_names_a_complaint_is_handed_over_at_once(
 
 
 def test_times_are_told_in_the_halls_timezone():
-    from actions.handoff import local_time
+    from actions.handoff_text import local_time
+    from actions.settings import get_settings
 
     # The service stores and may answer in UTC; 20:10 UTC is 04:10 the next day in Shanghai.
-    assert local_time("2026-11-29T20:10:00Z") == "11月30日 04:10"
-    assert local_time("2026-11-30T04:10:00+08:00") == "11月30日 04:10"
+    assert get_settings().timezone == "Asia/Shanghai"
+    assert local_time("2026-11-29T20:10:00Z", get_settings().timezone) == "11月30日 04:10"
+    assert local_time("2026-11-30T04:10:00+08:00", get_settings().timezone) == "11月30日 04:10"

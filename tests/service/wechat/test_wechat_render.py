@@ -1,7 +1,8 @@
 """Rasa's answers as WeChat texts: numbered options and the 2048-byte limit. (A reply of "2" is
-read by the Rasa server for every channel: tests/bot/test_replies.py.)"""
+read by the Rasa server for every channel: tests/bot/test_replies.py; packing itself:
+tests/common/test_chat_messages.py.)"""
 
-from service.wechat.render import TEXT_LIMIT_BYTES, pack, render_answer
+from service.wechat.render import TEXT_LIMIT_BYTES, render_answer
 
 OPTIONS = [{"title": "本人办理", "payload": "/inform_self"}, {"title": "委托代办", "payload": "/inform_agent"}]
 
@@ -18,12 +19,7 @@ def test_messages_without_text_or_buttons_add_nothing():
     assert render_answer([{"recipient_id": "x"}, {"text": "  "}]) == []
 
 
-def test_long_texts_are_cut_within_the_byte_limit_and_nothing_is_lost():
-    line = "材料：居民户口簿原件一份，近期免冠照片两张（纸质）"
-    section = "\n".join([line] * 60)
-    overlong_line = "证" * 1000  # 3000 bytes in one line
-    texts = pack(["短消息一", "短消息二", section, overlong_line], TEXT_LIMIT_BYTES)
-    assert texts[0].startswith("短消息一\n\n短消息二")
-    assert all(len(text.encode("utf-8")) <= TEXT_LIMIT_BYTES for text in texts)
-    assert "".join(texts).count(line) == 60
-    assert "".join(texts).count("证") == 1000  # every character of the long line survives
+def test_answers_are_cut_within_wechats_byte_limit():
+    # 1000 characters fit a web chat message; in UTF-8 they are 3000 bytes, two WeChat texts.
+    texts = render_answer([{"text": "证" * 1000}])
+    assert len(texts) == 2 and all(len(text.encode("utf-8")) <= TEXT_LIMIT_BYTES for text in texts)

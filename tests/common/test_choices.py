@@ -1,6 +1,6 @@
 import pytest
 
-from actions.choices import resolve_choice
+from common.choices import resolve_choice
 
 LABELS = ["本人办理", "委托代办", "一方为外地户籍"]
 

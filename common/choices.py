@@ -1,6 +1,7 @@
 """Resolving a citizen's answer ("第二个", "2", "外地户口的") to one of the offered choices.
 
-Pure: no rasa-sdk.
+The Rasa server reads a short reply to its buttons with it (bot/replies.py), the actions a typed
+answer to a form's or the catalogue's question. Pure: standard library only.
 """
 
 from __future__ import annotations
