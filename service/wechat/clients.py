@@ -7,7 +7,7 @@ import asyncio
 import json
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import httpx
@@ -126,21 +126,19 @@ class WeChatApiClient:
         return False
 
     async def _get_json(self, path: str, *, params: dict[str, str]) -> dict | None:
-        try:
-            response = await self._http.get(path, params=params)
-            response.raise_for_status()
-            answer = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.error("WeChat API %s unavailable: %s", path, type(exc).__name__)
-            return None
-        return answer if isinstance(answer, dict) else None
+        return await self._json(path, self._http.get(path, params=params))
 
     async def _post_json(self, path: str, *, token: str, body: bytes) -> dict | None:
+        return await self._json(path, self._http.post(
+            path, params={"access_token": token}, content=body,
+            headers={"Content-Type": "application/json; charset=utf-8"},
+        ))
+
+    @staticmethod
+    async def _json(path: str, sending: Awaitable[httpx.Response]) -> dict | None:
+        """The API's JSON object, or None (logged) when it cannot be reached or answers otherwise."""
         try:
-            response = await self._http.post(
-                path, params={"access_token": token}, content=body,
-                headers={"Content-Type": "application/json; charset=utf-8"},
-            )
+            response = await sending
             response.raise_for_status()
             answer = response.json()
         except (httpx.HTTPError, ValueError) as exc:
