@@ -333,6 +333,10 @@ def _free_slot(body: dict[str, Any]) -> FreeSlot:
     return FreeSlot(date=str(body["date"]), slot=body["slot"], window=body.get("window", ""))
 
 
+# Shown to the citizen as the reason when the service refused without one (a field-level 422).
+REFUSED_WITHOUT_REASON = "请求未被受理"
+
+
 def _detail(body: Any) -> str:
     detail = body.get("detail") if isinstance(body, dict) else None
-    return detail if isinstance(detail, str) else "请求未被受理"
+    return detail if isinstance(detail, str) else REFUSED_WITHOUT_REASON
