@@ -34,10 +34,11 @@ from service.core import templates as t
 from service.core.db import get_session_factory
 from service.core.settings import Settings
 from service.main import create_app
+from service.wechat.channel import build_channel
 from service.wechat.clients import BotClient
 from service.wechat.models import WechatDelivery
 from service.wechat.render import TEXT_LIMIT_BYTES
-from service.wechat.router import build_channel, get_wechat_channel
+from service.wechat.router import get_wechat_channel
 
 NOTICE = "【居民身份证补领】一次性告知\n二、申请材料（共2项）\n1. 户口簿 原件1份（纸质）"
 BUTTONS = [
