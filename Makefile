@@ -98,6 +98,7 @@ eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12
 	$(RASA_PY) scripts/evaluate.py
 	$(RASA_PY) scripts/evaluate_conversations.py
 	$(SVC_PY) scripts/evaluate_triage.py
+	$(SVC_PY) scripts/evaluate_referral.py
 
 .PHONY: bench
 bench: db train ## Latency, memory, start-up and training time

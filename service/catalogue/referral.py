@@ -66,7 +66,7 @@ NOT_SERVICES = frozenset(
     {"电话咨询", "网络咨询", "政务咨询", "咨询投诉", "政务公开", "政策解读", "我的工单", "我的户号", "绑定户号"}
 )
 
-# Chosen on the dev lists of tests/service/catalogue/test_referral.py (see the comment there).
+# Chosen on the dev lists of tests/nlu/referral_dev.yml (see the comment there).
 REFERRAL_THRESHOLD = 0.45
 # A catalogue hit this strong is offered even when a reference item scores higher: on the
 # development set (tests/nlu/dev_real_style.yml, scripts/calibrate_items.py) referrals that beat
