@@ -51,7 +51,7 @@ BOOKING_SLOTS = [
     "applicant_id", "applicant_id_masked", "agent_name", "agent_phone", "agent_phone_masked",
     "agent_id", "agent_id_masked", "booking_materials", "materials_missing", "materials_answer",
     "booking_confirmed", "booking_nonce", "invalid_answers", "booking_situations",
-    "booking_read_message",
+    "booking_read_message", "booking_not_bookable",
 ]
 # Emptied with booking_when when the time chosen was taken meanwhile: it is asked again.
 TIME_ANSWERS = ["booking_date", "booking_slot", "booking_confirmed"]
@@ -65,6 +65,16 @@ def _answering(tracker: Tracker, slot: str) -> bool:
     return answering(tracker, slot, ignored) and not latest_text(tracker).startswith("/ask_")
 
 
+def _checklist(tracker: Tracker, materials: list[str] | None, notice) -> list[str] | None:
+    """The materials to bring, with the item's authorisation letter (委托书) when booking on
+    someone's behalf."""
+    checklist = list(materials or [])
+    letter = authorisation_letter(notice.materials) if tracker.get_slot("booking_for") == "other" else None
+    if letter and letter not in checklist:
+        checklist.append(letter)
+    return checklist or None
+
+
 class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
     read_slot = "booking_read_message"
 
@@ -75,6 +85,8 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker,
         domain: dict[str, Any],
     ) -> list[str]:
+        if tracker.get_slot("booking_not_bookable"):
+            return []  # nothing is missing: the form ends here
         slots = ["booking_item"]
         if tracker.get_slot("booking_situations"):
             slots.append("booking_situation")
@@ -93,7 +105,8 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             return {}
         if tracker.get_slot("requested_slot") is None:
             # The form starts: "我想预约下周三上午换身份证", or the item already discussed.
-            return {"booking_item": await self._item_in(latest_text(tracker)) or tracker.get_slot("item_code")}
+            return {"booking_item": await self._item_in(latest_text(tracker)) or tracker.get_slot("item_code"),
+                    "booking_not_bookable": None}
         if _answering(tracker, "booking_item"):
             # A tapped item (action_ask_booking_item's buttons) or the item typed.
             tapped = latest_entity(tracker, "item_code")
@@ -182,7 +195,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         halls = await self.client.halls_for_item(value)
         if not halls:
             dispatcher.utter_message(response="utter_booking_not_bookable", item_name=notice.name)
-            return {"booking_item": None, "requested_slot": None}
+            return {"booking_item": None, "booking_not_bookable": True}
         situations = [{"id": s.id, "label": s.name} for s in notice.situations]
         known = tracker.get_slot("situation") if tracker.get_slot("item_code") == value else None
         chosen = {
@@ -190,7 +203,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             "booking_item_name": notice.name,
             "booking_situations": situations or None,
             "booking_situation": known if known in {s["id"] for s in situations} else None,
-            "booking_materials": notice.materials if not situations else None,
+            "booking_materials": None if situations else _checklist(tracker, notice.materials, notice),
         }
         if len(halls) == 1:
             chosen.update(booking_hall=halls[0].code, booking_hall_name=halls[0].name,
@@ -209,7 +222,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             dispatcher.utter_message(response="utter_booking_pick_again")
             return {"booking_situation": None}
         notice = await self.client.get_notice(tracker.get_slot("booking_item"), value)
-        return {"booking_situation": value, "booking_materials": notice.materials}
+        return {"booking_situation": value, "booking_materials": _checklist(tracker, notice.materials, notice)}
 
     async def validate_booking_hall(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         halls = await self.client.halls_for_item(tracker.get_slot("booking_item"))
@@ -254,14 +267,12 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         if value not in ("self", "other"):
             dispatcher.utter_message(response="utter_booking_pick_again")
             return {"booking_for": None}
-        materials = list(tracker.get_slot("booking_materials") or [])
-        if value == "other":
-            # The item's authorisation letter joins the checklist when it has one.
-            notice = await self.client.get_notice(tracker.get_slot("booking_item"))
-            letter = authorisation_letter(notice.materials)
-            if letter and letter not in materials:
-                materials.append(letter)
-        return {"booking_for": value, "booking_materials": materials or None}
+        item = tracker.get_slot("booking_item")
+        if value == "self" or not item:  # said before the item: the letter joins when the item is known
+            return {"booking_for": value}
+        # The item's authorisation letter joins the checklist when it has one.
+        notice = await self.client.get_notice(item)
+        return {"booking_for": value, "booking_materials": _checklist(tracker, tracker.get_slot("booking_materials"), notice)}
 
     async def _checked(self, slot: str, field: str, value: Any, dispatcher, tracker, domain) -> dict[str, Any]:
         """A name, phone or ID number checked by the service, which gives the reason when it is wrong."""
@@ -329,6 +340,8 @@ class SubmitBooking(UsesService, Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         slot = tracker.get_slot
+        if slot("booking_not_bookable"):
+            return cleared(BOOKING_SLOTS)  # ended early: the citizen was told where to go instead
         booking = {
             "item_code": slot("booking_item"),
             "situation": slot("booking_situation"),

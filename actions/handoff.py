@@ -228,11 +228,18 @@ class SubmitHandoff(UsesService, Action):
             dispatcher.utter_message(response="utter_handoff_not_sent")
             return reopened(FORM, "handoff_confirmed")
         except Refused as refusal:
-            if refusal.status == 422 and "item_code" in refusal.detail:
-                ticket["item_code"] = None
-                created = await self.client.create_ticket(ticket, key)
-            else:
+            if not (refusal.status == 422 and ticket.get("item_code")):
                 dispatcher.utter_message(response="utter_handoff_refused", reason=refusal.detail)
+                return cleared(HANDOFF_SLOTS)
+            # The service does not know the item the bot guessed: the order goes without it.
+            ticket["item_code"] = None
+            try:
+                created = await self.client.create_ticket(ticket, key + "-no-item")
+            except ServiceUnavailable:
+                dispatcher.utter_message(response="utter_handoff_not_sent")
+                return reopened(FORM, "handoff_confirmed")
+            except Refused as again:
+                dispatcher.utter_message(response="utter_handoff_refused", reason=again.detail)
                 return cleared(HANDOFF_SLOTS)
         back = created.get("agents_back_at")
         timezone = get_settings().timezone

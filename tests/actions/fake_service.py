@@ -46,6 +46,8 @@ class FakeServiceClient:
         self.agents_on_duty = True
         self.ratings: list[tuple[str, str, str]] = []
         self.referrals: dict[str, Referral] = {}  # text → who handles it outside the catalogue
+        self.refusals: dict[str, Exception] = {}  # method → what the service answers instead
+        self.ticket_fields: dict[str, dict] = {}  # number → what an order shows later (a reply)
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -135,6 +137,9 @@ class FakeServiceClient:
 
     async def create_ticket(self, ticket: dict, idempotency_key: str) -> dict:
         self._call("create_ticket", idempotency_key)
+        if ticket.get("item_code") and ticket["item_code"] not in self.items:
+            # The service's words (TICKET_ITEM_UNKNOWN in service/core/templates.py).
+            raise Refused(422, f"没有事项编码为 {ticket['item_code']} 的办事事项")
         earlier = [n for n, (key, _) in enumerate(self.tickets, start=1) if key == idempotency_key]
         if not earlier:
             self.tickets.append((idempotency_key, ticket))
@@ -158,12 +163,15 @@ class FakeServiceClient:
         self.ratings.append((conversation_id, number, rating))
         return self._ticket_view(1, number=number)
 
-    @staticmethod
-    def _ticket_view(n: int, number: Optional[str] = None) -> dict:
-        return {"number": number or f"12345-20261122-{n:05d}", "status_label": "办理中", "summary": "烧烤店油烟",
-                "department": "市生态环境局", "deadline": "2026-11-27T10:00:00+08:00", "reply": None}
+    def _ticket_view(self, n: int, number: Optional[str] = None) -> dict:
+        number = number or f"12345-20261122-{n:05d}"
+        return {"number": number, "status_label": "办理中", "summary": "烧烤店油烟",
+                "department": "市生态环境局", "deadline": "2026-11-27T10:00:00+08:00", "reply": None,
+                **self.ticket_fields.get(number, {})}
 
     def _call(self, *call: str) -> None:
         if self.down:
             raise ServiceUnavailable(call[0])
         self.calls.append(call)
+        if call[0] in self.refusals:
+            raise self.refusals[call[0]]

@@ -12,11 +12,13 @@ from actions.api.service_client import (
     SearchHit,
     SearchResult,
 )
-from actions.booking import SubmitBooking, ValidateBookingForm
+from actions.booking import StopBooking, SubmitBooking, ValidateBookingForm
 from actions.booking_questions import AskBookingConfirmed, AskBookingItem, AskMaterialsAnswer
 from tests.actions.conftest import make_tracker
 
-DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DOMAIN = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
+HALL_PHONE = str(yaml.safe_load((REPO_ROOT / "service" / "seed" / "hall.yaml").read_text(encoding="utf-8"))["phone"])
 USER = {"event": "user"}
 FREE = FreeSlot(date="2026-11-25", slot="09:00-10:00", window="A3")
 OTHER = FreeSlot(date="2026-11-26", slot="14:30-15:30", window="A3")
@@ -40,7 +42,7 @@ def responses(dispatcher):
 
 
 def form_tracker(text, intent="inform", slots_now=None, entities=None):
-    return make_tracker(text, intent, entities=entities, slots=slots_now or {}, events=[USER])
+    return make_tracker(text, intent, entities=entities, slots=dict(slots_now or {}), events=[USER])
 
 
 async def validate(fake, tracker, dispatcher):
@@ -217,3 +219,199 @@ async def test_the_summary_shows_masked_numbers_the_agent_and_what_is_missing(di
     assert own["agent"] == "" and own["missing"] == "\n尚缺材料：近期免冠照片"
     assert for_another["agent"] == "\n代办人：李四，电话 139****，身份证 120****"
     assert for_another["missing"] == ""
+
+
+# --- the item ------------------------------------------------------------------------------------
+
+
+async def test_a_catalogue_question_at_the_item_question_names_the_item_but_a_stop_does_not(dispatcher, fake_service):
+    fake_service.on_search("换身份证要带什么", ("GA-SFZ-001", 0.9), confident=True)
+    asked = {"requested_slot": "booking_item"}
+
+    named = slots(await validate(fake_service, form_tracker("换身份证要带什么", "ask_materials", asked), dispatcher))
+    stopping = await validate(fake_service, form_tracker("算了", "deny", asked), dispatcher)
+
+    assert named["booking_item"] == "GA-SFZ-001"
+    assert "booking_item" not in slots(stopping)  # nothing filled: the rules stop the form
+
+
+async def test_an_item_answer_the_catalogue_cannot_place_is_asked_again(dispatcher, fake_service):
+    events = await validate(fake_service, form_tracker("那个啥", slots_now={"requested_slot": "booking_item"}), dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_item_unclear"]
+    assert slots(events)["booking_item"] is None and slots(events)["requested_slot"] == "booking_item"
+
+
+async def test_a_tapped_item_the_catalogue_no_longer_has_is_asked_again(dispatcher, fake_service):
+    tapped = form_tracker('/inform{"item_code": "GA-OLD-001"}', slots_now={"requested_slot": "booking_item"},
+                          entities=[{"entity": "item_code", "value": "GA-OLD-001"}])
+
+    events = await validate(fake_service, tapped, dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_item_unclear"]
+    assert events == [{"event": "slot", "timestamp": None, "name": "booking_item", "value": None}]
+
+
+async def test_an_item_no_hall_books_is_said_so_by_name(dispatcher, fake_service):
+    fake_service.halls = []
+
+    events = await validate(fake_service, form_tracker("换身份证", "book_appointment", {"item_code": "GA-SFZ-001"}),
+                            dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_not_bookable"]
+    assert dispatcher.messages[0]["item_name"] == "居民身份证换领"
+    assert slots(events)["booking_item"] is None
+    assert not any(call[0] == "availability" for call in fake_service.calls)
+
+
+async def test_an_item_no_hall_books_ends_the_form(dispatcher, fake_service):
+    fake_service.halls = []
+
+    events = await validate(fake_service, form_tracker("换身份证", "book_appointment", {"item_code": "GA-SFZ-001"}),
+                            dispatcher)
+
+    last_requested = [e["value"] for e in events if e.get("name") == "requested_slot"][-1]
+    assert last_requested is None  # Rasa ends a form on the last requested_slot being None
+
+
+async def test_a_form_ended_for_an_item_no_hall_books_submits_nothing(dispatcher, fake_service):
+    ended = {"booking_not_bookable": True, "booking_item": None}
+
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("换身份证", "book_appointment", slots=ended),
+                                                   DOMAIN)
+
+    assert dispatcher.messages == [] and not any(call[0] == "create_appointment" for call in fake_service.calls)
+    assert {"booking_not_bookable", "booking_item"} <= {e["name"] for e in events if e["value"] is None}
+
+
+async def test_the_situation_read_in_the_catalogue_is_not_asked_again(dispatcher, fake_service):
+    discussed = {"item_code": "GA-SFZ-002", "situation": "minor"}
+
+    events = await validate(fake_service, form_tracker("帮我约一下", "book_appointment", discussed), dispatcher)
+
+    got = slots(events)
+    assert got["booking_item"] == "GA-SFZ-002" and got["booking_situation"] == "minor"
+    assert ("get_notice", "GA-SFZ-002", "minor") in fake_service.calls  # that situation's materials
+    assert got["requested_slot"] == "booking_when"
+
+
+# --- the time ------------------------------------------------------------------------------------
+
+
+async def test_a_time_said_before_the_item_is_known_is_asked_later(dispatcher, fake_service):
+    events = await validate(fake_service, form_tracker("下周三上午约个号", "book_appointment"), dispatcher)
+
+    assert slots(events)["booking_when"] is None and slots(events)["requested_slot"] == "booking_item"
+    assert not any(call[0] == "availability" for call in fake_service.calls)
+    assert dispatcher.messages == []  # no "没能确定" before the item was even asked
+
+
+async def test_a_tapped_free_slot_is_taken_as_offered(dispatcher, fake_service):
+    offered = [{"id": "2026-11-26|14:30-15:30|A3", "label": "11月26日（周四）14:30-15:30"}]
+    asked = {**{k: FILLED[k] for k in ("booking_item", "booking_item_name", "booking_hall")},
+             "booking_offered": offered, "requested_slot": "booking_when"}
+    tapped = form_tracker('/inform{"slot_choice": "2026-11-26|14:30-15:30|A3"}', slots_now=asked,
+                          entities=[{"entity": "slot_choice", "value": "2026-11-26|14:30-15:30|A3"}])
+
+    got = slots(await validate(fake_service, tapped, dispatcher))
+
+    assert (got["booking_date"], got["booking_slot"], got["booking_window"]) == ("2026-11-26", "14:30-15:30", "A3")
+    assert got["booking_offered"] is None
+    assert not any(call[0] == "availability" for call in fake_service.calls)
+
+
+# --- who -----------------------------------------------------------------------------------------
+
+
+async def test_booking_for_a_parent_said_at_the_start_adds_the_authorisation_letter(dispatcher, fake_service):
+    fake_service.on_search("帮我爸约个号换身份证", ("GA-SFZ-001", 0.9), confident=True)
+    fake_service.extra_materials = ["授权委托书"]
+
+    got = slots(await validate(fake_service, form_tracker("帮我爸约个号换身份证", "book_appointment"), dispatcher))
+
+    assert got["booking_item"] == "GA-SFZ-001" and got["booking_for"] == "other"
+    assert "授权委托书" in got["booking_materials"]
+
+
+async def test_booking_for_a_parent_said_before_the_item_is_kept(dispatcher, fake_service):
+    events = await validate(fake_service, form_tracker("帮我爸约一下", "book_appointment"), dispatcher)
+
+    assert slots(events)["booking_for"] == "other"
+    assert "utter_booking_item_unclear" not in responses(dispatcher)
+
+
+async def test_an_answer_that_says_neither_self_nor_other_is_asked_again(dispatcher, fake_service):
+    asked = {**FILLED, "booking_for": None, "requested_slot": "booking_for"}
+
+    events = await validate(fake_service, form_tracker("嗯", "affirm", asked), dispatcher)
+
+    assert slots(events)["booking_for"] is None and responses(dispatcher) == ["utter_booking_pick_again"]
+
+
+async def test_the_agents_name_is_taken_without_the_words_around_it(dispatcher, fake_service):
+    asked = {**FILLED, "booking_for": "other", "requested_slot": "agent_name"}
+
+    events = await validate(fake_service, form_tracker("名字叫李四", slots_now=asked), dispatcher)
+
+    assert slots(events)["agent_name"] == "李四"
+    assert ("check_field", "name", "李四") in fake_service.calls
+    assert slots(events)["requested_slot"] == "agent_phone"
+
+
+# --- materials and confirmation ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text, answer, missing", [
+    ("2", "checked", ["近期免冠照片"]),
+    ("都备齐了", "checked", []),
+    ("先不核对", "skipped", None),
+])
+async def test_the_materials_answer_records_what_is_missing(dispatcher, fake_service, text, answer, missing):
+    asked = {**FILLED, "materials_answer": None, "materials_missing": None, "requested_slot": "materials_answer"}
+
+    got = slots(await validate(fake_service, form_tracker(text, slots_now=asked), dispatcher))
+
+    assert (got["materials_answer"], got["materials_missing"]) == (answer, missing)
+    assert got["requested_slot"] == "booking_confirmed"
+
+
+async def test_a_skipped_check_books_no_material_as_ready(dispatcher, fake_service):
+    skipped = {**FILLED, "materials_answer": "skipped", "materials_missing": None}
+
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("确认", "affirm", slots=skipped), DOMAIN)
+
+    (_, booking), = fake_service.bookings
+    assert booking["materials_ready"] == [] and booking["materials_missing"] == []
+
+
+@pytest.mark.parametrize("text, confirmed", [("确认提交", True), ("没问题", True), ("等一下，我再想想", False)])
+async def test_typed_confirmation_ends_the_form(dispatcher, fake_service, text, confirmed):
+    asked = {**FILLED, "requested_slot": "booking_confirmed"}
+
+    got = slots(await validate(fake_service, form_tracker(text, "inform", asked), dispatcher))
+
+    assert (got.get("booking_confirmed") is True) is confirmed
+    if confirmed:
+        assert got["requested_slot"] is None  # all filled: the submit action runs
+
+
+# --- the service down, and stopping --------------------------------------------------------------
+
+
+async def test_the_service_down_in_the_form_stops_it_with_the_halls_phone(dispatcher, fake_service):
+    fake_service.down = True
+
+    events = await validate(fake_service, form_tracker("我想预约换身份证", "book_appointment"), dispatcher)
+
+    assert responses(dispatcher) == ["utter_booking_service_down"]
+    assert dispatcher.messages[0]["hall_phone"] == HALL_PHONE
+    assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
+
+
+async def test_stopping_drops_the_personal_data_and_the_form(dispatcher):
+    events = await StopBooking().run(dispatcher, make_tracker("算了", "deny", slots=FILLED), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_booking_stopped"]
+    emptied = slots(events)
+    assert all(emptied[name] is None for name in FILLED)
+    assert {"event": "active_loop", "name": None, "timestamp": None} in events

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.api.service_client import MAX_QUERY_CHARS, query_text
+from actions.api.service_client import MAX_QUERY_CHARS, Refused, query_text
 from actions.fallback import ActionHandleFallback
 from actions.handoff import (
     AskHandoffConfirmed,
@@ -48,7 +48,7 @@ def user(text, intent="inform", message_id="m1"):
 
 
 def tracker(text, intent="inform", slots_now=None, events=None, message_id="m2", sender="web-1"):
-    t = make_tracker(text, intent, slots=slots_now or {}, events=events or [user(text, intent, message_id)])
+    t = make_tracker(text, intent, slots=dict(slots_now or {}), events=events or [user(text, intent, message_id)])
     t.latest_message["message_id"] = message_id
     t.sender_id = sender
     return t
@@ -303,3 +303,96 @@ def test_times_are_told_in_the_halls_timezone():
     assert get_settings().timezone == "Asia/Shanghai"
     assert local_time("2026-11-29T20:10:00Z", get_settings().timezone) == "11月30日 04:10"
     assert local_time("2026-11-30T04:10:00+08:00", get_settings().timezone) == "11月30日 04:10"
+
+
+# --- starting a consultation, and what the start reads -------------------------------------------
+
+
+async def test_a_consultation_after_a_referral_files_the_question_that_was_referred(dispatcher, fake_service):
+    question = "我想办游艇驾驶证，在哪里办？电话13812345678"
+    history = [user(question, "ask_location", "m1"), {"event": "bot", "text": "这件事不在本大厅的办理范围。"},
+               user("/request_consultation", "request_consultation", "m2")]
+
+    events = await StartHandoff(fake_service).run(
+        dispatcher, tracker("/request_consultation", "request_consultation", events=history), DOMAIN)
+
+    started = slots(events)
+    assert responses(dispatcher) == ["utter_handoff_consultation_start"]
+    assert started["handoff_type"] == "咨询"  # though the service read the words as a complaint
+    assert started["handoff_content"] == "我想办游艇驾驶证，在哪里办？电话138****5678"
+    assert started["handoff_topic"] == "环境保护/环境污染" and started["handoff_read_message"] == "m2"
+    form = ValidateHandoffForm(fake_service)
+    required = await form.required_slots([], dispatcher, tracker("", slots_now=started), DOMAIN)
+    assert "handoff_place" not in required
+
+
+async def test_a_consultation_with_no_earlier_question_asks_what_it_is(dispatcher, fake_service):
+    history = [user("/request_consultation", "request_consultation", "m1")]
+
+    events = await StartHandoff(fake_service).run(
+        dispatcher, tracker("/request_consultation", "request_consultation", events=history), DOMAIN)
+
+    assert slots(events)["handoff_type"] == "咨询" and slots(events)["handoff_content"] is None
+    assert fake_service.calls == []
+
+
+async def test_only_the_latest_run_of_unclear_messages_is_the_matter(dispatcher, fake_service):
+    history = [user("嗯嗯嗯啊", "nlu_fallback", "z"), {"event": "bot", "text": "抱歉"},
+               user("身份证怎么换", "ask_materials", "a"), {"event": "bot", "text": "【居民身份证换领】"},
+               user("啊吧啊吧", "nlu_fallback", "b"), {"event": "bot", "text": "抱歉"},
+               user("/deny", "nlu_fallback", "c"), user("呃那个就是那个", "nlu_fallback", "d")]
+
+    events = await StartHandoff(fake_service).run(
+        dispatcher, tracker("呃那个就是那个", "nlu_fallback", events=history, message_id="d"), DOMAIN)
+
+    # Not what came before the understood question, nor a button's payload.
+    assert slots(events)["handoff_content"] == "啊吧啊吧；呃那个就是那个"
+
+
+async def test_the_handoff_starts_even_when_the_service_cannot_read_the_words(dispatcher, fake_service):
+    fake_service.down = True
+
+    events = await StartHandoff(fake_service).run(dispatcher, tracker(COMPLAINT, "complain"), DOMAIN)
+
+    started = slots(events)
+    assert responses(dispatcher) == ["utter_handoff_start"]
+    assert started["handoff_content"] == COMPLAINT and started["handoff_type"] == "投诉"
+    assert started["handoff_topic"] is None and started["handoff_place"] is None  # the form asks the place
+
+
+# --- the place, and filing -----------------------------------------------------------------------
+
+
+async def test_no_place_is_an_answer_and_is_not_filed_as_a_place(dispatcher, fake_service):
+    asked = {"handoff_type": "求助", "handoff_content": "社保卡丢了不知道怎么办", "requested_slot": "handoff_place"}
+
+    answered = slots(await ValidateHandoffForm(fake_service).run(dispatcher, tracker("没有", slots_now=asked), DOMAIN))
+    assert answered["handoff_place"] == "不涉及具体地点"
+
+    filled = {**asked, **answered, "handoff_phone": "13812345678", "handoff_nonce": "n4"}
+    await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
+    (_, body), = fake_service.tickets
+    assert body["place"] is None
+
+
+async def test_a_refused_order_says_why_and_keeps_nothing(dispatcher, fake_service):
+    fake_service.refusals["create_ticket"] = Refused(422, "手机号码格式不正确")
+    filled = {"handoff_type": "投诉", "handoff_content": COMPLAINT, "handoff_place": "锦绣花园3栋",
+              "handoff_phone": "13812345678", "handoff_nonce": "n5"}
+
+    events = await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
+
+    assert responses(dispatcher) == ["utter_handoff_refused"]
+    assert dispatcher.messages[0]["reason"] == "手机号码格式不正确"
+    assert slots(events)["handoff_phone"] is None and slots(events)["requested_slot"] is None
+    assert fake_service.tickets == [] and "handoff_ticket" not in slots(events)
+
+
+async def test_an_order_naming_an_item_the_service_does_not_know_is_filed_without_it(dispatcher, fake_service):
+    filled = {"handoff_type": "投诉", "handoff_content": COMPLAINT, "handoff_place": "锦绣花园3栋",
+              "handoff_phone": "13812345678", "handoff_nonce": "n6", "item_code": "GA-OLD-001"}
+
+    await SubmitHandoff(fake_service).run(dispatcher, tracker("确认", "affirm", slots_now=filled), DOMAIN)
+
+    (_, body), = fake_service.tickets
+    assert body["item_code"] is None and responses(dispatcher)[0] == "utter_handoff_done"
