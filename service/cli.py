@@ -1,4 +1,4 @@
-"""Command line: python -m service.cli {migrate,seed,export-nlu}."""
+"""Command line: python -m service.cli {migrate,seed,export-nlu,outbox}."""
 
 import argparse
 import logging
@@ -50,6 +50,31 @@ def export_nlu(args: argparse.Namespace) -> int:
     return 0
 
 
+def outbox(args: argparse.Namespace) -> int:
+    """Counts per status, the parked messages, and replaying them (one id, or --all)."""
+    from service.core.db import get_session_factory
+    from service.core.errors import ConflictError, NotFoundError
+    from service.outbox import store
+
+    with get_session_factory()() as session:
+        if args.action == "replay":
+            ids = [m.id for m in store.parked(session, limit=100_000)] if args.all else args.ids
+            try:
+                for message_id in ids:
+                    store.replay(session, message_id)
+            except (NotFoundError, ConflictError) as refused:
+                print(refused, file=sys.stderr)
+                return 1
+            session.commit()
+            print(f"{len(ids)} message(s) back in the queue")
+            return 0
+        print("  ".join(f"{status}: {count}" for status, count in store.counts(session).items()))
+        for message in store.parked(session):
+            print(f"{message.id:>8}  {message.status.value:<13} {message.destination}/{message.kind:<13} "
+                  f"order {message.ticket_number or '-':<22} tries {message.attempts}  {message.last_error or ''}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     parser = argparse.ArgumentParser(prog="python -m service.cli", description=__doc__)
@@ -62,6 +87,11 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)
         command.set_defaults(run=run)
+    queue = commands.add_parser("outbox", help="list parked outbox messages, or replay them")
+    queue.add_argument("action", choices=["list", "replay"], nargs="?", default="list")
+    queue.add_argument("ids", type=int, nargs="*", help="the messages to replay")
+    queue.add_argument("--all", action="store_true", help="replay every parked message")
+    queue.set_defaults(run=outbox)
     args = parser.parse_args(argv)
     return args.run(args)
 

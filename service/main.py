@@ -21,13 +21,14 @@ from service.catalogue.service import count_items
 from service.chat.router import router as chat_router
 from service.console.router import router as console_router
 from service.core import templates as t
-from service.core.db import SessionDep, get_session_factory
+from service.core.db import SessionDep
 from service.core.errors import ConflictError, InvalidInputError, NotFoundError
 from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
 from service.core.settings import get_settings
+from service.delivery import delivering
+from service.outbox.router import router as outbox_router
 from service.meta.router import router as meta_router
-from service.tickets.channels import ConversationChannels
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
@@ -140,18 +141,11 @@ async def lifespan(app: FastAPI):
     app.state.rasa_client = RasaClient(
         base_url=settings.RASA_URL, timeout_s=settings.RASA_TIMEOUT_S, token=settings.RASA_TOKEN
     )
-    app.state.conversation_channels = ConversationChannels(
-        rasa_url=settings.RASA_URL,
-        timeout_s=settings.RASA_CONVERSATION_TIMEOUT_S,
-        sessions=get_session_factory(),
-        wechat=lambda: (channel.connector if (channel := getattr(app.state, "wechat_channel", None)) else None),
-        token=settings.RASA_TOKEN,
-    )
     try:
-        yield
+        async with delivering(app, settings):
+            yield
     finally:
         await app.state.rasa_client.aclose()
-        await app.state.conversation_channels.aclose()
 
 
 def create_app() -> FastAPI:
@@ -184,6 +178,7 @@ def create_app() -> FastAPI:
     app.include_router(ticket_agent_router)
     app.include_router(conversation_router)
     app.include_router(meta_router)
+    app.include_router(outbox_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

@@ -61,6 +61,13 @@ class Settings(BaseSettings):
     WECHAT_PASSIVE_REPLY_S: float = 4.0
     # How long one conversation turn may take before the citizen is told to try again.
     WECHAT_BOT_TIMEOUT_S: float = 30.0
+    # The outbox's delivery worker runs in the service process (off in unit tests, which drive it).
+    OUTBOX_WORKER: bool = True
+    OUTBOX_MAX_ATTEMPTS: int = 8
+    OUTBOX_BACKOFF_BASE_S: float = 1.0
+    OUTBOX_BACKOFF_CAP_S: float = 300.0
+    OUTBOX_POLL_S: float = 0.2
+    WECHAT_SEND_TIMEOUT_S: float = 10.0
     # 12345 work orders (工单): reply deadlines by type and urgency.
     TICKETS_CONFIG_PATH: Path = Path("service/seed/tickets.yaml")
 

@@ -174,6 +174,10 @@ WECHAT_BAD_MESSAGE = "消息格式不正确"
 
 # --- 12345 work orders (工单, service/tickets/) ----------------------------------------------
 TICKET_NOT_FOUND = "未找到工单 {number}"
+# Before an agent's line on WeChat, where the citizen cannot tell it from the bot's otherwise.
+WECHAT_AGENT_LABEL = "【12345话务员】"
+OUTBOX_MESSAGE_NOT_FOUND = "未找到待发消息 {id}"
+OUTBOX_NOT_PARKED = "消息 {id} 状态为 {status}，只有发送失败而搁置的消息才能重发"
 TICKET_NOT_FOUND_FOR_PHONE = "未找到工单 {number}，或手机号与提交时填写的不一致"
 TICKET_ITEM_UNKNOWN = "没有事项编码为 {code} 的办事事项"
 TICKET_TOPIC_L2_WITHOUT_L1 = "填写二级分类时请同时填写一级分类"

@@ -1,44 +1,44 @@
-"""Keeps the citizen's chat in step with their work order, after the agent's request is answered.
+"""The "rasa" destination of the outbox: keeps the citizen's Rasa conversation in step with their
+work order. The agent's step wrote these messages in its own transaction (agent_steps.py); the
+outbox worker delivers them here, in order per conversation, and retries what fails.
 
-- an agent claims the order → Rasa pauses the conversation (`ConversationPaused`): the bot is quiet;
-- the agent writes or replies → the line is recorded in the Rasa conversation and, on WeChat,
-  pushed with the customer-service API (the web chat collects it from the outbox);
-- the order is returned or reassigned → the bot takes the conversation back (`ConversationResumed`);
-- the order is closed → resumed, and the bot asks for the 好差评 rating (an external intent).
+- `pause` (an agent claimed the order): the bot is quiet;
+- `agent_line` (the agent wrote or replied): the line goes into the conversation's history;
+- `resume` (returned, reassigned or closed): the bot takes the conversation back;
+- `ticket_closed`: the bot asks for the 好差评 rating (an external intent); its question is kept
+  in the transcript and, on WeChat, sent on through the outbox.
 
-Runs as background tasks: the agent's action is stored before any of this happens, so a Rasa or
-WeChat outage delays nothing and loses nothing (the line stays in the transcript and the outbox).
+A retry must not apply a message twice: an agent's line carries its outbox key in the event's
+metadata, and the rating question is asked only when the conversation does not hold it yet.
+Pausing and resuming are the same when applied twice.
 """
 
-import logging
-from collections.abc import Callable
-from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from service.outbox.models import OutboxMessage
+from service.outbox.worker import Undeliverable
 from service.tickets import actors
 from service.tickets.conversation import add_outgoing, wechat_openid
 from service.tickets.lookup import get_ticket
-from service.wechat.service import WeChatConnector
+from service.wechat.delivery import enqueue_answer
 
-log = logging.getLogger(__name__)
-
+RASA = "rasa"
 TICKET_CLOSED_INTENT = "EXTERNAL_ticket_closed"
-AGENT_LABEL = "【12345话务员】"
 
 
-class ConversationChannels:
+class RasaConversations:
     def __init__(
         self,
         *,
         rasa_url: str,
         timeout_s: float,
         sessions: sessionmaker[Session],
-        wechat: Callable[[], WeChatConnector | None],
         token: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
@@ -46,72 +46,94 @@ class ConversationChannels:
         params = {"token": token} if token else None
         self._rasa = httpx.AsyncClient(base_url=rasa_url, timeout=timeout_s, params=params, transport=transport)
         self._sessions = sessions
-        self._wechat = wechat
 
-    async def agent_took_over(self, conversation_id: str) -> None:
-        await self._append_events(conversation_id, [{"event": "pause"}])
+    async def deliver(self, message: OutboxMessage) -> None:
+        """Applies one outbox message to its conversation; raises (to be retried) when Rasa fails."""
+        conversation_id = message.payload["conversation_id"]
+        if message.kind in ("pause", "resume"):
+            await self._append(conversation_id, [{"event": message.kind}])
+        elif message.kind == "agent_line":
+            if message.key not in await self._applied_keys(conversation_id):
+                await self._append(conversation_id, [{
+                    "event": "bot", "text": message.payload["text"], "timestamp": message.payload["at"],
+                    "metadata": {"author": message.payload["author"], "outbox_key": message.key},
+                }])
+        elif message.kind == "ticket_closed":
+            await self._ask_for_rating(conversation_id, message)
+        else:
+            raise Undeliverable(f"unknown kind {message.kind!r} for Rasa")
 
-    async def agent_let_go(self, conversation_id: str) -> None:
-        await self._append_events(conversation_id, [{"event": "resume"}])
+    async def _ask_for_rating(self, conversation_id: str, message: OutboxMessage) -> None:
+        number = message.payload["number"]
+        asked = await self._rating_question_asked(conversation_id, number)
+        if asked is None:
+            asked = await self._trigger(conversation_id, TICKET_CLOSED_INTENT, {"ticket_number": number})
+        await run_in_threadpool(self._keep_rating_question, conversation_id, number, asked, message)
 
-    async def deliver(self, conversation_id: str, *, author: str, text: str, at: datetime) -> None:
-        """A line the agent wrote: into the Rasa conversation's history, and onto WeChat."""
-        await self._append_events(
-            conversation_id,
-            [{"event": "bot", "text": text, "timestamp": at.timestamp(), "metadata": {"author": author}}],
-        )
-        await self._push_wechat(conversation_id, [{"text": AGENT_LABEL + text}])
-
-    async def closed(self, conversation_id: str, *, number: str, now: datetime) -> None:
-        """The agent closed the order: the bot resumes and asks for the rating."""
-        if not await self._append_events(conversation_id, [{"event": "resume"}]):
-            return
-        messages = await self._trigger(conversation_id, TICKET_CLOSED_INTENT, {"ticket_number": number})
-        if not messages:
-            return
-
-        def store() -> None:
-            with self._sessions() as session:
+    def _keep_rating_question(
+        self, conversation_id: str, number: str, messages: list[dict[str, Any]], cause: OutboxMessage
+    ) -> None:
+        """The question into the transcript and, on WeChat, into the outbox: once, even on a retry
+        (the WeChat messages' keys derive from the cause's, and a second insert is refused)."""
+        openid = wechat_openid(conversation_id)
+        with self._sessions() as session:
+            try:
                 ticket = get_ticket(session, number=number)
-                for message in messages:
-                    if message.get("text"):
-                        add_outgoing(
-                            session, ticket=ticket, author=actors.BOT, text=message["text"], now=now,
-                            buttons=message.get("buttons") or None,
-                        )
+                if any(line.author == actors.BOT and line.at == cause.created_at for line in ticket.messages):
+                    return  # kept by an earlier try whose delivery was not recorded
+                for line in messages:
+                    if line.get("text"):
+                        add_outgoing(session, ticket=ticket, author=actors.BOT, text=line["text"],
+                                     now=cause.created_at, buttons=line.get("buttons") or None)
+                if openid is not None:
+                    enqueue_answer(session, openid=openid, messages=messages, ticket_number=number,
+                                   key_prefix=cause.key)
+                session.commit()
+            except IntegrityError:
+                session.rollback()  # kept by an earlier try whose delivery was not recorded
 
-        await run_in_threadpool(store)
-        await self._push_wechat(conversation_id, messages)
+    async def _events(self, conversation_id: str) -> list[dict[str, Any]]:
+        response = await self._rasa.get(
+            f"/conversations/{quote(conversation_id, safe='')}/tracker", params={"include_events": "ALL"}
+        )
+        response.raise_for_status()
+        events = response.json().get("events") or []
+        return [event for event in events if isinstance(event, dict)]
 
-    async def _append_events(self, conversation_id: str, events: list[dict[str, Any]]) -> bool:
+    async def _applied_keys(self, conversation_id: str) -> set[str]:
+        return {
+            key for event in await self._events(conversation_id)
+            if isinstance(key := (event.get("metadata") or {}).get("outbox_key"), str)
+        }
+
+    async def _rating_question_asked(self, conversation_id: str, number: str) -> list[dict[str, Any]] | None:
+        """The bot's messages after the closing intent for this order, or None when not yet triggered."""
+        events = await self._events(conversation_id)
+        for index, event in enumerate(events):
+            parse = event.get("parse_data") or {}
+            if event.get("event") == "user" and (parse.get("intent") or {}).get("name") == TICKET_CLOSED_INTENT and any(
+                entity.get("value") == number for entity in parse.get("entities") or []
+            ):
+                answer = []
+                for later in events[index + 1:]:
+                    if later.get("event") == "user":
+                        break
+                    if later.get("event") == "bot":
+                        answer.append({"text": later.get("text"), "buttons": (later.get("data") or {}).get("buttons")})
+                return answer
+        return None
+
+    async def _append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
         path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        try:
-            response = await self._rasa.post(path, params={"include_events": "NONE"}, json=events)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            log.warning("conversation not updated in Rasa (%s): %s", events[0]["event"], type(exc).__name__)
-            return False
-        return True
+        response = await self._rasa.post(path, params={"include_events": "NONE"}, json=events)
+        response.raise_for_status()
 
     async def _trigger(self, conversation_id: str, intent: str, entities: dict[str, str]) -> list[dict[str, Any]]:
         path = f"/conversations/{quote(conversation_id, safe='')}/trigger_intent"
-        try:
-            response = await self._rasa.post(
-                path, params={"include_events": "NONE"}, json={"name": intent, "entities": entities}
-            )
-            response.raise_for_status()
-            messages = response.json().get("messages") or []
-        except (httpx.HTTPError, ValueError, AttributeError) as exc:
-            log.warning("rating question not asked (Rasa: %s)", type(exc).__name__)
-            return []
+        response = await self._rasa.post(path, params={"include_events": "NONE"}, json={"name": intent, "entities": entities})
+        response.raise_for_status()
+        messages = response.json().get("messages") or []
         return [m for m in messages if isinstance(m, dict)]
-
-    async def _push_wechat(self, conversation_id: str, messages: list[dict[str, Any]]) -> None:
-        openid = wechat_openid(conversation_id)
-        connector = self._wechat()
-        if openid is None or connector is None:
-            return
-        await connector.push(openid, messages)
 
     async def aclose(self) -> None:
         await self._rasa.aclose()

@@ -31,12 +31,12 @@ def wechat_openid(conversation_id: str) -> str | None:
 def add_outgoing(
     session: Session, *, ticket: Ticket, author: str, text: str, now: datetime, buttons: list[dict] | None = None
 ) -> TicketMessage:
-    """A line for the citizen's conversation (stored masked, like every transcript line)."""
+    """A line for the citizen's conversation (stored masked, like every transcript line); the caller commits."""
     message = TicketMessage(
         ticket_id=ticket.id, at=now, author=author, text=mask_personal_data(text), outgoing=True, buttons=buttons
     )
     session.add(message)
-    session.commit()
+    session.flush()
     return message
 
 

@@ -7,7 +7,7 @@ and rate it; everything else is for hotline agents, behind the staff bearer toke
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, Header, Query, Request
+from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import StreamingResponse
 
 from service.core import clock
@@ -16,8 +16,6 @@ from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
 from service.tickets import agent_steps, intake, lookup, queue, ratings, views, workflow
-from service.tickets.agent_steps import ChatFollowUp
-from service.tickets.channels import ConversationChannels
 from service.tickets.deadlines import DeadlineRules, configured_rules
 from service.tickets.draft import draft_ticket
 from service.tickets.models import Status, TicketType
@@ -49,19 +47,8 @@ CalendarDep = Annotated[WorkCalendar, Depends(clock.work_calendar)]
 IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", min_length=8, max_length=64)]
 
 
-def get_channels(request: Request) -> ConversationChannels:
-    return request.app.state.conversation_channels
 
 
-ChannelsDep = Annotated[ConversationChannels, Depends(get_channels)]
-
-
-def get_chat(channels: ChannelsDep, background: BackgroundTasks) -> ChatFollowUp:
-    """The chat's part of an agent's step runs as the response's background tasks."""
-    return ChatFollowUp(channels=channels, run_later=background.add_task)
-
-
-ChatDep = Annotated[ChatFollowUp, Depends(get_chat)]
 
 
 def queue_filter(
@@ -145,40 +132,40 @@ def correct_ticket(session: SessionDep, now: NowDep, number: str, body: Correcti
 
 
 @agent_router.post("/{number}/claim", response_model=TicketOut)
-def claim_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentIn) -> TicketOut:
-    ticket = agent_steps.claim(session, chat, number=number, agent=body.agent, now=now)
+def claim_ticket(session: SessionDep, now: NowDep, number: str, body: AgentIn) -> TicketOut:
+    ticket = agent_steps.claim(session, number=number, agent=body.agent, now=now)
     return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/messages", response_model=MessageOut, status_code=201)
-def message_citizen(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentMessageIn) -> MessageOut:
+def message_citizen(session: SessionDep, now: NowDep, number: str, body: AgentMessageIn) -> MessageOut:
     """The owning agent writes into the citizen's chat."""
-    message = agent_steps.message_citizen(session, chat, number=number, agent=body.agent, text=body.text, now=now)
+    message = agent_steps.message_citizen(session, number=number, agent=body.agent, text=body.text, now=now)
     return views.message_view(message)
 
 
 @agent_router.post("/{number}/reply", response_model=TicketOut)
-def reply_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReplyIn) -> TicketOut:
+def reply_ticket(session: SessionDep, now: NowDep, number: str, body: ReplyIn) -> TicketOut:
     """The formal answer; it also reaches the citizen's chat when the order came from one."""
-    ticket = agent_steps.reply(session, chat, number=number, agent=body.agent, text=body.reply, now=now)
+    ticket = agent_steps.reply(session, number=number, agent=body.agent, text=body.reply, now=now)
     return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/return", response_model=TicketOut)
-def return_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReturnIn) -> TicketOut:
-    ticket = agent_steps.return_ticket(session, chat, number=number, agent=body.agent, reason=body.reason, now=now)
+def return_ticket(session: SessionDep, now: NowDep, number: str, body: ReturnIn) -> TicketOut:
+    ticket = agent_steps.return_ticket(session, number=number, agent=body.agent, reason=body.reason, now=now)
     return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/reassign", response_model=TicketOut)
-def reassign_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: ReassignIn) -> TicketOut:
+def reassign_ticket(session: SessionDep, now: NowDep, number: str, body: ReassignIn) -> TicketOut:
     ticket = agent_steps.reassign(
-        session, chat, number=number, agent=body.agent, department=body.department, note=body.note, now=now
+        session, number=number, agent=body.agent, department=body.department, note=body.note, now=now
     )
     return views.agent_view(ticket, now=now, agent=body.agent)
 
 
 @agent_router.post("/{number}/close", response_model=TicketOut)
-def close_ticket(session: SessionDep, now: NowDep, chat: ChatDep, number: str, body: AgentIn) -> TicketOut:
-    ticket = agent_steps.close(session, chat, number=number, agent=body.agent, now=now)
+def close_ticket(session: SessionDep, now: NowDep, number: str, body: AgentIn) -> TicketOut:
+    ticket = agent_steps.close(session, number=number, agent=body.agent, now=now)
     return views.agent_view(ticket, now=now, agent=body.agent)

@@ -124,7 +124,7 @@ def _transition(
             note=note,
         )
     )
-    session.commit()
+    session.flush()  # the caller commits, with what the step means for the chat (agent_steps.py)
     session.expire_all()
     log.info("work order %s: %s by %s", number, transition.action, agent)
     return get_ticket(session, number=number)

@@ -105,25 +105,25 @@ class WeChatApiClient:
             self._token_expires_at = self._clock() + expires_in - min(TOKEN_REFRESH_MARGIN_S, expires_in / 2)
             return token
 
-    async def send_text(self, *, openid: str, content: str) -> bool:
-        """One customer-service text message; True when WeChat accepted it."""
+    async def send_text(self, *, openid: str, content: str) -> int:
+        """One customer-service text message: WeChat's errcode, 0 when accepted, -1 when WeChat
+        could not be reached or gave no token. An invalid token is refreshed and tried once more."""
         body = json.dumps(
             {"touser": openid, "msgtype": "text", "text": {"content": content}}, ensure_ascii=False
         ).encode("utf-8")  # escaped \\uXXXX would reach the citizen literally
         token: str | None = None
+        errcode = -1
         for _attempt in range(2):
             token = await self.access_token(stale=token)
             if token is None:
-                return False
+                return -1
             answer = await self._post_json("/cgi-bin/message/custom/send", token=token, body=body)
-            errcode = (answer or {}).get("errcode", -1)
-            if errcode == 0:
-                return True
+            errcode = int((answer or {}).get("errcode", -1))
             if errcode not in TOKEN_INVALID_ERRCODES:
-                log.error("WeChat customer-service message refused: errcode %s", errcode)
-                return False
-        log.error("WeChat customer-service message refused twice: access token invalid")
-        return False
+                break
+        if errcode:
+            log.error("WeChat customer-service message refused: errcode %s", errcode)
+        return errcode
 
     async def _get_json(self, path: str, *, params: dict[str, str]) -> dict | None:
         return await self._json(path, self._http.get(path, params=params))

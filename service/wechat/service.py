@@ -6,7 +6,6 @@ import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
@@ -15,6 +14,7 @@ from wechatpy.messages import BaseMessage
 from service.core import templates as t
 from service.wechat import store
 from service.wechat.clients import BotClient, WeChatApiClient
+from service.wechat.delivery import enqueue_texts
 from service.wechat.models import DeliveryStatus
 from service.wechat.render import render_answer
 
@@ -122,8 +122,8 @@ class WeChatConnector:
         first = texts[0] if texts else None
         status = DeliveryStatus.REPLIED
         await run_in_threadpool(store.settle_delivery, self._sessions, key=key, status=status, reply=first)
-        rest = texts[1:]
-        return Outcome(reply=first, later=partial(self._send, openid, rest) if rest else None)
+        await self._send(openid, texts[1:])  # queued before the reply leaves: durable from now on
+        return Outcome(reply=first)
 
     async def _defer(self, openid: str, turn: asyncio.Task, *, key: str) -> Outcome:
         log.info("wechat answer to user %s slower than the passive window: customer-service API", user_tag(openid))
@@ -149,16 +149,13 @@ class WeChatConnector:
             return [t.WECHAT_BOT_UNAVAILABLE]
         return render_answer(messages)
 
-    async def push(self, openid: str, messages: list[dict[str, Any]]) -> None:
-        """Messages that answer no message of the citizen: a hotline agent's, the rating question."""
-        await self._send(openid, render_answer(messages))
-
     async def _send(self, openid: str, texts: list[str]) -> None:
-        """Customer-service messages in order; stops at the first refused so none arrives out of order."""
-        if not self._api.configured:
-            log.error("WECHAT_APP_ID / WECHAT_APP_SECRET not set: %d message(s) not delivered", len(texts))
-            return
-        for number, text in enumerate(texts, start=1):
-            if not await self._api.send_text(openid=openid, content=text):
-                log.error("wechat answer to user %s: message %d of %d not delivered", user_tag(openid), number, len(texts))
-                return
+        """The rest of an answer, into the outbox: the worker sends the texts in order as
+        customer-service messages, and retries them while WeChat cannot take them."""
+        if texts:
+            await run_in_threadpool(self._enqueue, openid, texts)
+
+    def _enqueue(self, openid: str, texts: list[str]) -> None:
+        with self._sessions() as session:
+            enqueue_texts(session, openid=openid, texts=texts)
+            session.commit()

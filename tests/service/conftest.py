@@ -1,8 +1,11 @@
 """Shared fixtures: temporary databases migrated by Alembic, seeded catalogues, a test client."""
 
+import asyncio
 import json
+import threading
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -32,9 +35,10 @@ from service.core.identity import id_check_char
 from service.core.settings import REPO_ROOT, get_settings
 from service.main import create_app
 from service.migrate import upgrade_database
+from service.outbox.worker import Destination, OutboxWorker
 from service.seeding import seed_database
-from service.tickets.channels import ConversationChannels
-from service.tickets.router import get_channels
+from service.tickets.channels import RASA, RasaConversations
+from service.wechat.delivery import WECHAT, WeChatDelivery
 from tests import postgres
 
 FIXTURE_SEED = Path(__file__).parent / "fixtures" / "seed"
@@ -106,10 +110,9 @@ def fake_rasa_transport(answer: Callable[[str], dict]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def make_client(
-    db_url: str, transport: httpx.AsyncBaseTransport, conversations: httpx.AsyncBaseTransport | None = None
-) -> TestClient:
-    """The app on a test database; Rasa is `transport` for NLU, `conversations` for pausing and resuming."""
+def make_client(db_url: str, transport: httpx.AsyncBaseTransport) -> TestClient:
+    """The app on a test database, with `transport` as Rasa's NLU; its outbox is delivered by
+    the tests themselves (deliver_outbox)."""
     app = create_app()
 
     def session_for_test() -> Iterator[Session]:
@@ -119,11 +122,6 @@ def make_client(
     app.dependency_overrides[get_db] = session_for_test
     rasa = RasaClient(base_url="http://rasa.test", timeout_s=0.5, transport=transport)
     app.dependency_overrides[get_rasa_client] = lambda: rasa
-    channels = ConversationChannels(
-        rasa_url="http://rasa.test", timeout_s=0.5, sessions=get_session_factory(db_url),
-        wechat=lambda: None, transport=conversations or rasa_down_transport(),
-    )
-    app.dependency_overrides[get_channels] = lambda: channels
     return TestClient(app, raise_server_exceptions=False)
 
 
@@ -193,8 +191,10 @@ def booking_counts(url: str) -> dict[str, int]:
 
 @pytest.fixture(autouse=True)
 def booking_clock(monkeypatch) -> Iterator[None]:
-    """Every service test runs at BOOKING_NOW (settings are cached: clear them both ways)."""
+    """Every service test runs at BOOKING_NOW, and drives the outbox worker itself rather than
+    having the app run one (settings are cached: clear them both ways)."""
     monkeypatch.setenv("FIXED_NOW", BOOKING_NOW)
+    monkeypatch.setenv("OUTBOX_WORKER", "false")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -223,3 +223,46 @@ def booking_client(booking_db_url) -> Iterator[TestClient]:
 @pytest.fixture
 def staff_headers() -> dict[str, str]:
     return {"Authorization": f"Bearer {get_settings().STAFF_TOKEN}"}
+
+
+def deliver_outbox(
+    db_url: str, *, rasa: httpx.AsyncBaseTransport | None = None, wechat_api: object | None = None
+) -> int:
+    """Runs the real outbox worker on the test database until nothing is due, with `rasa` behind
+    the conversation client and `wechat_api` as WeChat's; how many deliveries it tried."""
+    sessions = get_session_factory(db_url)
+
+    async def drain() -> int:
+        conversations = RasaConversations(rasa_url="http://rasa.test", timeout_s=0.5, sessions=sessions,
+                                          transport=rasa or rasa_down_transport())
+        worker = OutboxWorker(sessions, {
+            RASA: Destination(conversations.deliver, timeout_s=1.0),
+            WECHAT: Destination(WeChatDelivery(lambda: wechat_api).deliver, timeout_s=1.0),
+        })
+        tried = 0
+        while batch := await worker.run_once():
+            tried += batch
+        await conversations.aclose()
+        return tried
+
+    return asyncio.run(drain())
+
+
+@contextmanager
+def outbox_worker_running(db_url: str, destinations: dict[str, Destination]) -> Iterator[None]:
+    """The real delivery worker in a thread of its own, on the test database, while the block runs."""
+    stop = threading.Event()
+
+    async def run() -> None:
+        worker = OutboxWorker(get_session_factory(db_url), destinations, poll_s=0.05)
+        while not stop.is_set():
+            if not await worker.run_once():
+                await asyncio.sleep(0.05)
+
+    thread = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)

@@ -9,14 +9,17 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from conftest import make_client, rasa_down_transport
+from conftest import deliver_outbox, make_client, rasa_down_transport
 from conftest import valid_id_number as make_id
 from fastapi.testclient import TestClient
+from sqlalchemy import select, update
 from tickets_helpers import PHONE, ticket_body
 
 from service.core.db import get_session_factory
 from service.core.settings import get_settings
-from service.tickets.channels import ConversationChannels
+from service.outbox.models import OutboxMessage, OutboxStatus
+from service.tickets.channels import RasaConversations
+from service.wechat.render import render_answer
 
 CONVERSATION = "web-5f3a9c"
 RATING_QUESTION = {"recipient_id": CONVERSATION, "text": "请您对这次办理打个分",
@@ -24,19 +27,32 @@ RATING_QUESTION = {"recipient_id": CONVERSATION, "text": "请您对这次办理�
 
 
 class FakeRasa:
-    """Records what the service asks of Rasa's conversation API."""
+    """Rasa's conversation API as the service uses it: records the calls that change a
+    conversation, and keeps each conversation's events so that the service can read them back."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[str, object]] = []
         self.tokens: list[str | None] = []
+        self.trackers: dict[str, list[dict]] = {}
+        self.down = False
 
     def transport(self) -> httpx.MockTransport:
         def handler(request: httpx.Request) -> httpx.Response:
+            self.tokens.append(request.url.params.get("token"))
+            if self.down:
+                return httpx.Response(503)
+            conversation = request.url.path.split("/")[2]
+            events = self.trackers.setdefault(conversation, [])
+            if request.method == "GET":
+                return httpx.Response(200, json={"sender_id": conversation, "events": events})
             body = json.loads(request.content or b"null")
             self.calls.append((request.url.path, body))
-            self.tokens.append(request.url.params.get("token"))
             if request.url.path.endswith("/trigger_intent"):
+                entities = [{"entity": k, "value": v} for k, v in body["entities"].items()]
+                events.append({"event": "user", "parse_data": {"intent": {"name": body["name"]}, "entities": entities}})
+                events.append({"event": "bot", "text": RATING_QUESTION["text"], "data": {"buttons": RATING_QUESTION["buttons"]}})
                 return httpx.Response(200, json={"tracker": {}, "messages": [RATING_QUESTION]})
+            events.extend(body)
             return httpx.Response(200, json={})
 
         return httpx.MockTransport(handler)
@@ -51,15 +67,41 @@ class FakeRasa:
         return out
 
 
+class FakeWeChatApi:
+    """WeChat's customer-service API: accepts every text, or answers `errcode` while it is set."""
+
+    configured = True
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str]] = []
+        self.errcode = 0
+
+    async def send_text(self, *, openid: str, content: str) -> int:
+        if self.errcode == 0:
+            self.sent.append((openid, content))
+        return self.errcode
+
+
 @pytest.fixture
 def rasa() -> FakeRasa:
     return FakeRasa()
 
 
 @pytest.fixture
-def api(booking_db_url, rasa) -> Iterator[TestClient]:
-    with make_client(booking_db_url, rasa_down_transport(), conversations=rasa.transport()) as client:
+def api(booking_db_url) -> Iterator[TestClient]:
+    with make_client(booking_db_url, rasa_down_transport()) as client:
         yield client
+
+
+@pytest.fixture
+def wechat_api() -> FakeWeChatApi:
+    return FakeWeChatApi()
+
+
+@pytest.fixture
+def deliver(booking_db_url, rasa, wechat_api):
+    """Delivers what is due in the outbox, to the fake Rasa and WeChat."""
+    return lambda: deliver_outbox(booking_db_url, rasa=rasa.transport(), wechat_api=wechat_api)
 
 
 @pytest.fixture
@@ -131,7 +173,7 @@ def test_draft_reads_phone_place_and_suggests_type_and_topic(api):
     assert api.post("/api/tickets/draft", json={"content": "  "}).status_code == 422
 
 
-def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_headers, rasa):
+def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_headers, rasa, deliver):
     number = file_from_chat(api)["number"]
     path = f"/api/conversations/{CONVERSATION}"
     # Nobody owns the conversation yet: a relayed message has nowhere to go.
@@ -139,6 +181,8 @@ def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_head
     assert early.status_code == 404
 
     assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+    assert rasa.events() == []  # written with the claim; the outbox worker delivers it
+    assert deliver() == 1
     assert rasa.events() == ["pause"]
 
     relay = {"text": f"补充一下，我身份证 {make_id(8)}", "message_id": "rasa-msg-1"}
@@ -156,6 +200,7 @@ def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_head
     replied = api.post(f"/api/tickets/{number}/reply", json={"agent": "王芳", "reply": "已派人维修，今晚恢复"},
                        headers=staff_headers)
     assert replied.status_code == 200
+    deliver()
     assert rasa.events() == ["pause", "bot", "bot"]
 
     outbox = api.get(f"{path}/outbox").json()
@@ -165,6 +210,7 @@ def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_head
     last_seen = outbox["messages"][-1]["id"]
 
     assert api.post(f"/api/tickets/{number}/close", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+    deliver()
     assert rasa.events()[-2:] == ["resume", "EXTERNAL_ticket_closed"]
     trigger_body = rasa.calls[-1][1]
     assert trigger_body["entities"] == {"ticket_number": number}
@@ -181,21 +227,22 @@ def test_pause_relay_message_reply_close_and_rating(api, staff_headers, bot_head
     assert elsewhere.status_code == 404
 
 
-def test_returning_the_order_gives_the_conversation_back_to_the_bot(api, staff_headers, rasa):
+def test_returning_the_order_gives_the_conversation_back_to_the_bot(api, staff_headers, rasa, deliver):
     number = file_from_chat(api)["number"]
     api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
     returned = api.post(f"/api/tickets/{number}/return", json={"agent": "王芳", "reason": "不属于本组"},
                         headers=staff_headers)
     assert returned.status_code == 200
+    deliver()
     assert rasa.events() == ["pause", "resume"]
 
 
-def test_orders_without_a_chat_cannot_be_messaged_and_rasa_is_not_called(api, staff_headers, rasa):
+def test_orders_without_a_chat_cannot_be_messaged_and_rasa_is_not_called(api, staff_headers, rasa, deliver):
     number = api.post("/api/tickets", json=ticket_body(channel="hotline")).json()["number"]
     api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
     said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好"}, headers=staff_headers)
     assert said.status_code == 409 and "电话" in said.json()["detail"]
-    assert rasa.calls == []
+    assert deliver() == 0 and rasa.calls == []
 
 
 def test_the_outbox_of_a_wechat_conversation_is_not_readable(api):
@@ -203,37 +250,96 @@ def test_the_outbox_of_a_wechat_conversation_is_not_readable(api):
     assert api.get("/api/conversations/bad id!/outbox").status_code == 422
 
 
-def test_a_rasa_outage_loses_nothing(booking_db_url, staff_headers):
-    with make_client(booking_db_url, rasa_down_transport()) as api:
-        number = file_from_chat(api)["number"]
-        assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
-        said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "在吗"}, headers=staff_headers)
+def due_now(db_url: str) -> None:
+    """As if the back-off had passed: every pending message is due."""
+    with get_session_factory(db_url)() as session:
+        session.execute(update(OutboxMessage).values(next_attempt_at=datetime.now(UTC)))
+        session.commit()
+
+
+def test_a_rasa_outage_delays_and_loses_nothing(api, booking_db_url, staff_headers, rasa, deliver):
+    number = file_from_chat(api)["number"]
+    rasa.down = True
+    assert api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers).status_code == 200
+    for text in ("在吗", "您的问题已转维修班组"):
+        said = api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": text}, headers=staff_headers)
         assert said.status_code == 201
-        assert [m["text"] for m in api.get(f"/api/conversations/{CONVERSATION}/outbox").json()["messages"]] == ["在吗"]
+    assert [m["text"] for m in api.get(f"/api/conversations/{CONVERSATION}/outbox").json()["messages"]] == [
+        "在吗", "您的问题已转维修班组"]
+    assert deliver() == 1  # only the head of the conversation is tried; the rest wait behind it
+    assert rasa.events() == []
+    with get_session_factory(booking_db_url)() as session:
+        waiting = session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
+        assert [(m.kind, m.status.value, m.attempts) for m in waiting] == [
+            ("pause", "pending", 1), ("agent_line", "pending", 0), ("agent_line", "pending", 0)]
+        assert "503" in waiting[0].last_error
+    rasa.down = False
+    due_now(booking_db_url)
+    assert deliver() == 3
+    assert rasa.events() == ["pause", "bot", "bot"]
+    lines = [event["text"] for event in rasa.trackers[CONVERSATION] if event["event"] == "bot"]
+    assert lines == ["在吗", "您的问题已转维修班组"]
 
 
-class RecordingConnector:
-    """Stands in for the WeChat connector: records what would be pushed to whom."""
+def test_a_retried_line_is_not_applied_twice(api, booking_db_url, staff_headers, rasa, deliver):
+    """The delivery reached Rasa but its success was not recorded (a crash): the next try finds
+    the line's key in the conversation and does not append it again."""
+    number = file_from_chat(api)["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好"}, headers=staff_headers)
+    deliver()
+    with get_session_factory(booking_db_url)() as session:
+        session.execute(update(OutboxMessage).values(status=OutboxStatus.PENDING, delivered_at=None))
+        session.commit()
+    deliver()
+    assert rasa.events() == ["pause", "bot", "pause"]  # pausing twice is the same; the line went once
 
-    def __init__(self) -> None:
-        self.pushed: list[tuple[str, list[dict]]] = []
 
-    async def push(self, openid: str, messages: list[dict]) -> None:
-        self.pushed.append((openid, messages))
+def test_a_message_out_of_tries_is_parked_and_can_be_replayed(api, booking_db_url, staff_headers, rasa):
+    number = file_from_chat(api)["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    rasa.down = True
+    for _ in range(8):  # OUTBOX_MAX_ATTEMPTS
+        due_now(booking_db_url)
+        deliver_outbox(booking_db_url, rasa=rasa.transport())
+    parked = api.get("/api/outbox/parked", headers=staff_headers).json()
+    assert [(m["kind"], m["status"], m["attempts"], m["ticket_number"]) for m in parked] == [
+        ("pause", "dead", 8, number)]
+    assert api.get("/api/outbox/parked").status_code == 401
+    rasa.down = False
+    replayed = api.post(f"/api/outbox/{parked[0]['id']}/replay", headers=staff_headers)
+    assert replayed.status_code == 200 and replayed.json()["status"] == "pending"
+    assert api.post(f"/api/outbox/{parked[0]['id']}/replay", headers=staff_headers).status_code == 409
+    assert deliver_outbox(booking_db_url, rasa=rasa.transport()) == 1
+    assert rasa.events() == ["pause"]
+    assert api.get("/api/outbox/counts", headers=staff_headers).json()["counts"]["delivered"] == 1
 
 
-async def test_wechat_conversations_get_agent_lines_and_the_rating_question_pushed(booking_db_url, rasa):
-    with make_client(booking_db_url, rasa.transport()) as api:
-        number = api.post("/api/tickets", json=ticket_body(channel="wechat", conversation_id="wechat:oAbc")).json()["number"]
-    connector = RecordingConnector()
-    channels = ConversationChannels(rasa_url="http://rasa.test", timeout_s=0.5, sessions=get_session_factory(booking_db_url),
-                                    wechat=lambda: connector, transport=rasa.transport())
-    now = datetime.now(UTC)
-    await channels.deliver("wechat:oAbc", author="agent:王芳", text="您好，我是话务员", at=now)
-    await channels.closed("wechat:oAbc", number=number, now=now)
-    await channels.deliver("web-1", author="agent:王芳", text="web chat: nothing to push", at=now)
-    await channels.aclose()
-    assert connector.pushed == [("oAbc", [{"text": "【12345话务员】您好，我是话务员"}]), ("oAbc", [RATING_QUESTION])]
+def test_wechat_conversations_get_agent_lines_and_the_rating_question(api, staff_headers, rasa, deliver, wechat_api):
+    number = api.post("/api/tickets", json=ticket_body(channel="wechat", conversation_id="wechat:oAbc")).json()["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好，我是话务员"}, headers=staff_headers)
+    api.post(f"/api/tickets/{number}/reply", json={"agent": "王芳", "reply": "已处理"}, headers=staff_headers)
+    api.post(f"/api/tickets/{number}/close", json={"agent": "王芳"}, headers=staff_headers)
+    deliver()
+    deliver()  # the rating question's WeChat text is queued when Rasa has asked it
+    assert wechat_api.sent == [
+        ("oAbc", "【12345话务员】您好，我是话务员"),
+        ("oAbc", f"【12345话务员】关于您反映的问题（工单 {number}），答复如下：\n已处理"),
+        ("oAbc", render_answer([RATING_QUESTION])[0]),
+    ]
+
+
+def test_wechat_refusing_for_good_parks_the_message_for_the_agent(api, staff_headers, deliver, wechat_api):
+    number = api.post("/api/tickets", json=ticket_body(channel="wechat", conversation_id="wechat:oAbc")).json()["number"]
+    api.post(f"/api/tickets/{number}/claim", json={"agent": "王芳"}, headers=staff_headers)
+    api.post(f"/api/tickets/{number}/messages", json={"agent": "王芳", "text": "您好"}, headers=staff_headers)
+    wechat_api.errcode = 45015  # the citizen has not written for 48 hours
+    deliver()
+    parked = api.get("/api/outbox/parked", params={"ticket": number}, headers=staff_headers).json()
+    assert [(m["destination"], m["status"], m["attempts"]) for m in parked] == [("wechat", "undeliverable", 1)]
+    assert "45015" in parked[0]["last_error"] and "48小时" in parked[0]["last_error"]
+    assert wechat_api.sent == []
 
 
 def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers):
@@ -244,21 +350,23 @@ def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers
 
 
 async def test_rasas_auth_token_goes_with_every_conversation_call(rasa):
-    channels = ConversationChannels(rasa_url="http://rasa.test", timeout_s=0.5, sessions=None, wechat=lambda: None,
-                                    token="s3cret", transport=rasa.transport())
-    await channels.agent_took_over("web-1")
-    await channels.deliver("web-1", author="agent:王芳", text="您好", at=datetime.now(UTC))
-    await channels.agent_let_go("web-1")
-    await channels.aclose()
-    assert rasa.tokens == ["s3cret"] * 3
+    conversations = RasaConversations(rasa_url="http://rasa.test", timeout_s=0.5, sessions=None,
+                                      token="s3cret", transport=rasa.transport())
+    payload = {"conversation_id": "web-1", "author": "agent:王芳", "text": "您好", "at": 0.0}
+    for kind in ("pause", "agent_line", "resume"):
+        await conversations.deliver(OutboxMessage(kind=kind, key=f"key-{kind}", payload=payload))
+    await conversations.aclose()
+    assert rasa.events() == ["pause", "bot", "resume"]
+    assert rasa.tokens == ["s3cret"] * 4  # the line's check of the conversation included
 
 
-def test_reassigning_gives_the_bot_back_only_what_an_agent_held(api, staff_headers, rasa):
+def test_reassigning_gives_the_bot_back_only_what_an_agent_held(api, staff_headers, rasa, deliver):
     held = file_from_chat(api)["number"]
     api.post(f"/api/tickets/{held}/claim", json={"agent": "王芳"}, headers=staff_headers)
     reassign = {"agent": "王芳", "department": "市城管局"}
     assert api.post(f"/api/tickets/{held}/reassign", json=reassign, headers=staff_headers).status_code == 200
+    deliver()
     assert rasa.events() == ["pause", "resume"]
     waiting = api.post("/api/tickets", json=ticket_body(conversation_id="web-other")).json()["number"]
     assert api.post(f"/api/tickets/{waiting}/reassign", json=reassign, headers=staff_headers).status_code == 200
-    assert rasa.events() == ["pause", "resume"]
+    assert deliver() == 0 and rasa.events() == ["pause", "resume"]

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 import httpx
 import pytest
-from conftest import make_database
+from conftest import make_database, outbox_worker_running
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from wechat_fakes import (
@@ -35,7 +35,9 @@ from service.core.db import get_session_factory
 from service.core.settings import Settings
 from service.main import create_app
 from service.wechat.channel import build_channel
-from service.wechat.clients import BotClient
+from service.outbox.worker import Destination
+from service.wechat.clients import BotClient, WeChatApiClient
+from service.wechat.delivery import WECHAT, WeChatDelivery
 from service.wechat.models import WechatDelivery
 from service.wechat.render import TEXT_LIMIT_BYTES
 from service.wechat.router import get_wechat_channel
@@ -65,7 +67,10 @@ def wechat_service(
     channel = build_channel(settings, bot=bot, database_url=db_url)
     app = create_app()
     app.dependency_overrides[get_wechat_channel] = lambda: channel
-    with serve(app) as base_url:
+    # The worker's own client of the WeChat API: it runs on its own event loop.
+    api = WeChatApiClient(base_url=api_base, app_id=APP_ID, app_secret=app_secret)
+    delivery = {WECHAT: Destination(WeChatDelivery(lambda: api).deliver, timeout_s=5.0)}
+    with serve(app) as base_url, outbox_worker_running(db_url, delivery):
         yield base_url
 
 
