@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from tests.e2e.conftest import Chat, buttons, texts
 
@@ -110,6 +111,11 @@ def test_service_down_at_submit_then_a_retry_books_once(stack, chat):
         stack.wait_healthy(("service",), 60)
     done = texts(chat.say("确认"))
     assert CODE.search(done), done
+    # Counted where it is stored: one booking for this person, not one per try.
+    masked = FOURTH_ID[:3] + "*" * 11 + FOURTH_ID[-4:]
+    with create_engine(stack.extra_env["DATABASE_URL"]).connect() as database:
+        stored = database.execute(text("SELECT count(*) FROM appointment WHERE id_masked = :m"), {"m": masked})
+        assert stored.scalar_one() == 1
 
 
 def _valid_id(serial: int) -> str:
