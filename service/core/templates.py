@@ -178,6 +178,16 @@ TICKET_NOT_FOUND = "未找到工单 {number}"
 WECHAT_AGENT_LABEL = "【12345话务员】"
 OUTBOX_MESSAGE_NOT_FOUND = "未找到待发消息 {id}"
 OUTBOX_NOT_PARKED = "消息 {id} 状态为 {status}，只有发送失败而搁置的消息才能重发"
+# What an outbox message that did not arrive means for the citizen's chat, by its `kind`.
+OUTBOX_KIND_LABELS = {
+    "pause": "暂停机器人未生效",
+    "resume": "恢复机器人应答未生效",
+    "agent_line": "话务员消息未写入机器人对话",
+    "ticket_closed": "办结后的满意度评价邀请未发出",
+    "text": "消息未送达微信用户",
+}
+# Why a message is parked (its status).
+OUTBOX_STATUS_LABELS = {"dead": "多次重试失败", "undeliverable": "无法送达"}
 TICKET_NOT_FOUND_FOR_PHONE = "未找到工单 {number}，或手机号与提交时填写的不一致"
 TICKET_ITEM_UNKNOWN = "没有事项编码为 {code} 的办事事项"
 TICKET_TOPIC_L2_WITHOUT_L1 = "填写二级分类时请同时填写一级分类"

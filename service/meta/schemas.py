@@ -26,3 +26,5 @@ class Vocabularies(BaseModel):
     ticket_channels: list[Term]
     ticket_satisfactions: list[Term]
     booking_statuses: list[BookingStatusTerm]
+    outbox_kinds: list[Term] = Field(description="a parked outbox message's `kind`: what did not happen")
+    outbox_statuses: list[Term] = Field(description="a parked message's `status`: why it was not delivered")

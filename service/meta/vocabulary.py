@@ -7,6 +7,7 @@ from service.booking.appointments import STAFF_MOVES
 from service.booking.models import Status as BookingStatus
 from service.core import templates as t
 from service.meta.schemas import BookingStatusTerm, Term, TicketStatusTerm, Vocabularies
+from service.outbox.models import PARKED
 from service.tickets.models import CLAIMABLE, OPEN, Channel, Satisfaction, TicketType, Urgency
 from service.tickets.models import Status as TicketStatus
 from service.tickets.workflow import TRANSITIONS
@@ -47,4 +48,6 @@ def vocabularies() -> Vocabularies:
             )
             for status in BookingStatus
         ],
+        outbox_kinds=[Term(value=kind, label=label) for kind, label in t.OUTBOX_KIND_LABELS.items()],
+        outbox_statuses=[Term(value=status.value, label=t.OUTBOX_STATUS_LABELS[status.value]) for status in PARKED],
     )

@@ -1,5 +1,6 @@
 """The 12345 hotline agents' console in a real browser: login, the queue, one order through
-claim → reply → close, a conflicting claim, the labels from /api/meta, and the assist panel.
+claim → reply → close, a conflicting claim, the labels from /api/meta, the assist panel, and a
+message that did not reach the citizen, sent again.
 
 Every expectation comes from what the running service answers to the same request, so the page
 cannot pass by showing fixed text. Runs Debian's Chromium through Playwright (tests/chromium.py).
@@ -13,11 +14,12 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from service.core.db import get_session_factory
 from service.core.settings import REPO_ROOT
 from service.migrate import upgrade_database
+from service.outbox.models import OutboxMessage, OutboxStatus
 from service.seeding import seed_database
 from service.tickets.models import Ticket
 from tests.chromium import SCREENSHOTS, chromium
@@ -36,14 +38,15 @@ ID_CARD = "身份证丢了怎么补办"
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory) -> Iterator[dict]:
-    """A seeded service with one overdue, urgent order; yields its base URL and that order's number."""
+    """A seeded service with one overdue, urgent order; yields its base URL, its database and that order's number."""
     tmp = tmp_path_factory.mktemp("console")
     url = f"sqlite:///{tmp / 'service.db'}"
     upgrade_database(database_url=url)
     with get_session_factory(url)() as session:
         seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
     # No Rasa behind this service (a closed port): nothing reaches another test's conversations.
-    env = {"STAFF_TOKEN": TOKEN, "RASA_URL": f"http://127.0.0.1:{spare_port()}"}
+    # No delivery worker either: the outbox's rows stay as the tests leave them.
+    env = {"STAFF_TOKEN": TOKEN, "RASA_URL": f"http://127.0.0.1:{spare_port()}", "OUTBOX_WORKER": "false"}
     with running_service(database_url=url, log_path=tmp / "uvicorn.log", env=env) as base:
         overdue = create_order(base, content="小区门口的井盖缺失好几天了，晚上很危险", type="求助", urgency="紧急")
         with get_session_factory(url)() as session:
@@ -51,7 +54,7 @@ def service(tmp_path_factory) -> Iterator[dict]:
                 update(Ticket).where(Ticket.number == overdue).values(deadline=datetime.now(UTC) - timedelta(hours=3))
             )
             session.commit()
-        yield {"base": base, "overdue": overdue}
+        yield {"base": base, "database_url": url, "overdue": overdue}
 
 
 @pytest.fixture(scope="module")
@@ -444,4 +447,67 @@ def test_export_downloads_the_filtered_queue_with_phones_masked(service, browser
     reports = httpx.get(f"{base}/api/tickets", params={"type": "举报", "page_size": 100}, headers=AUTH).json()
     assert exported == {item["number"] for item in reports["items"]} and number in exported
     assert "13912345678" not in text and "13812345678" not in text and "138****5678" in text
+    finish(page)
+
+
+def parked(base: str, **params) -> list[dict]:
+    response = httpx.get(f"{base}/api/outbox/parked", params=params, headers=AUTH)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_a_message_that_did_not_reach_the_citizen_is_shown_and_sent_again(service, browser):
+    base, url = service["base"], service["database_url"]
+    number = create_order(base, channel="wechat", type="咨询", content="公积金提取需要什么材料，转人工",
+                          conversation_id="wechat:oConsoleTest")
+    page = console(browser, base, "王芳")
+    page.get_by_role("button", name=f"查看工单 {number}").click()
+    claim_button(page, base).click()
+    page.get_by_label("发消息给市民").fill("您好，我是12345话务员王芳，请问您是在本市缴存的公积金吗？")
+    page.get_by_role("button", name="发送消息").click()
+    expect(page.locator("#transcript .msg-text")).to_have_count(1)
+    expect(page.locator("#outbox-notice")).to_be_hidden()
+
+    # WeChat refuses the agent's line for good: the citizen has not written for 48 hours.
+    with get_session_factory(url)() as session:
+        line = session.scalars(
+            select(OutboxMessage).where(OutboxMessage.ticket_number == number, OutboxMessage.destination == "wechat")
+        ).one()
+        line.status, line.attempts = OutboxStatus.UNDELIVERABLE, 1
+        line.last_error = "errcode 45015: 用户超过48小时未与公众号互动，客服消息无法送达"
+        session.commit()
+        line_id = line.id
+    [refused] = parked(base, ticket=number)
+    assert refused["id"] == line_id
+
+    page.get_by_role("button", name="刷新").click()
+    notice = page.locator("#outbox-notice")
+    item = notice.locator(f".parked[data-id='{line_id}']")
+    expect(item.locator(".parked-kind")).to_have_text(label(base, "outbox_kinds", refused["kind"]))
+    expect(item.locator(".parked-status")).to_have_text(label(base, "outbox_statuses", refused["status"]))
+    expect(item.locator(".parked-reason")).to_contain_text(refused["last_error"])
+    expect(item.locator(".parked-tries")).to_have_text(f"已尝试 {refused['attempts']} 次")
+    expect(notice.locator(".parked")).to_have_count(1)
+    page.screenshot(path=str(SCREENSHOTS / "console_outbox.png"), full_page=True)
+
+    # The queue's header counts every parked message and lists them with their orders.
+    everywhere = parked(base)
+    expect(page.locator("#outbox-count")).to_have_text(str(len(everywhere)))
+    page.locator("#outbox-badge").click()
+    listed = page.get_by_role("dialog")
+    expect(listed.locator(".parked")).to_have_count(len(everywhere))
+    expect(listed.locator(f".parked[data-id='{line_id}']")).to_contain_text(f"工单 {number}")
+    listed.get_by_role("button", name="关闭").click()
+
+    item.get_by_role("button", name="重发").click()
+    expect(notice).to_be_hidden()
+    with get_session_factory(url)() as session:
+        again = session.get(OutboxMessage, line_id)
+        assert (again.status, again.attempts) == (OutboxStatus.PENDING, 0)
+    assert parked(base) == []
+    expect(page.locator("#outbox-badge")).to_be_hidden()
+    expect(page.locator("#detail-notice")).to_contain_text(label(base, "outbox_kinds", refused["kind"]))
+    with page.expect_response(lambda r: "/api/outbox/parked" in r.url):
+        page.get_by_role("button", name="刷新").click()
+    expect(notice).to_be_hidden()
     finish(page)

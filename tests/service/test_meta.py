@@ -6,9 +6,12 @@ The pages label everything with this answer, so it must say what the service say
 from enum import StrEnum
 
 import pytest
+from sqlalchemy import select
 
 from service.booking.models import Status as BookingStatus
 from service.core import templates as t
+from service.core.db import get_session_factory
+from service.outbox.models import PARKED, OutboxMessage
 from service.tickets.models import CLAIMABLE, OPEN, Channel, Satisfaction, TicketType, Urgency
 from service.tickets.models import Status as TicketStatus
 
@@ -81,3 +84,24 @@ def test_booking_states_list_the_window_staff_moves_with_their_button_labels(met
     assert moves["arrived"] == [("done", "办结")]
     assert moves["no_show"] == [("arrived", "到场")]
     assert moves["done"] == moves["cancelled"] == []
+
+
+def test_parked_outbox_messages_are_labelled_by_kind_and_by_why_they_are_parked(meta):
+    assert {term["value"]: term["label"] for term in meta["outbox_kinds"]} == t.OUTBOX_KIND_LABELS
+    assert [term["value"] for term in meta["outbox_statuses"]] == [status.value for status in PARKED]
+    assert {term["value"]: term["label"] for term in meta["outbox_statuses"]} == t.OUTBOX_STATUS_LABELS
+    assert all(term["label"].strip() for term in meta["outbox_kinds"] + meta["outbox_statuses"])
+
+
+def test_every_kind_of_message_an_order_sends_has_a_label(booking_client, booking_db_url, meta, staff_headers):
+    """A WeChat order through claim, message, reply and close writes every kind the console may show."""
+    body = {"channel": "wechat", "conversation_id": "wechat:oMeta", "phone": "13812345678", "type": "求助",
+            "content": "小区门口的井盖缺失，晚上很危险"}
+    number = booking_client.post("/api/tickets", json=body).json()["number"]
+    agent = {"agent": "王芳"}
+    for path, extra in (("claim", {}), ("messages", {"text": "您好"}), ("reply", {"reply": "已处理"}), ("close", {})):
+        step = booking_client.post(f"/api/tickets/{number}/{path}", json=agent | extra, headers=staff_headers)
+        assert step.status_code in (200, 201), step.text
+    with get_session_factory(booking_db_url)() as session:
+        written = set(session.scalars(select(OutboxMessage.kind).where(OutboxMessage.ticket_number == number)))
+    assert written == {term["value"] for term in meta["outbox_kinds"]}

@@ -1,11 +1,13 @@
 // 12345 hotline agents' console (console.html): reads the vocabulary, fills the selects, wires the
-// queue, the order view and the assist panel to the login, and refreshes what the agent sees.
+// queue, the order view, the undelivered messages and the assist panel to the login, and refreshes
+// what the agent sees.
 
 import { $, say } from "../js/dom.js";
 import { addOptions, labelElements, loadVocabulary } from "../js/vocabulary.js";
 import { initAssistPanel } from "./assist_panel.js";
 import { TOKEN_KEY, agentName, logout, reportError, showLogin, signIn, state } from "./desk.js";
 import { initNewOrder } from "./new_order.js";
+import { initOutboxPanel, loadParkedCount } from "./outbox_panel.js";
 import { initQueue, loadQueue } from "./queue.js";
 import { initTicketView, loadDetail, openTicket, refreshChat } from "./ticket_view.js";
 
@@ -14,6 +16,7 @@ const CHAT_REFRESH_MS = 4000;
 
 async function showDesk() {
   await loadQueue();
+  loadParkedCount().catch((error) => reportError(error));
   $("login").hidden = true;
   $("desk").hidden = false;
   $("whoami").hidden = false;
@@ -22,7 +25,7 @@ async function showDesk() {
 
 async function refreshAll() {
   try {
-    await loadQueue();
+    await Promise.all([loadQueue(), loadParkedCount()]);
     if (state.number) await loadDetail(state.number);
   } catch (error) { reportError(error); }
 }
@@ -42,6 +45,7 @@ async function start() {
   initTicketView();
   initAssistPanel();
   initNewOrder();
+  initOutboxPanel({ open: openTicket });
   $("login-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     signIn($("login-agent").value.trim(), $("login-token").value.trim());

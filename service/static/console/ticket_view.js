@@ -1,10 +1,11 @@
-// One work order: its fields, the chat transcript, the event log, and the agent's actions on it
-// (claim, reply, return, reassign, close, a message to the citizen, a correction).
+// One work order: its fields, what did not reach the citizen, the chat transcript, the event log,
+// and the agent's actions on it (claim, reply, return, reassign, close, a message, a correction).
 
 import { $, el, say } from "../js/dom.js";
 import { label, term } from "../js/vocabulary.js";
 import { agentName, api, reportError, state } from "./desk.js";
 import { URGENT, actorLabel, field, localTime, statusBadge, topicText } from "./format.js";
+import { showOrderParked } from "./outbox_panel.js";
 import { loadQueue } from "./queue.js";
 
 const ACTIONS = ["claim", "reply", "return", "reassign", "close", "message", "correct"];
@@ -67,6 +68,7 @@ function renderDetail(ticket) {
   renderTranscript(ticket);
   renderEvents(ticket.events || []);
   renderActions(ticket, switched);
+  showOrderParked(ticket.number).catch((error) => reportError(error, "detail-message"));
   state.formsFor = ticket.number;
 }
 
