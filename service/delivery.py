@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from service.core.db import get_session_factory
+from service.core.rasa import RasaClient
 from service.core.settings import Settings
 from service.outbox.worker import Destination, OutboxWorker, RetryPolicy
 from service.tickets.channels import RASA, RasaConversations
@@ -38,12 +39,10 @@ def worker_for(app: FastAPI, settings: Settings, conversations: RasaConversation
 
 
 @asynccontextmanager
-async def delivering(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
-    """Rasa's conversation client and, when OUTBOX_WORKER is on, the worker, for the app's lifetime."""
-    conversations = RasaConversations(
-        rasa_url=settings.RASA_URL, timeout_s=settings.RASA_CONVERSATION_TIMEOUT_S,
-        sessions=get_session_factory(), token=settings.RASA_TOKEN,
-    )
+async def delivering(app: FastAPI, settings: Settings, rasa: RasaClient) -> AsyncIterator[None]:
+    """The outbox worker for the app's lifetime (running when OUTBOX_WORKER is on), with the
+    app's Rasa client behind its Rasa conversations."""
+    conversations = RasaConversations(rasa=rasa, sessions=get_session_factory())
     app.state.outbox_worker = worker_for(app, settings, conversations)
     stop = asyncio.Event()
     running = asyncio.create_task(app.state.outbox_worker.run(stop)) if settings.OUTBOX_WORKER else None
@@ -53,4 +52,3 @@ async def delivering(app: FastAPI, settings: Settings) -> AsyncIterator[None]:
         stop.set()
         if running is not None:
             await running
-        await conversations.aclose()

@@ -11,7 +11,6 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.assist.rasa_client import RasaClient
 from service.assist.router import router as assist_router
 from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
@@ -25,6 +24,7 @@ from service.core.db import SessionDep
 from service.core.errors import ConflictError, InvalidInputError, NotFoundError
 from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
+from service.core.rasa import RasaClient
 from service.core.settings import get_settings
 from service.delivery import delivering
 from service.outbox.router import router as outbox_router
@@ -34,6 +34,7 @@ from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
 from service.triage.classifier import get_classifier
 from service.triage.router import router as triage_router
+from service.wechat.channel import build_channel
 from service.wechat.router import router as wechat_router
 
 log = logging.getLogger("service")
@@ -138,14 +139,16 @@ async def lifespan(app: FastAPI):
     settings = get_settings()
     # The work-order classifier trains in about a second: before the first request, not during it.
     await run_in_threadpool(get_classifier)
-    app.state.rasa_client = RasaClient(
-        base_url=settings.RASA_URL, timeout_s=settings.RASA_TIMEOUT_S, token=settings.RASA_TOKEN
-    )
+    # One Rasa client for the process: the assist panel, the WeChat channel and the outbox share it.
+    app.state.rasa_client = rasa = RasaClient.from_settings(settings)
+    app.state.wechat_channel = build_channel(settings, rasa=rasa) if settings.WECHAT_TOKEN else None
     try:
-        async with delivering(app, settings):
+        async with delivering(app, settings, rasa):
             yield
     finally:
-        await app.state.rasa_client.aclose()
+        if app.state.wechat_channel is not None:
+            await app.state.wechat_channel.aclose()
+        await rasa.aclose()
 
 
 def create_app() -> FastAPI:

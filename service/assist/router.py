@@ -4,10 +4,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
 
-from service.assist.rasa_client import RasaClient
 from service.assist.schemas import AssistRequest, AssistResponse
 from service.assist.service import assist
 from service.core.db import SessionDep
+from service.core.rasa import RasaClient
 
 router = APIRouter(prefix="/api", tags=["assist"])
 

@@ -5,10 +5,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from service.assist.rasa_client import RasaClient
 from service.assist.schemas import AssistItem, AssistResponse, Intent
 from service.catalogue import service as catalogue
 from service.catalogue.search import SearchIndex, get_search_index, is_confident
+from service.core.rasa import RasaClient
 
 MAX_ITEMS = 5
 # Intents that are not a request about a service item: never answer them with a notice.

@@ -25,7 +25,7 @@ class Settings(BaseSettings):
     DATABASE_URL: str = "sqlite:///var/service.db"
     RASA_URL: str = "http://127.0.0.1:5005"
     RASA_TIMEOUT_S: float = 2.0
-    # Rasa's --auth-token, added to the service's calls of Rasa's HTTP API (parse, conversations);
+    # Rasa's --auth-token, sent with each of the service's calls of Rasa (the REST webhook ignores it);
     # set it whenever Rasa's port is reachable from elsewhere (`make run` passes it to Rasa).
     RASA_TOKEN: str | None = None
     # Pausing, resuming and asking for a rating run a custom action: allow longer than a parse.

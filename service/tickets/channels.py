@@ -14,13 +14,12 @@ Pausing and resuming are the same when applied twice.
 """
 
 from typing import Any
-from urllib.parse import quote
 
-import httpx
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
+from service.core.rasa import RasaClient
 from service.outbox.models import OutboxMessage
 from service.outbox.worker import Undeliverable
 from service.tickets import actors
@@ -33,28 +32,18 @@ TICKET_CLOSED_INTENT = "EXTERNAL_ticket_closed"
 
 
 class RasaConversations:
-    def __init__(
-        self,
-        *,
-        rasa_url: str,
-        timeout_s: float,
-        sessions: sessionmaker[Session],
-        token: str | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        # `token`: Rasa's --auth-token; `transport` lets unit tests put a fake Rasa behind the client.
-        params = {"token": token} if token else None
-        self._rasa = httpx.AsyncClient(base_url=rasa_url, timeout=timeout_s, params=params, transport=transport)
+    def __init__(self, *, rasa: RasaClient, sessions: sessionmaker[Session]) -> None:
+        self._rasa = rasa
         self._sessions = sessions
 
     async def deliver(self, message: OutboxMessage) -> None:
         """Applies one outbox message to its conversation; raises (to be retried) when Rasa fails."""
         conversation_id = message.payload["conversation_id"]
         if message.kind in ("pause", "resume"):
-            await self._append(conversation_id, [{"event": message.kind}])
+            await self._rasa.append_events(conversation_id, [{"event": message.kind}])
         elif message.kind == "agent_line":
             if message.key not in await self._applied_keys(conversation_id):
-                await self._append(conversation_id, [{
+                await self._rasa.append_events(conversation_id, [{
                     "event": "bot", "text": message.payload["text"], "timestamp": message.payload["at"],
                     "metadata": {"author": message.payload["author"], "outbox_key": message.key},
                 }])
@@ -67,7 +56,7 @@ class RasaConversations:
         number = message.payload["number"]
         asked = await self._rating_question_asked(conversation_id, number)
         if asked is None:
-            asked = await self._trigger(conversation_id, TICKET_CLOSED_INTENT, {"ticket_number": number})
+            asked = await self._rasa.trigger_intent(conversation_id, TICKET_CLOSED_INTENT, {"ticket_number": number})
         await run_in_threadpool(self._keep_rating_question, conversation_id, number, asked, message)
 
     def _keep_rating_question(
@@ -92,23 +81,15 @@ class RasaConversations:
             except IntegrityError:
                 session.rollback()  # kept by an earlier try whose delivery was not recorded
 
-    async def _events(self, conversation_id: str) -> list[dict[str, Any]]:
-        response = await self._rasa.get(
-            f"/conversations/{quote(conversation_id, safe='')}/tracker", params={"include_events": "ALL"}
-        )
-        response.raise_for_status()
-        events = response.json().get("events") or []
-        return [event for event in events if isinstance(event, dict)]
-
     async def _applied_keys(self, conversation_id: str) -> set[str]:
         return {
-            key for event in await self._events(conversation_id)
+            key for event in await self._rasa.tracker_events(conversation_id)
             if isinstance(key := (event.get("metadata") or {}).get("outbox_key"), str)
         }
 
     async def _rating_question_asked(self, conversation_id: str, number: str) -> list[dict[str, Any]] | None:
         """The bot's messages after the closing intent for this order, or None when not yet triggered."""
-        events = await self._events(conversation_id)
+        events = await self._rasa.tracker_events(conversation_id)
         for index, event in enumerate(events):
             parse = event.get("parse_data") or {}
             if event.get("event") == "user" and (parse.get("intent") or {}).get("name") == TICKET_CLOSED_INTENT and any(
@@ -122,18 +103,3 @@ class RasaConversations:
                         answer.append({"text": later.get("text"), "buttons": (later.get("data") or {}).get("buttons")})
                 return answer
         return None
-
-    async def _append(self, conversation_id: str, events: list[dict[str, Any]]) -> None:
-        path = f"/conversations/{quote(conversation_id, safe='')}/tracker/events"
-        response = await self._rasa.post(path, params={"include_events": "NONE"}, json=events)
-        response.raise_for_status()
-
-    async def _trigger(self, conversation_id: str, intent: str, entities: dict[str, str]) -> list[dict[str, Any]]:
-        path = f"/conversations/{quote(conversation_id, safe='')}/trigger_intent"
-        response = await self._rasa.post(path, params={"include_events": "NONE"}, json={"name": intent, "entities": entities})
-        response.raise_for_status()
-        messages = response.json().get("messages") or []
-        return [m for m in messages if isinstance(m, dict)]
-
-    async def aclose(self) -> None:
-        await self._rasa.aclose()

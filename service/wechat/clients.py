@@ -1,6 +1,6 @@
-"""HTTP clients of the two outside systems: Rasa's REST channel and WeChat's API.
+"""HTTP client of WeChat's API (Rasa's is service.core.rasa).
 
-Failures come back as values (None / False), logged by kind only: never a message or an OpenID.
+Failures come back as values (None / -1), logged by kind only: never a message or an OpenID.
 """
 
 import asyncio
@@ -8,7 +8,6 @@ import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
 
 import httpx
 
@@ -31,33 +30,6 @@ def _hide_api_urls_from_httpx_log() -> None:
     httpx_log = logging.getLogger("httpx")
     if not any(isinstance(f, _HideApiUrls) for f in httpx_log.filters):
         httpx_log.addFilter(_HideApiUrls())
-
-
-class BotClient:
-    """One conversation turn through Rasa's REST channel."""
-
-    def __init__(self, *, base_url: str, timeout_s: float, transport: httpx.AsyncBaseTransport | None = None):
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
-        self._timeout_s = timeout_s
-
-    async def converse(self, *, sender: str, message: str) -> list[dict[str, Any]] | None:
-        """The bot's messages for this turn, or None when Rasa is down, too slow or answers nonsense."""
-        try:
-            response = await asyncio.wait_for(
-                self._http.post("/webhooks/rest/webhook", json={"sender": sender, "message": message}),
-                timeout=self._timeout_s,
-            )
-            response.raise_for_status()
-            answer = response.json()
-        except (httpx.HTTPError, ValueError, TimeoutError) as exc:
-            log.warning("Rasa REST channel unavailable: %s", type(exc).__name__)
-            return None
-        if not isinstance(answer, list):
-            return None
-        return [m for m in answer if isinstance(m, dict)]
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
 
 class WeChatApiClient:

@@ -1,17 +1,14 @@
 """GET /wechat (URL check) and POST /wechat (messages and events), as WeChat calls them."""
 
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
-from fastapi import APIRouter, BackgroundTasks, Depends, FastAPI, HTTPException, Request
+from fastapi import APIRouter, BackgroundTasks, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, Response
 
 from service.core import templates as t
-from service.core.settings import get_settings
 from service.wechat.callback import BadMessage, BadSignature
-from service.wechat.channel import WeChatChannel, build_channel
+from service.wechat.channel import WeChatChannel
 
 log = logging.getLogger(__name__)
 
@@ -19,19 +16,8 @@ log = logging.getLogger(__name__)
 SUCCESS = "success"
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    settings = get_settings()
-    channel = build_channel(settings) if settings.WECHAT_TOKEN else None
-    app.state.wechat_channel = channel
-    try:
-        yield
-    finally:
-        if channel is not None:
-            await channel.aclose()
-
-
 def get_wechat_channel(request: Request) -> WeChatChannel:
+    """The channel the app built (service.main), or 503 while WECHAT_TOKEN is empty."""
     channel = getattr(request.app.state, "wechat_channel", None)
     if channel is None:
         raise HTTPException(status_code=503, detail=t.WECHAT_NOT_CONFIGURED)
@@ -39,7 +25,7 @@ def get_wechat_channel(request: Request) -> WeChatChannel:
 
 
 ChannelDep = Annotated[WeChatChannel, Depends(get_wechat_channel)]
-router = APIRouter(tags=["wechat"], lifespan=lifespan)
+router = APIRouter(tags=["wechat"])
 
 
 def _verified(channel: WeChatChannel, request: Request) -> None:

@@ -12,8 +12,9 @@ from starlette.concurrency import run_in_threadpool
 from wechatpy.messages import BaseMessage
 
 from service.core import templates as t
+from service.core.rasa import RasaClient
 from service.wechat import store
-from service.wechat.clients import BotClient, WeChatApiClient
+from service.wechat.clients import WeChatApiClient
 from service.wechat.delivery import enqueue_texts
 from service.wechat.models import DeliveryStatus
 from service.wechat.render import render_answer
@@ -60,12 +61,12 @@ class WeChatConnector:
         self,
         *,
         sessions: sessionmaker[Session],
-        bot: BotClient,
+        rasa: RasaClient,
         api: WeChatApiClient,
         passive_reply_s: float,
     ):
         self._sessions = sessions
-        self._bot = bot
+        self._rasa = rasa
         self._api = api
         self._passive_reply_s = passive_reply_s
 
@@ -144,7 +145,7 @@ class WeChatConnector:
         await turn  # the turn still changes the conversation (a booking, say); only its answer is lost
 
     async def _turn(self, openid: str, text: str) -> list[str]:
-        messages = await self._bot.converse(sender=SENDER_PREFIX + openid, message=text)
+        messages = await self._rasa.converse(sender=SENDER_PREFIX + openid, message=text)
         if messages is None:
             return [t.WECHAT_BOT_UNAVAILABLE]
         return render_answer(messages)

@@ -14,7 +14,6 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from service.assist.rasa_client import RasaClient
 from service.assist.router import get_rasa_client
 from service.booking.models import (
     Appointment,
@@ -32,6 +31,7 @@ from service.catalogue.models import (
 )
 from service.core.db import get_db, get_engine, get_session_factory
 from service.core.identity import id_check_char
+from service.core.rasa import RasaClient
 from service.core.settings import REPO_ROOT, get_settings
 from service.main import create_app
 from service.migrate import upgrade_database
@@ -110,6 +110,12 @@ def fake_rasa_transport(answer: Callable[[str], dict]) -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
+def rasa_client_on(transport: httpx.AsyncBaseTransport, *, token: str | None = None) -> RasaClient:
+    """The service's Rasa client with `transport` as the Rasa server, every call bounded at 0.5 s."""
+    return RasaClient(base_url="http://rasa.test", parse_timeout_s=0.5, converse_timeout_s=0.5,
+                      conversation_timeout_s=0.5, token=token, transport=transport)
+
+
 def make_client(db_url: str, transport: httpx.AsyncBaseTransport) -> TestClient:
     """The app on a test database, with `transport` as Rasa's NLU; its outbox is delivered by
     the tests themselves (deliver_outbox)."""
@@ -120,7 +126,7 @@ def make_client(db_url: str, transport: httpx.AsyncBaseTransport) -> TestClient:
             yield session
 
     app.dependency_overrides[get_db] = session_for_test
-    rasa = RasaClient(base_url="http://rasa.test", timeout_s=0.5, transport=transport)
+    rasa = rasa_client_on(transport)
     app.dependency_overrides[get_rasa_client] = lambda: rasa
     return TestClient(app, raise_server_exceptions=False)
 
@@ -233,8 +239,8 @@ def deliver_outbox(
     sessions = get_session_factory(db_url)
 
     async def drain() -> int:
-        conversations = RasaConversations(rasa_url="http://rasa.test", timeout_s=0.5, sessions=sessions,
-                                          transport=rasa or rasa_down_transport())
+        rasa_client = rasa_client_on(rasa or rasa_down_transport())
+        conversations = RasaConversations(rasa=rasa_client, sessions=sessions)
         worker = OutboxWorker(sessions, {
             RASA: Destination(conversations.deliver, timeout_s=1.0),
             WECHAT: Destination(WeChatDelivery(lambda: wechat_api).deliver, timeout_s=1.0),
@@ -242,7 +248,7 @@ def deliver_outbox(
         tried = 0
         while batch := await worker.run_once():
             tried += batch
-        await conversations.aclose()
+        await rasa_client.aclose()
         return tried
 
     return asyncio.run(drain())

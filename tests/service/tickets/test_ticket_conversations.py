@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from conftest import deliver_outbox, make_client, rasa_down_transport
+from conftest import deliver_outbox, make_client, rasa_client_on, rasa_down_transport
 from conftest import valid_id_number as make_id
 from fastapi.testclient import TestClient
 from sqlalchemy import select, update
@@ -350,12 +350,12 @@ def test_an_order_about_a_service_item_goes_to_its_department(api, staff_headers
 
 
 async def test_rasas_auth_token_goes_with_every_conversation_call(rasa):
-    conversations = RasaConversations(rasa_url="http://rasa.test", timeout_s=0.5, sessions=None,
-                                      token="s3cret", transport=rasa.transport())
+    client = rasa_client_on(rasa.transport(), token="s3cret")
+    conversations = RasaConversations(rasa=client, sessions=None)
     payload = {"conversation_id": "web-1", "author": "agent:王芳", "text": "您好", "at": 0.0}
     for kind in ("pause", "agent_line", "resume"):
         await conversations.deliver(OutboxMessage(kind=kind, key=f"key-{kind}", payload=payload))
-    await conversations.aclose()
+    await client.aclose()
     assert rasa.events() == ["pause", "bot", "resume"]
     assert rasa.tokens == ["s3cret"] * 4  # the line's check of the conversation included
 

@@ -32,11 +32,12 @@ from wechat_fakes import (
 
 from service.core import templates as t
 from service.core.db import get_session_factory
+from service.core.rasa import RasaClient
 from service.core.settings import Settings
 from service.main import create_app
 from service.wechat.channel import build_channel
 from service.outbox.worker import Destination
-from service.wechat.clients import BotClient, WeChatApiClient
+from service.wechat.clients import WeChatApiClient
 from service.wechat.delivery import WECHAT, WeChatDelivery
 from service.wechat.models import WechatDelivery
 from service.wechat.render import TEXT_LIMIT_BYTES
@@ -63,8 +64,8 @@ def wechat_service(
         WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=app_secret, WECHAT_ENCODING_AES_KEY=AES_KEY,
         WECHAT_API_BASE=api_base, WECHAT_PASSIVE_REPLY_S=passive_reply_s, RASA_URL="http://rasa.test",
     )
-    bot = BotClient(base_url=settings.RASA_URL, timeout_s=settings.WECHAT_BOT_TIMEOUT_S, transport=rasa.transport())
-    channel = build_channel(settings, bot=bot, database_url=db_url)
+    rasa_client = RasaClient.from_settings(settings, transport=rasa.transport())
+    channel = build_channel(settings, rasa=rasa_client, database_url=db_url)
     app = create_app()
     app.dependency_overrides[get_wechat_channel] = lambda: channel
     # The worker's own client of the WeChat API: it runs on its own event loop.
