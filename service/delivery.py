@@ -2,6 +2,7 @@
 with it (inside the service process, so there is no other command to know)."""
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,7 +13,10 @@ from service.core.rasa import RasaClient
 from service.core.settings import Settings
 from service.outbox.worker import Destination, OutboxWorker, RetryPolicy
 from service.tickets.channels import RASA, RasaConversations
+from service.tickets.relay_catch_up import catch_up
 from service.wechat.delivery import WECHAT, WeChatDelivery
+
+log = logging.getLogger(__name__)
 
 
 def destinations(app: FastAPI, settings: Settings, conversations: RasaConversations) -> dict[str, Destination]:
@@ -45,10 +49,25 @@ async def delivering(app: FastAPI, settings: Settings, rasa: RasaClient) -> Asyn
     conversations = RasaConversations(rasa=rasa, sessions=get_session_factory())
     app.state.outbox_worker = worker_for(app, settings, conversations)
     stop = asyncio.Event()
-    running = asyncio.create_task(app.state.outbox_worker.run(stop)) if settings.OUTBOX_WORKER else None
+    running = [
+        asyncio.create_task(app.state.outbox_worker.run(stop)),
+        asyncio.create_task(catching_up(stop, rasa, settings.RELAY_CATCH_UP_S)),
+    ] if settings.OUTBOX_WORKER else []
     try:
         yield
     finally:
         stop.set()
-        if running is not None:
-            await running
+        await asyncio.gather(*running)
+
+
+async def catching_up(stop: asyncio.Event, rasa: RasaClient, every_s: float) -> None:
+    """Every `every_s`, the citizen messages of agent-held conversations that the tracker store's
+    push missed (tickets/relay_catch_up.py); a failed pass is logged and the next one tries again."""
+    while not stop.is_set():
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=every_s)
+        except TimeoutError:
+            try:
+                await catch_up(get_session_factory(), rasa.tracker_events)
+            except Exception as failure:  # Rasa away: the messages stay in its tracker store until the next pass
+                log.warning("relay catch-up failed: %s", type(failure).__name__)

@@ -68,6 +68,8 @@ class Settings(BaseSettings):
     OUTBOX_BACKOFF_CAP_S: float = 300.0
     OUTBOX_POLL_S: float = 0.2
     WECHAT_SEND_TIMEOUT_S: float = 10.0
+    # How often agent-held conversations are read back for citizen messages the relay missed.
+    RELAY_CATCH_UP_S: float = 30.0
     # 12345 work orders (工单): reply deadlines by type and urgency.
     TICKETS_CONFIG_PATH: Path = Path("service/seed/tickets.yaml")
 

@@ -262,7 +262,11 @@ def outbox_worker_running(db_url: str, destinations: dict[str, Destination]) -> 
     async def run() -> None:
         worker = OutboxWorker(get_session_factory(db_url), destinations, poll_s=0.05)
         while not stop.is_set():
-            if not await worker.run_once():
+            try:
+                tried = await worker.run_once()
+            except Exception:  # e.g. SQLite busy under load: the next batch tries again, as in the app
+                tried = 0
+            if not tried:
                 await asyncio.sleep(0.05)
 
     thread = threading.Thread(target=asyncio.run, args=(run(),), daemon=True)
