@@ -34,7 +34,7 @@ def make_tracker(
     latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
     return Tracker(
         sender_id="test",
-        slots=slots or {},
+        slots=dict(slots or {}),  # a copy: form validators change the tracker's slots in place
         latest_message=latest,
         events=events or [],
         paused=False,
@@ -42,3 +42,22 @@ def make_tracker(
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+def slots(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """The slots an action set, by name (the last value wins)."""
+    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(dispatcher: CollectingDispatcher) -> list[Optional[str]]:
+    """The domain responses an action uttered, in order (None for a plain text)."""
+    return [m.get("response") for m in dispatcher.messages]
+
+
+USER = {"event": "user"}
+
+
+def form_tracker(text: str, intent: str = "inform", slots_now: Optional[dict[str, Any]] = None,
+                 entities: Optional[list[dict[str, Any]]] = None) -> Tracker:
+    """A tracker in the middle of a form: the latest message and the slots so far."""
+    return make_tracker(text, intent, entities=entities, slots=slots_now, events=[USER])

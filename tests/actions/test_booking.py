@@ -14,12 +14,11 @@ from actions.api.service_client import (
 )
 from actions.booking import StopBooking, SubmitBooking, ValidateBookingForm
 from actions.booking_questions import AskBookingConfirmed, AskBookingItem, AskMaterialsAnswer
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import USER, form_tracker, make_tracker, responses, slots
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
 HALL_PHONE = str(yaml.safe_load((REPO_ROOT / "service" / "seed" / "hall.yaml").read_text(encoding="utf-8"))["phone"])
-USER = {"event": "user"}
 FREE = FreeSlot(date="2026-11-25", slot="09:00-10:00", window="A3")
 OTHER = FreeSlot(date="2026-11-26", slot="14:30-15:30", window="A3")
 FILLED = {
@@ -31,18 +30,6 @@ FILLED = {
     "applicant_id_masked": "110****", "booking_materials": ["居民户口簿", "近期免冠照片"],
     "materials_answer": "checked", "materials_missing": ["近期免冠照片"], "booking_nonce": "abc",
 }
-
-
-def slots(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher):
-    return [m.get("response") for m in dispatcher.messages]
-
-
-def form_tracker(text, intent="inform", slots_now=None, entities=None):
-    return make_tracker(text, intent, entities=entities, slots=dict(slots_now or {}), events=[USER])
 
 
 async def validate(fake, tracker, dispatcher):

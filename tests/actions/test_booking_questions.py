@@ -9,24 +9,11 @@ import yaml
 from actions.api.service_client import Hall, SearchHit, SearchResult
 from actions.booking import ValidateBookingForm
 from actions.booking_questions import AskBookingHall, AskBookingItem, AskBookingSituation, AskBookingWhen
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import form_tracker, responses, slots
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
-USER = {"event": "user"}
 TWO_HALLS = [Hall(code="A", name="清江市政务服务中心", address="市民大道88号"),
              Hall(code="B", name="滨江区便民服务中心", address="江晖路1号")]
-
-
-def slots(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher):
-    return [m.get("response") for m in dispatcher.messages]
-
-
-def form_tracker(text, intent="inform", slots_now=None, entities=None):
-    return make_tracker(text, intent, entities=entities, slots=dict(slots_now or {}), events=[USER])
 
 
 async def validate(fake, tracker, dispatcher):

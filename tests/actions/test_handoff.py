@@ -29,18 +29,10 @@ from actions.tickets import (
     TellTicketStatus,
     ValidateTicketStatusForm,
 )
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, responses, slots
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 COMPLAINT = "楼下烧烤店天天开到凌晨两点，油烟和吵闹让人没法睡觉"
-
-
-def slots(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher):
-    return [m.get("response") for m in dispatcher.messages]
 
 
 def user(text, intent="inform", message_id="m1"):

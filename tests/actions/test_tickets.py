@@ -12,7 +12,7 @@ import yaml
 
 from actions.api.service_client import ItemNotFound, Refused
 from actions.tickets import AskRating, RateTicket, TellTicketStatus, ValidateTicketStatusForm
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, responses, slots
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DOMAIN = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -20,14 +20,6 @@ HALL_PHONE = str(yaml.safe_load((REPO_ROOT / "service" / "seed" / "hall.yaml").r
 NUMBER = "12345-20261101-00007"
 ANOTHERS = {"status_number": NUMBER, "status_own": False}
 STATUS_SLOTS = {"status_number", "status_phone", "status_own"}
-
-
-def slots(events):
-    return {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(dispatcher):
-    return [m.get("response") for m in dispatcher.messages]
 
 
 def tracker(text, intent="inform", slots_now=None, entities=None, sender="web-1"):
