@@ -7,6 +7,8 @@
 - the training time of the model on today's data (target ≤ 5 min) and on the same data grown to
   10,000 NLU examples (target ≤ 10 min), beside a plain TF-IDF + logistic regression fit of
   the same examples (the floor for any classifier of this data).
+- the outbox soak (scripts/outbox_soak.py, in the service environment): 1,000 messages with 20 %
+  of the deliveries failing, beside the same run without faults.
 
 This machine is shared and noisy: read the ratios and medians, not single timings.
 Runs in the Rasa environment; starts its own processes on spare ports.
@@ -30,7 +32,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from scripts.evaluate import load_training  # noqa: E402
-from scripts.stack import RASA_VENV, REPO_ROOT, Ports, Stack  # noqa: E402
+from scripts.stack import RASA_VENV, REPO_ROOT, SERVICE_VENV, Ports, Stack  # noqa: E402
 
 BENCH_PORTS = Ports(service=18200, actions=15255, rasa=15205)
 CATALOGUE_TURN = "补办身份证要交多少钱"
@@ -164,6 +166,15 @@ def training_figures() -> dict:
     }
 
 
+def outbox_soak() -> list[dict]:
+    """The outbox soak's runs (no faults, then 20 %), each with its figures."""
+    done = subprocess.run([str(SERVICE_VENV / "python"), "scripts/outbox_soak.py", "--json"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    if not done.stdout.strip():
+        raise RuntimeError(f"the outbox soak failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
 async def measure(turns: int) -> dict:
     stack = Stack(ports=BENCH_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "bench")
     stack.start(("service", "actions"))
@@ -216,6 +227,7 @@ def main() -> int:
     parser.add_argument("--skip-training", action="store_true", help="do not time a full training")
     args = parser.parse_args()
     result = asyncio.run(measure(args.turns))
+    result["outbox"] = outbox_soak()
     if not args.skip_training:
         result["training"] = training_figures()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -243,6 +255,11 @@ def print_report(result: dict) -> None:
           f"{referral['first_call_ms']} ms")
     print(f" resident memory MB: rasa {result['rasa_rss_mb']} (target <= 1000), actions "
           f"{result['actions_rss_mb']}, service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
+    for run in result["outbox"]:
+        print(f" outbox, {run['fault_share']:.0%} of deliveries failing: {run['delivered']} of {run['messages']} "
+              f"delivered, {run['parked']} parked, {run['duplicated']} twice, {run['lost']} lost, "
+              f"{run['streams_out_of_order']} streams out of order (all three must be 0); delay p50/p95 "
+              f"{run['delay_p50_ms']} / {run['delay_p95_ms']} ms")
     if "training" in result:
         t = result["training"]
         print(f" training: {t['examples']} examples {t['training_s']} s (target <= 300; TF-IDF+LR fit "

@@ -128,14 +128,15 @@ def settle_failed(
         else:
             status = OutboxStatus.PENDING
         delay = backoff_s(attempts, base_s=base_s, cap_s=cap_s, rng=rng)
-        session.execute(
+        # Guarded again: another worker may have taken the message since the read above.
+        settled = session.execute(
             update(OutboxMessage)
             .where(_held(message_id, worker))
             .values(status=status, attempts=attempts, lease_until=None, worker=None,
                     last_error=mask_personal_data(error)[:MAX_ERROR_CHARS],
                     next_attempt_at=now + timedelta(seconds=delay))
-        )
-        return status
+        ).rowcount == 1
+        return status if settled else None
 
 
 def parked(session: Session, *, ticket_number: str | None = None, limit: int = 200) -> list[OutboxMessage]:

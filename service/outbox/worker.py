@@ -103,7 +103,9 @@ class OutboxWorker:
             never=never, max_attempts=self._retry.max_attempts, base_s=self._retry.base_s,
             cap_s=self._retry.cap_s, rng=self._rng,
         )
-        if status in (OutboxStatus.DEAD, OutboxStatus.UNDELIVERABLE):
+        if status is None:
+            log.warning("outbox message %s: lease lost while it failed; another worker has it", message.id)
+        elif status in (OutboxStatus.DEAD, OutboxStatus.UNDELIVERABLE):
             log.error("outbox message %s (%s %s) parked as %s: %s", message.id, message.destination,
                       message.kind, status.value, error)
         else:

@@ -67,6 +67,12 @@ def row_counts(url: str) -> dict[str, int]:
         }
 
 
+@pytest.fixture
+def empty_db_url(tmp_path) -> str:
+    """A new database with every table and nothing in them."""
+    return make_database(tmp_path)
+
+
 @pytest.fixture(scope="session")
 def fixture_db_url(tmp_path_factory) -> str:
     """The fixture catalogue, migrated and seeded once; tests must not write to it."""
