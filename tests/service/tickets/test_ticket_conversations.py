@@ -281,6 +281,37 @@ def test_a_rasa_outage_delays_and_loses_nothing(api, booking_db_url, staff_heade
     assert lines == ["在吗", "您的问题已转维修班组"]
 
 
+def test_rasa_down_while_agents_work_50_orders_then_every_conversation_in_order_once(
+    api, booking_db_url, staff_headers, rasa, deliver
+):
+    """Agents claim, answer and close 50 chat orders while Rasa is away; when it is back, each
+    conversation gets pause, the answer, resume and the rating question, once each and in that
+    order, so the bot is quiet exactly while the agent holds the order."""
+    rasa.down = True
+    orders = {}
+    for n in range(50):
+        conversation = f"web-outage{n:02d}"
+        body = ticket_body(conversation_id=conversation, content=f"第{n}号路灯不亮，晚上很黑，请尽快维修")
+        number = api.post("/api/tickets", json=body).json()["number"]
+        for step, extra in (("claim", {}), ("reply", {"reply": f"第{n}号已派人维修"}), ("close", {})):
+            answer = api.post(f"/api/tickets/{number}/{step}", json={"agent": "王芳", **extra}, headers=staff_headers)
+            assert answer.status_code in (200, 201), answer.text
+        orders[conversation] = number
+    deliver()  # Rasa still down: each conversation's first message fails and holds the rest back
+    assert rasa.events() == []
+    rasa.down = False
+    for _ in range(5):  # back-offs pass
+        due_now(booking_db_url)
+        deliver()
+    for conversation, number in orders.items():
+        events = rasa.trackers[conversation]
+        assert [e["event"] for e in events] == ["pause", "bot", "resume", "user", "bot"], conversation
+        assert events[3]["parse_data"]["entities"] == [{"entity": "ticket_number", "value": number}]
+    with get_session_factory(booking_db_url)() as session:
+        left = session.scalars(select(OutboxMessage).where(OutboxMessage.status != OutboxStatus.DELIVERED)).all()
+    assert left == []
+
+
 def test_a_retried_line_is_not_applied_twice(api, booking_db_url, staff_headers, rasa, deliver):
     """The delivery reached Rasa but its success was not recorded (a crash): the next try finds
     the line's key in the conversation and does not append it again."""
