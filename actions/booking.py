@@ -66,10 +66,10 @@ def _answering(tracker: Tracker, slot: str) -> bool:
 
 
 def _checklist(tracker: Tracker, materials: list[str] | None, notice) -> list[str] | None:
-    """The materials to bring, with the item's authorisation letter (委托书) when booking on
-    someone's behalf."""
+    """The notice's materials to bring, with the item's authorisation letter (委托书) when booking
+    on someone's behalf."""
     checklist = list(materials or [])
-    letter = authorisation_letter(notice.materials) if tracker.get_slot("booking_for") == "other" else None
+    letter = authorisation_letter(notice.checklist) if tracker.get_slot("booking_for") == "other" else None
     if letter and letter not in checklist:
         checklist.append(letter)
     return checklist or None
@@ -203,7 +203,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             "booking_item_name": notice.name,
             "booking_situations": situations or None,
             "booking_situation": known if known in {s["id"] for s in situations} else None,
-            "booking_materials": None if situations else _checklist(tracker, notice.materials, notice),
+            "booking_materials": None if situations else _checklist(tracker, notice.checklist, notice),
         }
         if len(halls) == 1:
             chosen.update(booking_hall=halls[0].code, booking_hall_name=halls[0].name,
@@ -211,7 +211,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         else:
             chosen["booking_offered"] = [{"id": h.code, "label": h.name} for h in halls]
         if chosen["booking_situation"]:
-            chosen["booking_materials"] = (await self.client.get_notice(value, known)).materials
+            chosen["booking_materials"] = (await self.client.get_notice(value, known)).checklist
         # Say which item is booked before the next question ("哪天来?" alone does not tell).
         dispatcher.utter_message(response="utter_booking_item_taken", item_name=notice.name)
         return chosen
@@ -222,7 +222,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             dispatcher.utter_message(response="utter_booking_pick_again")
             return {"booking_situation": None}
         notice = await self.client.get_notice(tracker.get_slot("booking_item"), value)
-        return {"booking_situation": value, "booking_materials": _checklist(tracker, notice.materials, notice)}
+        return {"booking_situation": value, "booking_materials": _checklist(tracker, notice.checklist, notice)}
 
     async def validate_booking_hall(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         halls = await self.client.halls_for_item(tracker.get_slot("booking_item"))

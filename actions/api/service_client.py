@@ -97,7 +97,8 @@ class Notice:
     notice_no: str
     sections: list[str]
     aspects: dict[str, str]
-    materials: list[str]
+    # What to bring, as the notice says for its situation (免提交 materials are not on it).
+    checklist: list[str]
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ class ServiceClient:
             notice_no=body["notice_no"],
             sections=list(body["sections"]),
             aspects=dict(body["aspects"]),
-            materials=[material["name"] for material in body.get("materials", [])],
+            checklist=list(body.get("checklist", [])),
         )
 
     async def halls_for_item(self, code: str) -> list[Hall]:

@@ -17,6 +17,7 @@ from service.booking.schemas import AppointmentIn, StaffDayOut
 from service.booking.seats import next_code, release_seat, take_seat
 from service.booking.views import staff_day_view
 from service.catalogue.models import Item
+from service.catalogue.notice import checklist_for
 from service.catalogue.service import get_item
 from service.core import templates as t
 from service.core.errors import ConflictError, InvalidInputError, NotFoundError
@@ -40,10 +41,16 @@ def _check_declared(item: Item, request: AppointmentIn) -> None:
         raise InvalidInputError(
             t.SITUATION_UNKNOWN.format(item_name=item.name, situation=request.situation, choices=choices)
         )
+    declared = [*request.materials_ready, *request.materials_missing]
     known = {m.name for m in item.materials}
-    unknown = [n for n in [*request.materials_ready, *request.materials_missing] if n not in known]
+    unknown = [n for n in declared if n not in known]
     if unknown:
         raise InvalidInputError(t.MATERIAL_UNKNOWN.format(item_name=item.name, names="、".join(unknown)))
+    # Any situation's checklist: a booking on someone's behalf adds the 委托 situation's letter.
+    to_bring = {m.name for m in checklist_for(item, None)}
+    shared = [n for n in declared if n not in to_bring]
+    if shared:
+        raise InvalidInputError(t.MATERIAL_SHARED.format(item_name=item.name, names="、".join(shared)))
     both = sorted(set(request.materials_ready) & set(request.materials_missing))
     if both:
         raise InvalidInputError(t.MATERIAL_BOTH.format(names="、".join(both)))

@@ -69,6 +69,11 @@ def materials_for(item: Item, situation_key: str | None) -> list[Material]:
     ]
 
 
+def checklist_for(item: Item, situation_key: str | None) -> list[Material]:
+    """What the citizen brings: the situation's materials but those shared (免提交); 容缺 ones stay."""
+    return [m for m in materials_for(item, situation_key) if m.source is not MaterialSource.SHARED]
+
+
 def time_limit_lines(item: Item) -> list[str]:
     lines = [
         t.TIME_LEGAL.format(days=item.legal_days) if item.legal_days else t.TIME_LEGAL_NONE,
@@ -280,6 +285,7 @@ def build_notice(
         sections=sections,
         text=t.SECTION_JOIN.join(sections),
         aspects=_aspects(item, contact),
+        checklist=[m.name for m in checklist_for(item, situation_key)],
         **content,
     )
 

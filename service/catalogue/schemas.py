@@ -211,6 +211,8 @@ class Notice(GuideFacts):
     conditions: list[str]
     materials: list[NoticeMaterial]
     waived: list[WaivedMaterial]
+    # The names of the materials to bring (免提交 ones left out): a booking's checklist.
+    checklist: list[str]
     related: list[RelatedItemOut]
     sections: list[str]
     text: str

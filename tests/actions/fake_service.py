@@ -39,6 +39,7 @@ class FakeServiceClient:
         self.availability_by_text: dict[str, Availability] = {}
         self.bookings: list[tuple[str, dict]] = []
         self.extra_materials: list[str] = []  # only in the notice covering every situation
+        self.to_bring: dict[str, list[str]] = {}  # situation ("" for none) → its notice's checklist
         self.refuse_booking: Optional[Refused] = None
         self.calls: list[tuple[str, ...]] = []
         self.drafts: dict[str, dict] = {}  # content → what the service would read from it
@@ -93,7 +94,8 @@ class FakeServiceClient:
             handled_by=item.handled_by,
             notice_no=f"{code}-{label}",
             sections=[f"【{item.name}】一次性告知（{label}）", "二、申请材料（共1项）\n1. 居民户口簿 原件1份"],
-            materials=["居民户口簿", "近期免冠照片"] + ([] if situation else self.extra_materials),
+            checklist=self.to_bring.get(
+                situation or "", ["居民户口簿", "近期免冠照片"] + ([] if situation else self.extra_materials)),
             aspects={
                 "fee": "20元",
                 "time_limit": "承诺20个工作日",

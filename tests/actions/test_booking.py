@@ -282,6 +282,24 @@ async def test_the_situation_read_in_the_catalogue_is_not_asked_again(dispatcher
     assert got["requested_slot"] == "booking_when"
 
 
+@pytest.mark.parametrize("situation", ["adult", "minor"])
+async def test_the_checklist_is_exactly_what_the_notice_says_to_bring(dispatcher, fake_service, situation):
+    fake_service.to_bring = {"": ["本人原居民身份证", "居民身份证数码相片回执"],
+                             "adult": ["居民身份证数码相片回执", "本人签字的遗失声明"],
+                             "minor": ["监护人居民身份证", "居民身份证数码相片回执"]}
+    offered = [{"id": "adult", "label": "年满十六周岁本人办理"}, {"id": "minor", "label": "未满十六周岁由监护人陪同"}]
+    tapped = form_tracker(f'/inform{{"situation": "{situation}"}}',
+                          slots_now={"booking_item": "GA-SFZ-002", "booking_situations": offered,
+                                     "requested_slot": "booking_situation"},
+                          entities=[{"entity": "situation", "value": situation}])
+    read_before = form_tracker("帮我约一下", "book_appointment", {"item_code": "GA-SFZ-002", "situation": situation})
+    without_situations = form_tracker("帮我约一下", "book_appointment", {"item_code": "GA-SFZ-001"})
+
+    for tracker, notice in ((tapped, situation), (read_before, situation), (without_situations, "")):
+        got = slots(await validate(fake_service, tracker, dispatcher))
+        assert got["booking_materials"] == fake_service.to_bring[notice]
+
+
 # --- the time ------------------------------------------------------------------------------------
 
 

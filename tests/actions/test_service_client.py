@@ -54,11 +54,14 @@ def test_a_message_of_masks_only_finds_nothing(service_url):
     assert result.hits == [] and not result.confident
 
 
-def test_the_notice_carries_sections_aspects_and_materials(service_url):
+def test_the_notice_carries_sections_aspects_and_the_checklist(service_url):
     notice = call(service_url, "get_notice", "GA-SFZ-002")
     assert notice.name == "居民身份证补领"
-    assert notice.sections and notice.materials
+    assert notice.sections and notice.checklist
     assert {"fee", "time_limit"} <= set(notice.aspects)
+    local = call(service_url, "get_notice", "GA-SFZ-002", "local")
+    assert "居民户口簿" not in local.checklist  # 免提交: checked through data sharing
+    assert "居民身份证数码相片回执" in local.checklist
 
 
 def test_an_unknown_item_is_not_found(service_url):

@@ -42,7 +42,7 @@ def service_with_a_booking(tmp_path):
                 "name": "张三",
                 "phone": "13812345678",
                 "id_number": first17 + id_check_char(first17),
-                "materials_ready": ["居民户口簿"],
+                "materials_ready": ["居民身份证申领登记表"],
                 "materials_missing": ["居民身份证数码相片回执"],
             },
         )

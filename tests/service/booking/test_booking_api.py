@@ -146,7 +146,7 @@ def test_booking_returns_a_readable_code_and_masks_personal_data(booking_client,
     response = book(
         booking_client,
         situation="local",
-        materials_ready=["居民户口簿"],
+        materials_ready=["居民身份证申领登记表"],
         materials_missing=["居民身份证数码相片回执"],
         agent={"name": "李四", "phone": "13900001111", "id_number": valid_id_number(2)},
     )
@@ -242,7 +242,8 @@ def test_a_full_slot_is_409_and_writes_nothing(booking_client, booking_db_url):
         ({"agent": {"name": "李四", "phone": "12345", "id_number": valid_id_number(5)}}, 422, "手机号码"),
         ({"situation": "abroad"}, 422, "没有办理情形 abroad"),
         ({"materials_ready": ["结婚证"]}, 422, "申请材料中没有：结婚证"),
-        ({"materials_ready": ["居民户口簿"], "materials_missing": ["居民户口簿"]}, 422, "同时"),
+        ({"materials_missing": ["居民户口簿"]}, 422, "居民户口簿通过数据共享获取，无需提交"),
+        ({"materials_ready": ["居民身份证数码相片回执"], "materials_missing": ["居民身份证数码相片回执"]}, 422, "同时"),
         ({"date": "12月2日"}, 422, "date"),
         ({"unexpected": 1}, 422, "unexpected"),
     ],

@@ -28,7 +28,7 @@ def test_staff_routes_need_the_token(booking_client, headers):
 
 
 def test_staff_see_the_days_bookings_in_slot_order_with_materials(booking_client, staff_headers):
-    late = book(booking_client, "staff-late", slot="15:30-17:00", materials_missing=["居民户口簿"])
+    late = book(booking_client, "staff-late", slot="15:30-17:00", materials_missing=["居民身份证申领登记表"])
     early = book(booking_client, "staff-early", slot="09:00-10:00", id_number=valid_id_number(7), name="王五",
                  phone="13911112222", materials_ready=["居民身份证数码相片回执"])
     book(booking_client, "staff-otherday", date="2026-12-03", id_number=valid_id_number(8))
@@ -40,7 +40,7 @@ def test_staff_see_the_days_bookings_in_slot_order_with_materials(booking_client
     assert first["name"] == "王五" and first["phone"] == "139****2222" and first["phone_full"] == "13911112222"
     assert first["id_number"] == "110" + "*" * 11 + valid_id_number(7)[-4:]
     assert first["materials_ready"] == ["居民身份证数码相片回执"]
-    assert day["appointments"][1]["materials_missing"] == ["居民户口簿"]
+    assert day["appointments"][1]["materials_missing"] == ["居民身份证申领登记表"]
     assert first["events"][0]["actor"] == "citizen" and first["events"][0]["to_status"] == "booked"
     assert day["slots"][0] == "09:00-10:00"
 

@@ -5,6 +5,7 @@ import re
 from sqlalchemy import select
 
 from service.catalogue.models import Item, MaterialSource, Necessity
+from service.catalogue.notice import checklist_for
 from service.catalogue.service import get_item, item_notice
 
 
@@ -21,6 +22,7 @@ def test_situation_notice_lists_only_its_materials(client):
     assert [m["name"] for m in minor["materials"]] == ["居民户口簿", "监护人居民身份证", "本人签字的遗失声明"]
     assert "二、申请材料（共3项）" in minor["text"]
     assert "1. 居民户口簿 原件1份（纸质） 【免提交】" in minor["text"]
+    assert minor["checklist"] == ["监护人居民身份证", "本人签字的遗失声明"]  # to bring: 免提交 left out
     assert "2. 监护人居民身份证 原件及复印件各1份（纸质）" in minor["text"]
     assert "成年人补领承诺书" not in minor["text"]
     assert minor["sections"][1] == "【办理情形】未满十六周岁由监护人陪同（监护人须到场）"
@@ -120,4 +122,27 @@ def test_every_real_notice_is_complete(real_session):
         again = item_notice(real_session, code=code, situation=situation)
         if again.notice_no != notice.notice_no or again.text != notice.text:
             problems.append(f"{where}: notice not stable")
+    assert not problems, "\n".join(problems[:30])
+
+
+def test_every_real_checklist_is_what_the_notice_says_to_bring(real_session):
+    """The checklist the bot shows and a booking accepts is the notice's list less its 【免提交】 lines."""
+    problems = []
+    for code, situation in _cases(real_session):
+        notice = item_notice(real_session, code=code, situation=situation)
+        lines = notice.text.split("\n")
+        to_bring = [
+            m.name
+            for no, m in enumerate(notice.materials, 1)
+            if "【免提交】" not in next(line for line in lines if line.startswith(f"{no}. {m.name} "))
+        ]
+        shared = {w.name for w in notice.waived if w.kind == "免提交"}
+        bookable = {m.name for m in checklist_for(get_item(real_session, code=code), None)}
+        where = f"{code}/{situation}"
+        if notice.checklist != to_bring:
+            problems.append(f"{where}: checklist {notice.checklist} but the notice says {to_bring}")
+        if shared & set(notice.checklist) or shared & bookable:
+            problems.append(f"{where}: 免提交 {sorted(shared)} on the checklist or accepted by a booking")
+        if not set(notice.checklist) <= bookable:
+            problems.append(f"{where}: a booking refuses {sorted(set(notice.checklist) - bookable)}")
     assert not problems, "\n".join(problems[:30])
