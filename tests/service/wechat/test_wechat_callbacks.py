@@ -40,7 +40,7 @@ from service.outbox.worker import Destination
 from service.wechat.clients import WeChatApiClient
 from service.wechat.delivery import WECHAT, WeChatDelivery
 from service.wechat.models import WechatDelivery
-from service.wechat.render import TEXT_LIMIT_BYTES
+from service.wechat.render import TEXT_LIMIT_BYTES, render_answer
 from service.wechat.router import get_wechat_channel
 
 NOTICE = "【居民身份证补领】一次性告知\n二、申请材料（共2项）\n1. 户口簿 原件1份（纸质）"
@@ -284,11 +284,12 @@ def test_customer_service_send_refreshes_an_expired_token_and_retries_once(db_ur
 def test_long_answer_is_split_first_part_passive_rest_through_the_api(db_url):
     materials = "\n".join(f"{no}. 第{no}项申请材料：居民户口簿原件及复印件各一份（纸质）" for no in range(1, 80))
     rasa, openid = FakeRasa(lambda _m: [{"text": materials, "buttons": BUTTONS}]), new_openid()
+    expected = render_answer([{"text": materials, "buttons": BUTTONS}])
     with fake_wechat_api() as api, wechat_service(db_url, rasa, api_base=api.base_url) as base_url:
         first = reply_content(post_plain(base_url, text_xml(openid, "身份证丢了补办要带啥", msg_id=new_msg_id())))
-        rest = api.wait_for_texts(openid, 2)
+        rest = api.wait_for_texts(openid, len(expected) - 1)
     parts = [first, *rest]
-    assert len(parts) >= 3
+    assert len(parts) >= 3 and parts == expected
     assert all(len(p.encode()) <= TEXT_LIMIT_BYTES for p in parts)
     assert "\n".join(parts) == materials + "\n回复序号选择：\n1. 本人办理\n2. 委托代办"
 
