@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -85,6 +86,22 @@ class Process:
             self.popen.wait()
 
 
+LOCAL_RASA_TOKEN = REPO_ROOT / "var" / "rasa_token"
+
+
+def local_rasa_token() -> str:
+    """The token that guards Rasa's HTTP API when RASA_TOKEN is not set (make run, the tests):
+    made once per checkout, random, readable by its owner only."""
+    LOCAL_RASA_TOKEN.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        descriptor = os.open(LOCAL_RASA_TOKEN, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        return LOCAL_RASA_TOKEN.read_text(encoding="utf-8").strip()
+    with os.fdopen(descriptor, "w", encoding="utf-8") as token_file:
+        token_file.write(secrets.token_urlsafe(32))
+    return LOCAL_RASA_TOKEN.read_text(encoding="utf-8").strip()
+
+
 @dataclass
 class Stack:
     ports: Ports = field(default_factory=Ports.from_env)
@@ -92,7 +109,7 @@ class Stack:
     extra_env: dict[str, str] = field(default_factory=dict)
     model_path: Path = MODEL_PATH
     processes: dict[str, Process] = field(default_factory=dict)
-    rasa_api_params: dict[str, str] = field(default_factory=dict)  # ?token= when RASA_TOKEN is set
+    rasa_api_params: dict[str, str] = field(default_factory=dict)  # ?token= for Rasa's HTTP API
 
     def __post_init__(self) -> None:
         env = {**os.environ, **self.extra_env}
@@ -101,7 +118,9 @@ class Stack:
         env["SERVICE_URL"] = f"http://127.0.0.1:{self.ports.service}"
         env["RASA_URL"] = f"http://127.0.0.1:{self.ports.rasa}"
         env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        self.rasa_api_params = {"token": env["RASA_TOKEN"]} if env.get("RASA_TOKEN") else {}
+        # Rasa's HTTP API is never open: RASA_TOKEN, or this checkout's own token.
+        env["RASA_TOKEN"] = env.get("RASA_TOKEN") or local_rasa_token()
+        self.rasa_api_params = {"token": env["RASA_TOKEN"]}
         env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
         p = self.ports
         self.processes = {
@@ -126,8 +145,8 @@ class Stack:
                  "--port", str(p.rasa), "--model", str(self.model_path),
                  "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
                  # The HTTP API (trackers, parse) only with the token; the webhooks stay open.
-                 *(["--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else [])],
-                f"http://127.0.0.1:{p.rasa}/status" + (f"?token={env['RASA_TOKEN']}" if env.get("RASA_TOKEN") else ""),
+                 "--auth-token", env["RASA_TOKEN"]],
+                f"http://127.0.0.1:{p.rasa}/status?token={env['RASA_TOKEN']}",
                 env,
                 self.log_dir / "rasa.log",
             ),

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field
 
 from service.booking.models import Status
-from service.core.fields import IdNumber, Mobile, PersonName, StrictIn
+from service.core.fields import IdNumber, Mobile, PersonName, StatusChangeOut, StrictIn
 from service.core.text_input import CitizenText
 
 Code = Annotated[str, Field(min_length=1, max_length=32)]
@@ -148,13 +148,8 @@ class AppointmentOut(BaseModel):
     created_at: datetime
 
 
-class EventOut(BaseModel):
-    at: datetime
-    actor: str
-    action: str
-    from_status: Status | None
-    to_status: Status
-    note: str | None
+class EventOut(StatusChangeOut[Status]):
+    pass
 
 
 class StaffAppointmentOut(AppointmentOut):

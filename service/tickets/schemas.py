@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, Field, StringConstraints, model_validator
 
 from service.core import templates as t
-from service.core.fields import Mobile, StrictIn
+from service.core.fields import Mobile, StatusChangeOut, StrictIn
 from service.core.text_input import CitizenText
 from service.tickets.models import Channel, Satisfaction, Status, TicketType, Urgency
 from service.triage.schemas import Topic
@@ -131,13 +131,7 @@ class TicketCreatedOut(CitizenTicketOut):
     agent_hours: str
 
 
-class EventOut(BaseModel):
-    at: datetime
-    actor: str
-    action: str
-    from_status: Status | None
-    to_status: Status
-    note: str | None
+class EventOut(StatusChangeOut[Status]):
     changes: dict | None
 
 
