@@ -1,122 +1,140 @@
-"""HTTP client of WeChat's API (Rasa's is service.core.rasa).
+"""Client of WeChat's API through wechatpy's client (Rasa's is service.core.rasa).
 
-Failures come back as values (None / -1), logged by kind only: never a message or an OpenID.
+wechatpy is synchronous (requests): each send runs in a worker thread. Failures come back as
+values (-1 / the errcode), logged by kind only: never a message, an OpenID, a URL or an
+exception's text (requests puts the URL, with the secret or the token, into its exceptions).
 """
 
 import asyncio
-import json
 import logging
-import time
-from collections.abc import Awaitable, Callable
+import threading
 
-import httpx
+import requests
+from wechatpy import WeChatClient
+from wechatpy.constants import WeChatErrorCode
+from wechatpy.exceptions import WeChatClientException
 
 log = logging.getLogger(__name__)
 
-# errcodes that mean "this access token is not (or no longer) valid": refresh it and retry once.
-TOKEN_INVALID_ERRCODES = frozenset({40001, 40014, 42001})
-# Refresh this long before WeChat's expires_in runs out (at most half of it).
-TOKEN_REFRESH_MARGIN_S = 300
+# wechatpy's errcodes for "this access token is not (or no longer) valid". Its auto_retry refreshes
+# and retries for as long as WeChat answers one of them (a token fetch each time); here it is once.
+_TOKEN_INVALID = frozenset(code.value for code in (
+    WeChatErrorCode.INVALID_CREDENTIAL, WeChatErrorCode.INVALID_ACCESS_TOKEN, WeChatErrorCode.EXPIRED_ACCESS_TOKEN,
+))
+# What a wechatpy call raises: WeChat's errcode (None for an HTTP error status), no connection or
+# no answer in time, an answer that is not JSON or has no access_token.
+_FAILURES = (WeChatClientException, requests.RequestException, ValueError, KeyError)
+# urllib3 logs request URLs (DEBUG; WARNING on retries and bad headers); wechatpy and requests do not.
+_URL_LOGGERS = ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry")
 
 
 class _HideApiUrls(logging.Filter):
-    """httpx logs every request URL at INFO; WeChat's carry the app secret or the access token."""
+    """WeChat's API URLs carry the app secret or the access token."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return "/cgi-bin/" not in record.getMessage()
 
 
-def _hide_api_urls_from_httpx_log() -> None:
-    httpx_log = logging.getLogger("httpx")
-    if not any(isinstance(f, _HideApiUrls) for f in httpx_log.filters):
-        httpx_log.addFilter(_HideApiUrls())
+def _hide_api_urls_from_urllib3_log() -> None:
+    for name in _URL_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, _HideApiUrls) for f in logger.filters):
+            logger.addFilter(_HideApiUrls())
+
+
+def _kind(failure: Exception) -> str:
+    errcode = getattr(failure, "errcode", None)
+    return f"errcode {errcode}" if errcode is not None else type(failure).__name__
+
+
+class _TimeoutSession(requests.Session):
+    """wechatpy fetches the token without a timeout: every request gets one."""
+
+    def __init__(self, timeout_s: float) -> None:
+        super().__init__()
+        self._timeout_s = timeout_s
+
+    def request(self, method: str, url: str, **kwargs) -> requests.Response:
+        kwargs["timeout"] = kwargs.get("timeout") or self._timeout_s
+        return super().request(method, url, **kwargs)
+
+
+class _WeChatClient(WeChatClient):
+    """wechatpy's client with every request, the token's too, at `base_url` (WeChat's or a fake)."""
+
+    def __init__(self, *, base_url: str, app_id: str, app_secret: str, timeout_s: float) -> None:
+        super().__init__(app_id, app_secret, timeout=timeout_s, auto_retry=False)
+        self.API_BASE_URL = f"{base_url.rstrip('/')}/cgi-bin/"
+        self._http = _TimeoutSession(timeout_s)
+
+    def fetch_access_token(self) -> dict:
+        # wechatpy's own asks https://api.weixin.qq.com whatever API_BASE_URL says.
+        return self._fetch_access_token(
+            url=f"{self.API_BASE_URL}token",
+            params={"grant_type": "client_credential", "appid": self.appid, "secret": self.secret},
+        )
+
+    def close(self) -> None:
+        self._http.close()
 
 
 class WeChatApiClient:
-    """The customer-service message API, with the access token cached until shortly before it expires."""
+    """The customer-service message API. The access token lives in wechatpy's session storage (in
+    memory) and is fetched again 60 s before it expires or once when WeChat rejects it."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        app_id: str,
-        app_secret: str,
-        timeout_s: float = 10.0,
-        transport: httpx.AsyncBaseTransport | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        _hide_api_urls_from_httpx_log()
-        self._http = httpx.AsyncClient(base_url=base_url, timeout=timeout_s, transport=transport)
-        self._app_id = app_id
-        self._app_secret = app_secret
-        self._clock = clock
-        self._token: str | None = None
-        self._token_expires_at = 0.0
-        self._token_lock = asyncio.Lock()
+    def __init__(self, *, base_url: str, app_id: str, app_secret: str, timeout_s: float = 10.0):
+        _hide_api_urls_from_urllib3_log()
+        self._wechat = _WeChatClient(base_url=base_url, app_id=app_id, app_secret=app_secret, timeout_s=timeout_s)
+        self._timeout_s = timeout_s  # each request's (requests) and the whole send's (asyncio)
+        self._token_lock = threading.Lock()
 
     @property
     def configured(self) -> bool:
-        return bool(self._app_id and self._app_secret)
-
-    async def access_token(self, *, stale: str | None = None) -> str | None:
-        """The cached token; a new one when it is about to expire or equals `stale` (rejected by WeChat)."""
-        async with self._token_lock:  # one refresh at a time, the others reuse its result
-            if self._token and self._token != stale and self._clock() < self._token_expires_at:
-                return self._token
-            answer = await self._get_json(
-                "/cgi-bin/token",
-                params={"grant_type": "client_credential", "appid": self._app_id, "secret": self._app_secret},
-            )
-            token = answer.get("access_token") if answer else None
-            if not isinstance(token, str) or not token:
-                log.error("WeChat access token refused: errcode %s", (answer or {}).get("errcode"))
-                self._token = None
-                return None
-            expires_in = float(answer.get("expires_in") or 7200)
-            self._token = token
-            self._token_expires_at = self._clock() + expires_in - min(TOKEN_REFRESH_MARGIN_S, expires_in / 2)
-            return token
+        return bool(self._wechat.appid and self._wechat.secret)
 
     async def send_text(self, *, openid: str, content: str) -> int:
         """One customer-service text message: WeChat's errcode, 0 when accepted, -1 when WeChat
-        could not be reached or gave no token. An invalid token is refreshed and tried once more."""
-        body = json.dumps(
-            {"touser": openid, "msgtype": "text", "text": {"content": content}}, ensure_ascii=False
-        ).encode("utf-8")  # escaped \\uXXXX would reach the citizen literally
-        token: str | None = None
-        errcode = -1
-        for _attempt in range(2):
-            token = await self.access_token(stale=token)
-            if token is None:
-                return -1
-            answer = await self._post_json("/cgi-bin/message/custom/send", token=token, body=body)
-            errcode = int((answer or {}).get("errcode", -1))
-            if errcode not in TOKEN_INVALID_ERRCODES:
-                break
-        if errcode:
+        could not be reached or gave no token. A rejected token is refreshed and tried once more."""
+        try:
+            errcode = await asyncio.wait_for(asyncio.to_thread(self._send_text, openid, content), self._timeout_s)
+        except TimeoutError:
+            log.error("WeChat API did not answer within %s s", self._timeout_s)
+            return -1
+        if errcode > 0:
             log.error("WeChat customer-service message refused: errcode %s", errcode)
         return errcode
 
-    async def _get_json(self, path: str, *, params: dict[str, str]) -> dict | None:
-        return await self._json(path, self._http.get(path, params=params))
+    def _send_text(self, openid: str, content: str) -> int:
+        rejected: str | None = None
+        errcode = -1
+        for _attempt in range(2):
+            try:
+                token = self._access_token(rejected=rejected)
+            except _FAILURES as failure:
+                log.error("WeChat access token refused or unavailable: %s", _kind(failure))
+                return -1
+            try:
+                answer = self._wechat.message.send_text(openid, content)
+            except _FAILURES as failure:
+                errcode = getattr(failure, "errcode", None) or -1
+                if errcode == -1:
+                    log.error("WeChat customer-service API unavailable: %s", _kind(failure))
+                if errcode not in _TOKEN_INVALID:
+                    return errcode
+                rejected = token
+                continue
+            if not isinstance(answer, dict):  # wechatpy hands back what is not JSON as it came
+                log.error("WeChat customer-service API answered without JSON")
+                return -1
+            return 0
+        return errcode
 
-    async def _post_json(self, path: str, *, token: str, body: bytes) -> dict | None:
-        return await self._json(path, self._http.post(
-            path, params={"access_token": token}, content=body,
-            headers={"Content-Type": "application/json; charset=utf-8"},
-        ))
-
-    @staticmethod
-    async def _json(path: str, sending: Awaitable[httpx.Response]) -> dict | None:
-        """The API's JSON object, or None (logged) when it cannot be reached or answers otherwise."""
-        try:
-            response = await sending
-            response.raise_for_status()
-            answer = response.json()
-        except (httpx.HTTPError, ValueError) as exc:
-            log.error("WeChat API %s unavailable: %s", path, type(exc).__name__)
-            return None
-        return answer if isinstance(answer, dict) else None
+    def _access_token(self, *, rejected: str | None) -> str:
+        """wechatpy's token; a new one when WeChat rejected it, unless another send already replaced it."""
+        with self._token_lock:  # one fetch at a time, the others take its token
+            if rejected is not None and self._wechat.session.get(self._wechat.access_token_key) == rejected:
+                self._wechat.fetch_access_token()
+            return self._wechat.access_token
 
     async def aclose(self) -> None:
-        await self._http.aclose()
+        self._wechat.close()

@@ -1,9 +1,15 @@
-"""The access-token client against a local fake of WeChat's API."""
+"""The client of WeChat's API (wechatpy's client in a thread) against a local fake of WeChat's API."""
+
+import asyncio
+import socket
+import time
+from types import SimpleNamespace
 
 import pytest
 from wechat_fakes import APP_ID, APP_SECRET, fake_wechat_api
 
 from service.wechat.clients import WeChatApiClient
+from tests.live_server import spare_port
 
 
 class Clock:
@@ -20,17 +26,25 @@ def api():
         yield fake
 
 
-async def test_token_is_cached_until_shortly_before_it_expires(api):
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    """wechatpy's token expiry reads time.time() in wechatpy.client.base."""
     clock = Clock()
-    client = WeChatApiClient(base_url=api.base_url, app_id=APP_ID, app_secret=APP_SECRET, clock=clock)
+    monkeypatch.setattr("wechatpy.client.base.time", SimpleNamespace(time=clock))
+    return clock
+
+
+async def test_token_is_cached_until_shortly_before_it_expires(api, clock):
+    client = WeChatApiClient(base_url=api.base_url, app_id=APP_ID, app_secret=APP_SECRET)
     assert await client.send_text(openid="o1", content="第一条") == 0
-    clock.now += 7200 - 301  # still more than the margin before expiry
+    clock.now += 7200 - 61  # still more than wechatpy's 60 s before expiry
     assert await client.send_text(openid="o1", content="第二条") == 0
     assert len(api.token_requests) == 1
-    clock.now += 2  # within five minutes of expiry
+    clock.now += 2  # within a minute of expiry
     assert await client.send_text(openid="o1", content="第三条") == 0
     assert len(api.token_requests) == 2
     assert [m["text"]["content"] for m in api.sent] == ["第一条", "第二条", "第三条"]
+    assert "第一条".encode() in api.sent[0]["raw"]  # UTF-8, not \\u escapes
     await client.aclose()
 
 
@@ -42,6 +56,7 @@ async def test_token_invalid_errcodes_refresh_and_retry_once(api):
     assert await client.send_text(openid="o1", content="再见") == 42001
     assert [m["text"]["content"] for m in api.sent] == ["你好"]
     assert len(api.token_requests) == 3
+    assert api.refused_tokens == ["ACCESS_TOKEN_1", "ACCESS_TOKEN_2", "ACCESS_TOKEN_3"]
     await client.aclose()
 
 
@@ -52,7 +67,7 @@ async def test_other_errors_are_not_retried_and_bad_credentials_send_nothing(api
     assert len(api.token_requests) == 1 and api.sent == []
     wrong = WeChatApiClient(base_url=api.base_url, app_id=APP_ID, app_secret="wrong")
     assert await wrong.send_text(openid="o1", content="你好") == -1  # no token
-    assert api.sent == []
+    assert api.sent == [] and api.refused_tokens == ["ACCESS_TOKEN_1"]
     await client.aclose()
     await wrong.aclose()
 
@@ -60,6 +75,30 @@ async def test_other_errors_are_not_retried_and_bad_credentials_send_nothing(api
 async def test_the_secret_and_token_stay_out_of_the_log(api, caplog):
     caplog.set_level("DEBUG")
     client = WeChatApiClient(base_url=api.base_url, app_id=APP_ID, app_secret=APP_SECRET)
+    api.fail_next_send_with = [40001]  # a refresh too
     assert await client.send_text(openid="o1", content="你好") == 0
-    assert APP_SECRET not in caplog.text and "ACCESS_TOKEN_1" not in caplog.text
+    assert {"urllib3.connectionpool", "wechatpy.client.base"} <= {r.name for r in caplog.records}  # they were heard
+    assert APP_SECRET not in caplog.text and "ACCESS_TOKEN_" not in caplog.text
     await client.aclose()
+
+
+async def test_an_unreachable_api_gives_minus_one_and_keeps_the_secret_out_of_the_log(caplog):
+    caplog.set_level("DEBUG")
+    client = WeChatApiClient(base_url=f"http://127.0.0.1:{spare_port()}", app_id=APP_ID, app_secret=APP_SECRET)
+    assert await client.send_text(openid="o1", content="你好") == -1
+    assert "ConnectionError" in caplog.text and APP_SECRET not in caplog.text
+    await client.aclose()
+
+
+async def test_an_api_that_does_not_answer_gives_minus_one_in_time(caplog):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never answers
+        client = WeChatApiClient(
+            base_url=f"http://127.0.0.1:{silent.getsockname()[1]}", app_id=APP_ID, app_secret=APP_SECRET,
+            timeout_s=0.3,
+        )
+        started = time.monotonic()
+        assert await client.send_text(openid="o1", content="你好") == -1
+        assert time.monotonic() - started < 2
+        await asyncio.sleep(0.5)  # the thread's token request ends too: wechatpy's has no timeout of its own
+        assert "ReadTimeout" in caplog.text
+        await client.aclose()
