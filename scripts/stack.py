@@ -97,9 +97,10 @@ def local_rasa_token() -> str:
         descriptor = os.open(LOCAL_RASA_TOKEN, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         return LOCAL_RASA_TOKEN.read_text(encoding="utf-8").strip()
+    token = secrets.token_urlsafe(32)
     with os.fdopen(descriptor, "w", encoding="utf-8") as token_file:
-        token_file.write(secrets.token_urlsafe(32))
-    return LOCAL_RASA_TOKEN.read_text(encoding="utf-8").strip()
+        token_file.write(token)
+    return token
 
 
 @dataclass

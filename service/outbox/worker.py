@@ -3,6 +3,7 @@ settles it. Streams are independent; within one, a message waits until the one b
 delivered or parked, so a conversation's messages arrive in the order they were written."""
 
 import asyncio
+import contextlib
 import logging
 import os
 import random
@@ -77,10 +78,8 @@ class OutboxWorker:
                 log.exception("outbox batch failed")
                 tried = 0
             if not tried:
-                try:
+                with contextlib.suppress(TimeoutError):  # nothing due: wait a poll, or for the stop
                     await asyncio.wait_for(stop.wait(), timeout=self._poll_s)
-                except TimeoutError:
-                    pass
 
     async def _deliver(self, message: OutboxMessage) -> None:
         destination = self._destinations.get(message.destination)
