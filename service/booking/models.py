@@ -44,6 +44,8 @@ class BookingHall(TimestampMixin, Base):
     phone: Mapped[str] = mapped_column(String(50))
     slots: Mapped[list[str]] = mapped_column(JSON)  # "09:00-10:00", in order
     seed_hash: Mapped[str] = mapped_column(String(64))
+    # The hall's own limits on changes and no-shows (HallPolicy); None: the service's defaults.
+    policy: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     windows: Mapped[list["HallWindow"]] = relationship(
         back_populates="hall", order_by="HallWindow.position", cascade="all, delete-orphan"
@@ -133,6 +135,8 @@ class Appointment(TimestampMixin, Base):
             postgresql_where=_ACTIVE_SQL,
         ),
         Index("ix_appointment_hall_id_day", "hall_id", "day"),
+        Index("ix_appointment_conversation_id", "conversation_id"),
+        Index("ix_appointment_id_hash_status", "id_hash", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -156,6 +160,11 @@ class Appointment(TimestampMixin, Base):
     agent: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     materials_ready: Mapped[list[str]] = mapped_column(JSON, default=list)
     materials_missing: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Where the booking was made (web, wechat, rest…) and by which conversation or openid: that
+    # conversation may look the booking up without the code, and its reminder goes back there.
+    channel: Mapped[str | None] = mapped_column(String(16))
+    conversation_id: Mapped[str | None] = mapped_column(String(128))
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     hall: Mapped[BookingHall] = relationship()
     events: Mapped[list["AppointmentEvent"]] = relationship(

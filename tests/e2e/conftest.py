@@ -17,7 +17,9 @@ import yaml
 
 from scripts.stack import MODEL_PATH, REPO_ROOT, SERVICE_VENV, Ports, Stack
 
-E2E_PORTS = Ports(service=18000, actions=15055, rasa=15005)
+# Fixed so a failed run's logs name them; E2E_PORT_OFFSET moves them for a second checkout's run.
+_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
+E2E_PORTS = Ports(service=18000 + _OFFSET, actions=15055 + _OFFSET, rasa=15005 + _OFFSET)
 
 
 @contextmanager
