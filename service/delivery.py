@@ -3,15 +3,20 @@ with it (inside the service process, so there is no other command to know)."""
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
+from service.core import clock
 from service.core.db import get_session_factory
 from service.core.rasa import RasaClient
 from service.core.settings import Settings
 from service.outbox.worker import Destination, OutboxWorker, RetryPolicy
+from service.reminders.sweep import send_due_reminders
+from service.sms.delivery import SMS, SmsDelivery
+from service.sms.senders import sender_from
 from service.tickets.channels import RASA, RasaConversations
 from service.tickets.relay_catch_up import catch_up
 from service.wechat.delivery import WECHAT, WeChatDelivery
@@ -27,6 +32,7 @@ def destinations(app: FastAPI, settings: Settings, conversations: RasaConversati
     return {
         RASA: Destination(conversations.deliver, timeout_s=settings.RASA_CONVERSATION_TIMEOUT_S),
         WECHAT: Destination(WeChatDelivery(wechat_api).deliver, timeout_s=settings.WECHAT_SEND_TIMEOUT_S),
+        SMS: Destination(SmsDelivery(sender_from(settings)).deliver, timeout_s=settings.SMS_SEND_TIMEOUT_S),
     }
 
 
@@ -49,9 +55,14 @@ async def delivering(app: FastAPI, settings: Settings, rasa: RasaClient) -> Asyn
     conversations = RasaConversations(rasa=rasa, sessions=get_session_factory())
     app.state.outbox_worker = worker_for(app, settings, conversations)
     stop = asyncio.Event()
+
+    async def catch_up_relay() -> None:
+        await catch_up(get_session_factory(), rasa.tracker_events)
+
     running = [
         asyncio.create_task(app.state.outbox_worker.run(stop)),
-        asyncio.create_task(catching_up(stop, rasa, settings.RELAY_CATCH_UP_S)),
+        asyncio.create_task(every(stop, settings.RELAY_CATCH_UP_S, catch_up_relay, "relay catch-up")),
+        asyncio.create_task(every(stop, settings.REMINDER_SWEEP_S, remind, "booking reminders")),
     ] if settings.OUTBOX_WORKER else []
     try:
         yield
@@ -60,14 +71,21 @@ async def delivering(app: FastAPI, settings: Settings, rasa: RasaClient) -> Asyn
         await asyncio.gather(*running)
 
 
-async def catching_up(stop: asyncio.Event, rasa: RasaClient, every_s: float) -> None:
-    """Every `every_s`, the citizen messages of agent-held conversations that the tracker store's
-    push missed (tickets/relay_catch_up.py); a failed pass is logged and the next one tries again."""
+async def every(stop: asyncio.Event, every_s: float, job: Callable[[], Awaitable[object]], name: str) -> None:
+    """Runs `job` every `every_s` until `stop`; a failed pass is logged and the next one tries again.
+
+    Jobs: the citizen messages of agent-held conversations that the tracker store's push missed
+    (tickets/relay_catch_up.py; while Rasa is away they stay in its tracker store), and the
+    reminders due (reminders/sweep.py)."""
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=every_s)
         except TimeoutError:
             try:
-                await catch_up(get_session_factory(), rasa.tracker_events)
-            except Exception as failure:  # Rasa away: the messages stay in its tracker store until the next pass
-                log.warning("relay catch-up failed: %s", type(failure).__name__)
+                await job()
+            except Exception as failure:
+                log.warning("%s failed: %s", name, type(failure).__name__)
+
+
+async def remind() -> int:
+    return await run_in_threadpool(send_due_reminders, get_session_factory(), now=clock.now())

@@ -4,15 +4,17 @@ import hashlib
 import hmac
 import json
 import logging
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from service.booking.halls import get_hall, pool_for, window_of
-from service.booking.models import Appointment, AppointmentEvent, Status
-from service.booking.rules import Rules, check_slot
+from service.booking.models import Appointment, AppointmentEvent, BookingHall, Status
+from service.booking.policy import policy_of, reschedules_left, reschedules_made, suspended_until
+from service.booking.rules import Rules, check_slot, has_started
 from service.booking.schemas import AppointmentIn, StaffDayOut
 from service.booking.seats import next_code, release_seat, take_seat
 from service.booking.views import staff_day_view
@@ -102,6 +104,7 @@ def create_appointment(
     check_slot(rules, hall=hall, group=group, day=request.date, slot=request.slot)
     _check_declared(item, request)
     id_hash = hash_id_number(request.id_number, key=hash_key)
+    _check_not_suspended(session, hall=hall, id_hash=id_hash, today=rules.today)
     if _duplicate_person(session, id_hash=id_hash, item=item, day=request.date):
         raise ConflictError(t.DUPLICATE_BOOKING.format(date=request.date.isoformat(), item_name=item.name))
     try:
@@ -136,6 +139,8 @@ def create_appointment(
             },
             materials_ready=list(request.materials_ready),
             materials_missing=list(request.materials_missing),
+            channel=request.channel,
+            conversation_id=request.conversation_id,
         )
         appointment.events.append(
             AppointmentEvent(actor=CITIZEN, action="create", from_status=None, to_status=Status.BOOKED)
@@ -155,26 +160,74 @@ def create_appointment(
     return appointment, True
 
 
-def _find(session: Session, *, code: str, phone: str | None) -> Appointment:
-    """A booking by code; a citizen must also give the phone it was made with (else: not found)."""
+def _check_not_suspended(session: Session, *, hall: BookingHall, id_hash: str, today: date) -> None:
+    until = suspended_until(session, hall=hall, id_hash=id_hash, today=today)
+    if until is not None:
+        policy = policy_of(hall)
+        log.info("booking refused at hall %s: online booking suspended until %s", hall.code, until)
+        raise ConflictError(t.BOOKING_SUSPENDED.format(
+            window_days=policy.no_show_window_days, count=policy.no_show_limit, hall_name=hall.name,
+            until=(until - timedelta(days=1)).isoformat(), phone=hall.phone,
+        ))
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Who may see or change a booking: whoever gives its phone, or the conversation that made it
+    (the bot vouches for the conversation; the router lets only the bot name one)."""
+
+    phone: str | None = None
+    conversation_id: str | None = None
+
+    def admits(self, appointment: Appointment) -> bool:
+        if self.phone is not None:
+            return hmac.compare_digest(appointment.phone, self.phone)
+        return self.conversation_id is not None and appointment.conversation_id == self.conversation_id
+
+
+STAFF_PROOF = None  # staff routes find a booking by its code alone
+
+
+def _find(session: Session, *, code: str, proof: Proof | None) -> Appointment:
+    """A booking by code; a citizen must also prove it is theirs (else: not found, as if absent)."""
     appointment = session.scalars(
         select(Appointment)
         .where(Appointment.code == code.strip().upper())
         .options(selectinload(Appointment.hall), selectinload(Appointment.events))
     ).one_or_none()
-    if appointment is None or (phone is not None and not hmac.compare_digest(appointment.phone, phone)):
+    if appointment is None or (proof is not STAFF_PROOF and not proof.admits(appointment)):
         raise NotFoundError(t.APPOINTMENT_NOT_FOUND.format(code=code))
     return appointment
 
 
-def get_appointment(session: Session, *, code: str, phone: str) -> Appointment:
-    return _find(session, code=code, phone=phone)
+def get_appointment(session: Session, *, code: str, proof: Proof) -> Appointment:
+    return _find(session, code=code, proof=proof)
 
 
-def cancel_appointment(session: Session, *, code: str, phone: str) -> Appointment:
-    appointment = _find(session, code=code, phone=phone)
+def coming_for_conversation(session: Session, *, conversation_id: str, today: date) -> list[Appointment]:
+    """The conversation's bookings from today on that are still to be kept, soonest first."""
+    return list(session.scalars(
+        select(Appointment)
+        .where(Appointment.conversation_id == conversation_id, Appointment.day >= today,
+               Appointment.status == Status.BOOKED)
+        .options(selectinload(Appointment.hall), selectinload(Appointment.events))
+        .order_by(Appointment.day, Appointment.slot, Appointment.code)
+    ))
+
+
+def _check_changeable(rules: Rules, appointment: Appointment, action: str) -> None:
     if appointment.status is not Status.BOOKED:
-        raise ConflictError(_not_changeable(appointment, t.ACTION_CANCEL))
+        raise ConflictError(_not_changeable(appointment, action))
+    if appointment.day < rules.today or has_started(rules, appointment.day, appointment.slot):
+        raise ConflictError(t.APPOINTMENT_STARTED.format(
+            code=appointment.code, date=appointment.day.isoformat(), slot=appointment.slot, action=action,
+            phone=appointment.hall.phone,
+        ))
+
+
+def cancel_appointment(session: Session, rules: Rules, *, code: str, proof: Proof) -> Appointment:
+    appointment = _find(session, code=code, proof=proof)
+    _check_changeable(rules, appointment, t.ACTION_CANCEL)
     release_seat(session, appointment=appointment)
     appointment.events.append(
         AppointmentEvent(actor=CITIZEN, action="cancel", from_status=appointment.status, to_status=Status.CANCELLED)
@@ -185,12 +238,15 @@ def cancel_appointment(session: Session, *, code: str, phone: str) -> Appointmen
 
 
 def reschedule_appointment(
-    session: Session, rules: Rules, *, code: str, phone: str, day: date, slot: str
+    session: Session, rules: Rules, *, code: str, proof: Proof, day: date, slot: str
 ) -> Appointment:
     """Move a booking to another slot in one transaction: the new seat is taken before the old is freed."""
-    appointment = _find(session, code=code, phone=phone)
-    if appointment.status is not Status.BOOKED:
-        raise ConflictError(_not_changeable(appointment, t.ACTION_RESCHEDULE))
+    appointment = _find(session, code=code, proof=proof)
+    _check_changeable(rules, appointment, t.ACTION_RESCHEDULE)
+    if reschedules_left(appointment) == 0:
+        raise ConflictError(t.RESCHEDULE_LIMIT.format(
+            code=appointment.code, count=reschedules_made(appointment),
+            limit=policy_of(appointment.hall).max_reschedules, phone=appointment.hall.phone))
     if (appointment.day, appointment.slot) == (day, slot):
         raise InvalidInputError(t.RESCHEDULE_SAME_SLOT)
     hall = get_hall(session, code=appointment.hall.code)
@@ -206,6 +262,7 @@ def reschedule_appointment(
         release_seat(session, appointment=appointment)
         appointment.day, appointment.slot, appointment.group_code = day, slot, group.code
         appointment.window_name = window_of(hall, group).name
+        appointment.reminded_at = None  # the new day gets its own reminder
         appointment.events.append(
             AppointmentEvent(
                 actor=CITIZEN,
@@ -221,7 +278,7 @@ def reschedule_appointment(
         raise ConflictError(
             t.DUPLICATE_BOOKING.format(date=day.isoformat(), item_name=appointment.item_name)
         ) from None
-    return _find(session, code=code, phone=phone)
+    return _find(session, code=code, proof=proof)
 
 
 def _not_changeable(appointment: Appointment, action: str) -> str:
@@ -245,7 +302,7 @@ def staff_day(session: Session, *, hall_code: str, day: date) -> StaffDayOut:
 
 def set_status(session: Session, *, code: str, status: Status, by: str | None) -> Appointment:
     """A staff move (arrived / done / no-show); repeating the current status changes nothing."""
-    appointment = _find(session, code=code, phone=None)
+    appointment = _find(session, code=code, proof=STAFF_PROOF)
     if appointment.status is status:
         return appointment
     if status not in STAFF_MOVES.get(appointment.status, set()):
@@ -266,4 +323,4 @@ def set_status(session: Session, *, code: str, status: Status, by: str | None) -
     )
     appointment.status = status
     session.commit()
-    return _find(session, code=code, phone=None)
+    return _find(session, code=code, proof=STAFF_PROOF)

@@ -67,6 +67,7 @@ def import_halls(session: Session, halls: HallsSeed) -> list[str]:
             session.add(hall)
         hall.name, hall.address, hall.phone = seed.name, seed.address, seed.phone
         hall.slots, hall.seed_hash = list(seed.slots), digest
+        hall.policy = seed.policy.model_dump(exclude_none=True) or None
         hall.windows.clear()
         hall.groups.clear()
         session.flush()  # delete the old rows before their successors hit the unique keys

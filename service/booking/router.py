@@ -3,11 +3,12 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query, Response, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
 
 from service.booking import appointments, halls, person_check, views
 from service.booking import availability as free_slots  # the module; `availability` is a route below
+from service.booking.appointments import Proof
 from service.booking.rules import Rules, current_rules
 from service.booking.schemas import (
     AppointmentIn,
@@ -18,7 +19,7 @@ from service.booking.schemas import (
     Mobile,
     PersonCheckIn,
     PersonCheckOut,
-    PhoneIn,
+    ProofIn,
     RescheduleIn,
     SlotsOut,
     StaffAppointmentOut,
@@ -26,12 +27,26 @@ from service.booking.schemas import (
     StatusIn,
 )
 from service.core import clock
-from service.core.auth import require_staff
+from service.core import templates as t
+from service.core.auth import is_bot, require_bot, require_staff
 from service.core.db import SessionDep
 from service.core.pages import page
 from service.core.settings import get_settings
 
 RulesDep = Annotated[Rules, Depends(current_rules)]
+BotCaller = Annotated[bool, Depends(is_bot)]
+
+
+def _only_bot_names_conversations(conversation_id: str | None, bot: bool) -> None:
+    if conversation_id is not None and not bot:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=t.CONVERSATION_PROOF_BOT_ONLY)
+
+
+def _proof(phone: str | None, conversation_id: str | None, bot: bool) -> Proof:
+    _only_bot_names_conversations(conversation_id, bot)
+    if phone is None and conversation_id is None:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=t.PROOF_MISSING)
+    return Proof(phone=phone, conversation_id=None if phone else conversation_id)
 
 hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
 appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
@@ -69,12 +84,14 @@ def availability(session: SessionDep, rules: RulesDep, hall: str, body: Availabi
 def create_appointment(
     session: SessionDep,
     rules: RulesDep,
+    bot: BotCaller,
     body: AppointmentIn,
     response: Response,
     idempotency_key: Annotated[
         str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_\-:.]+$")
     ],
 ) -> AppointmentOut:
+    _only_bot_names_conversations(body.conversation_id, bot)
     appointment, created = appointments.create_appointment(
         session, rules, request=body, idempotency_key=idempotency_key, hash_key=get_settings().ID_HASH_KEY
     )
@@ -89,20 +106,39 @@ def check_person(body: PersonCheckIn) -> PersonCheckOut:
     return person_check.check_person(body, today=clock.today())
 
 
+@appointment_router.get("", response_model=list[AppointmentOut], dependencies=[Depends(require_bot)])
+def conversation_appointments(
+    session: SessionDep, rules: RulesDep, conversation: Annotated[str, Query(min_length=1, max_length=128)]
+) -> list[AppointmentOut]:
+    """The bot asks which bookings a conversation (or WeChat user) made that are still to come."""
+    found = appointments.coming_for_conversation(session, conversation_id=conversation, today=rules.today)
+    return [views.citizen_view(a) for a in found]
+
+
 @appointment_router.get("/{code}", response_model=AppointmentOut)
-def get_appointment(session: SessionDep, code: str, phone: Annotated[Mobile, Query()]) -> AppointmentOut:
-    return views.citizen_view(appointments.get_appointment(session, code=code, phone=phone))
+def get_appointment(
+    session: SessionDep,
+    bot: BotCaller,
+    code: str,
+    phone: Annotated[Mobile | None, Query()] = None,
+    conversation: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
+) -> AppointmentOut:
+    proof = _proof(phone, conversation, bot)
+    return views.citizen_view(appointments.get_appointment(session, code=code, proof=proof))
 
 
 @appointment_router.post("/{code}/cancel", response_model=AppointmentOut)
-def cancel_appointment(session: SessionDep, code: str, body: PhoneIn) -> AppointmentOut:
-    return views.citizen_view(appointments.cancel_appointment(session, code=code, phone=body.phone))
+def cancel_appointment(session: SessionDep, rules: RulesDep, bot: BotCaller, code: str, body: ProofIn) -> AppointmentOut:
+    proof = _proof(body.phone, body.conversation_id, bot)
+    return views.citizen_view(appointments.cancel_appointment(session, rules, code=code, proof=proof))
 
 
 @appointment_router.post("/{code}/reschedule", response_model=AppointmentOut)
-def reschedule_appointment(session: SessionDep, rules: RulesDep, code: str, body: RescheduleIn) -> AppointmentOut:
+def reschedule_appointment(
+    session: SessionDep, rules: RulesDep, bot: BotCaller, code: str, body: RescheduleIn
+) -> AppointmentOut:
     appointment = appointments.reschedule_appointment(
-        session, rules, code=code, phone=body.phone, day=body.date, slot=body.slot
+        session, rules, code=code, proof=_proof(body.phone, body.conversation_id, bot), day=body.date, slot=body.slot
     )
     return views.citizen_view(appointment)
 

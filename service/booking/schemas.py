@@ -12,6 +12,9 @@ from service.core.text_input import CitizenText
 Code = Annotated[str, Field(min_length=1, max_length=32)]
 SlotLabel = Annotated[str, Field(min_length=1, max_length=16)]
 MaterialName = Annotated[str, Field(min_length=1, max_length=200)]
+ConversationId = Annotated[str, Field(min_length=1, max_length=128)]
+# The channel a booking came through: its reminder goes back the same way (wechat) or by SMS.
+Channel = Literal["web", "wechat", "rest", "hotline"]
 
 
 class PersonIn(StrictIn):
@@ -32,6 +35,9 @@ class AppointmentIn(StrictIn):
     agent: PersonIn | None = None
     materials_ready: Annotated[list[MaterialName], Field(max_length=50)] = []
     materials_missing: Annotated[list[MaterialName], Field(max_length=50)] = []
+    channel: Channel | None = None
+    # Only the bot may name one (the router checks): that conversation may later find the booking.
+    conversation_id: ConversationId | None = None
 
 
 class AvailabilityIn(StrictIn):
@@ -39,12 +45,14 @@ class AvailabilityIn(StrictIn):
     item: Code
 
 
-class PhoneIn(StrictIn):
-    phone: Mobile
+class ProofIn(StrictIn):
+    """The phone the booking was made with; or, from the bot only, the conversation that made it."""
+
+    phone: Mobile | None = None
+    conversation_id: ConversationId | None = None
 
 
-class RescheduleIn(StrictIn):
-    phone: Mobile
+class RescheduleIn(ProofIn):
     date: date
     slot: SlotLabel
 
@@ -146,6 +154,8 @@ class AppointmentOut(BaseModel):
     materials_ready: list[str]
     materials_missing: list[str]
     created_at: datetime
+    # How many more times this booking may change its time (the hall's policy).
+    reschedules_left: int
 
 
 class EventOut(StatusChangeOut[Status]):

@@ -35,6 +35,16 @@ class GroupSeed(SeedModel):
         return self
 
 
+class PolicySeed(SeedModel):
+    """A hall's own limits (service/booking/policy.py); anything left out takes the service's default."""
+
+    max_reschedules: int | None = Field(default=None, ge=0, le=20)
+    no_show_limit: int | None = Field(default=None, ge=0, le=50)  # 0: no-shows never suspend
+    no_show_window_days: int | None = Field(default=None, ge=1, le=366)
+    suspension_days: int | None = Field(default=None, ge=1, le=366)
+    reminder_at: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")] | None = None
+
+
 class HallSeed(SeedModel):
     code: HallCode
     name: Text
@@ -43,6 +53,7 @@ class HallSeed(SeedModel):
     slots: list[SlotLabel] = Field(min_length=1)
     windows: list[WindowSeed] = Field(min_length=1)
     groups: list[GroupSeed] = Field(min_length=1)
+    policy: PolicySeed = PolicySeed()
 
     @model_validator(mode="after")
     def _consistent(self) -> "HallSeed":

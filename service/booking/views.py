@@ -4,6 +4,7 @@ from datetime import date
 
 from service.booking.halls import hours_text
 from service.booking.models import Appointment, BookingHall
+from service.booking.policy import reschedules_left
 from service.booking.schemas import (
     AgentOut,
     AppointmentOut,
@@ -53,6 +54,7 @@ def citizen_view(appointment: Appointment) -> AppointmentOut:
         materials_ready=list(appointment.materials_ready),
         materials_missing=list(appointment.materials_missing),
         created_at=appointment.created_at,
+        reschedules_left=reschedules_left(appointment),
     )
 
 

@@ -25,3 +25,10 @@ def require_staff(credentials: Annotated[HTTPAuthorizationCredentials | None, De
 def require_bot(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> None:
     """The bot's own calls about a conversation (relayed citizen messages, ratings, its orders)."""
     _check(credentials, get_settings().BOT_TOKEN, t.BOT_UNAUTHORIZED)
+
+
+def is_bot(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> bool:
+    """Whether the bot makes this call: routes open to citizens allow the bot a little more."""
+    return credentials is not None and secrets.compare_digest(
+        credentials.credentials.encode("utf-8"), get_settings().BOT_TOKEN.encode("utf-8")
+    )

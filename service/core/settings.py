@@ -1,8 +1,9 @@
 """Typed settings read from the environment (no prefix); one cached object per process."""
 
-from datetime import datetime
+from datetime import datetime, time
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -47,6 +48,20 @@ class Settings(BaseSettings):
     # Fixes the booking clock (tests, demos); naive values are read in TIMEZONE.
     FIXED_NOW: datetime | None = None
     BOOKING_DAYS_AHEAD: int = 14
+    # Each hall may set its own in halls.yaml (policy:); these are the defaults.
+    BOOKING_MAX_RESCHEDULES: int = 2
+    BOOKING_NO_SHOW_LIMIT: int = 3
+    BOOKING_NO_SHOW_WINDOW_DAYS: int = 90
+    BOOKING_SUSPENSION_DAYS: int = 30
+    BOOKING_REMINDER_AT: time = time(16, 0)
+    # How often the due reminders (the day before a booking) are looked for.
+    REMINDER_SWEEP_S: float = 60.0
+    # The SMS interface: "log" writes each text to the log (phone masked); "http" posts it to SMS_HTTP_URL.
+    SMS_SENDER: Literal["log", "http"] = "log"
+    SMS_HTTP_URL: str = ""
+    SMS_HTTP_TOKEN: str = ""
+    SMS_SIGNATURE: str = "【政务服务】"
+    SMS_SEND_TIMEOUT_S: float = 10.0
     CALENDAR_PATH: Path = Path("service/seed/calendar.yaml")
     MAX_BODY_BYTES: int = 16 * 1024
     # WeChat Official Account (公众号) callbacks at /wechat; off while WECHAT_TOKEN is empty.
@@ -99,6 +114,12 @@ class Settings(BaseSettings):
         missing = missing_secrets(secrets, development=self.ENVIRONMENT.strip() == DEVELOPMENT)
         if missing:
             raise ValueError(refusal(missing))
+        return self
+
+    @model_validator(mode="after")
+    def _sms_provider_configured(self) -> "Settings":
+        if self.SMS_SENDER == "http" and not self.SMS_HTTP_URL.strip():
+            raise ValueError("SMS_SENDER=http needs SMS_HTTP_URL (the SMS provider's endpoint)")
         return self
 
 

@@ -131,6 +131,19 @@ APPOINTMENT_NOT_CHANGEABLE = "预约 {code} 当前状态为“{status}”，不�
 ACTION_CANCEL = "取消"
 ACTION_RESCHEDULE = "改约"
 RESCHEDULE_SAME_SLOT = "新时段与原预约时段相同，无需改约"
+APPOINTMENT_STARTED = "预约 {code} 的时段（{date} {slot}）已经开始，不能再{action}；如有变动请致电大厅 {phone}"
+RESCHEDULE_LIMIT = "预约 {code} 已改约 {count} 次，按本大厅规定每个预约最多改约 {limit} 次；如需换时间，请先取消再重新预约，或致电大厅 {phone}"
+BOOKING_SUSPENDED = (
+    "您近 {window_days} 天内有 {count} 次预约未到场（爽约），按{hall_name}的规定，网上预约暂停至 {until}（含）。"
+    "期间仍可到大厅现场取号办理；如有疑问请致电 {phone}"
+)
+BOOKING_REMINDER = (
+    "温馨提醒：您预约了明天（{date}，星期{weekday}）{slot} 在{hall_name}办理“{item_name}”，预约码 {code}。"
+    "地点：{address}，{window}。请带齐材料、提前 10 分钟到达，凭预约码到窗口办理。"
+    "如需取消或改约，请在导办助手中说“取消预约”或“改约”，或致电 {phone}。"
+)
+CONVERSATION_PROOF_BOT_ONLY = "按会话查找预约只对导办助手开放；请提供预约时填写的手机号"
+PROOF_MISSING = "请提供预约时填写的手机号"
 STATUS_CHANGE_INVALID = "预约 {code} 当前状态为“{status}”，不能改为“{target}”"
 STAFF_UNAUTHORIZED = "请先输入正确的工作人员令牌"
 STATUS_LABELS = {

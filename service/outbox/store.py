@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased, sessionmaker
 
 from service.core import templates as t
@@ -115,11 +116,18 @@ def settle_failed(
     cap_s: float,
     rng: random.Random,
 ) -> OutboxStatus | None:
-    """Another try later, or parked (out of tries, or `never`); None when the lease was lost meanwhile."""
+    """Another try later, or parked (out of tries, or `never`); None when the lease was lost meanwhile.
+
+    A parked message that names a `fallback` in its payload (another destination's message, e.g. an
+    SMS for a WeChat reminder WeChat would not take) has it queued in the same transaction."""
     with sessions() as session, session.begin():
-        attempts = session.scalar(select(OutboxMessage.attempts).where(_held(message_id, worker)))
-        if attempts is None:
+        held = session.execute(
+            select(OutboxMessage.attempts, OutboxMessage.payload, OutboxMessage.key, OutboxMessage.ticket_number)
+            .where(_held(message_id, worker))
+        ).one_or_none()
+        if held is None:
             return None
+        attempts, payload, key, ticket_number = held
         attempts += 1
         if never:
             status = OutboxStatus.UNDELIVERABLE
@@ -136,6 +144,14 @@ def settle_failed(
                     last_error=mask_personal_data(error)[:MAX_ERROR_CHARS],
                     next_attempt_at=now + timedelta(seconds=delay))
         ).rowcount == 1
+        if settled and status in PARKED and (fallback := payload.get("fallback")):
+            try:
+                with session.begin_nested():  # a replayed message parked again: its fallback is queued already
+                    enqueue(session, destination=fallback["destination"], stream=fallback["stream"],
+                            kind=fallback["kind"], payload=fallback["payload"], ticket_number=ticket_number,
+                            key=f"{key}:fallback")
+            except IntegrityError:
+                pass
         return status if settled else None
 
 

@@ -46,12 +46,15 @@ def enqueue_answer(
 
 
 def enqueue_texts(
-    session: Session, *, openid: str, texts: list[str], ticket_number: str | None = None, key_prefix: str | None = None
+    session: Session, *, openid: str, texts: list[str], ticket_number: str | None = None, key_prefix: str | None = None,
+    fallback: dict[str, Any] | None = None,
 ) -> int:
-    """With `key_prefix` the rows' keys are derived from it, so the same texts cannot be queued twice."""
+    """With `key_prefix` the rows' keys are derived from it, so the same texts cannot be queued twice.
+    A `fallback` (another destination's message) is queued instead of a text WeChat will never take."""
     for number, text in enumerate(texts, start=1):
+        payload = {"openid": openid, "text": text} | ({"fallback": fallback} if fallback else {})
         outbox.enqueue(
-            session, destination=WECHAT, stream=openid, kind="text", payload={"openid": openid, "text": text},
+            session, destination=WECHAT, stream=openid, kind="text", payload=payload,
             ticket_number=ticket_number, key=f"{key_prefix}:{number}" if key_prefix else None,
         )
     return len(texts)

@@ -37,6 +37,8 @@ from service.main import create_app
 from service.migrate import upgrade_database
 from service.outbox.worker import Destination, OutboxWorker
 from service.seeding import seed_database
+from service.sms.delivery import SMS, SmsDelivery
+from service.sms.senders import LoggingSmsSender
 from service.tickets.channels import RASA, RasaConversations
 from service.wechat.delivery import WECHAT, WeChatDelivery
 from tests import postgres
@@ -238,10 +240,11 @@ def staff_headers() -> dict[str, str]:
 
 
 def deliver_outbox(
-    db_url: str, *, rasa: httpx.AsyncBaseTransport | None = None, wechat_api: object | None = None
+    db_url: str, *, rasa: httpx.AsyncBaseTransport | None = None, wechat_api: object | None = None,
+    sms: object | None = None,
 ) -> int:
     """Runs the real outbox worker on the test database until nothing is due, with `rasa` behind
-    the conversation client and `wechat_api` as WeChat's; how many deliveries it tried."""
+    the conversation client, `wechat_api` as WeChat's and `sms` as the SMS sender; how many deliveries it tried."""
     sessions = get_session_factory(db_url)
 
     async def drain() -> int:
@@ -250,6 +253,7 @@ def deliver_outbox(
         worker = OutboxWorker(sessions, {
             RASA: Destination(conversations.deliver, timeout_s=1.0),
             WECHAT: Destination(WeChatDelivery(lambda: wechat_api).deliver, timeout_s=1.0),
+            SMS: Destination(SmsDelivery(sms or LoggingSmsSender()).deliver, timeout_s=1.0),
         })
         tried = 0
         while batch := await worker.run_once():
