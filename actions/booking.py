@@ -30,6 +30,7 @@ from actions.booking_text import (
     slot_label,
 )
 from actions.buttons import intent_payload, numbered_buttons
+from actions.channels import channel_of
 from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
@@ -257,7 +258,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         dispatcher.utter_message(
             response="utter_booking_time_unavailable",
             reason=availability.reason or "",
-            buttons=numbered_buttons((slot_label(a.date, a.slot), _pick_payload(a)) for a in alternatives),
+            buttons=numbered_buttons((slot_label(a.date, a.slot), pick_payload(a)) for a in alternatives),
         )
         return {"booking_when": None,
                 "booking_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a.date, a.slot)}
@@ -330,7 +331,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         return self.marked_read(tracker, events)
 
 
-def _pick_payload(free: FreeSlot) -> str:
+def pick_payload(free: FreeSlot) -> str:
     return intent_payload("inform", slot_choice=f"{free.date}|{free.slot}|{free.window}")
 
 
@@ -356,6 +357,9 @@ class SubmitBooking(UsesService, Action):
             "materials_ready": [m for m in slot("booking_materials") or []
                                 if slot("materials_answer") == "checked" and m not in (slot("materials_missing") or [])],
             "materials_missing": slot("materials_missing") or [],
+            # This conversation may then find the booking without its code, and is reminded through it.
+            "channel": channel_of(tracker),
+            "conversation_id": tracker.sender_id,
         }
         key = idempotency_key(tracker.sender_id, slot("booking_nonce") or "first", booking)
         try:

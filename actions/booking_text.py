@@ -115,3 +115,29 @@ def numbered_materials(materials: list[str], missing: Collection[str] = ()) -> s
     """One a line, numbered, the missing ones marked: "2. 近期免冠照片（尚未备齐）"."""
     return "\n".join(f"{number}. {name}{'（尚未备齐）' if name in missing else ''}"
                      for number, name in enumerate(materials, start=1))
+
+
+# --- managing a booking ---------------------------------------------------------------------
+
+# 20261203-A-0042 as citizens type it: "20261203A42", "20261203 - a - 0042".
+_BOOKING_CODE = re.compile(r"(20\d{6})\s*[-－—_ ]?\s*([A-Za-z])\s*[-－—_ ]?\s*(\d{1,4})(?!\d)")
+
+
+def find_booking_code(text: str) -> Optional[str]:
+    """The booking code in the text, written the service's way, or None."""
+    match = _BOOKING_CODE.search(text or "")
+    if not match:
+        return None
+    day, hall, number = match.groups()
+    return f"{day}-{hall.upper()}-{int(number):04d}"
+
+
+def appointment_line(appointment: dict[str, Any]) -> str:
+    """"11月25日（周三）09:00-10:00 居民身份证换领，清江市政务服务中心（一楼…窗口），预约码 …"."""
+    when = slot_label(appointment["date"], appointment["slot"])
+    place = appointment["hall"]["name"] + (f"（{appointment['window']}）" if appointment.get("window") else "")
+    return f"{when} {appointment['item_name']}，{place}，预约码 {appointment['code']}"
+
+
+def appointment_lines(appointments: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{n}. {appointment_line(a)}" for n, a in enumerate(appointments, start=1))

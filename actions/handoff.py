@@ -16,6 +16,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 
 from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
+from actions.channels import channel_of
 from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
 from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
 from actions.handoff_text import (
@@ -38,7 +39,6 @@ from common.personal_data import mask_as_typed, mask_mobiles
 FORM = "handoff_form"
 CONSULTATION_INTENT = "request_consultation"
 STOPS = {"deny"}
-WECHAT_PREFIX = "wechat:"
 TRANSCRIPT_LINES = 20
 TRANSCRIPT_LINE_CHARS = 300
 HANDOFF_SLOTS = [
@@ -210,7 +210,7 @@ class SubmitHandoff(UsesService, Action):
         # The topic the citizen confirmed is the one filed (the service would classify again).
         topic_l1, _, topic_l2 = (slot("handoff_topic") or "").partition("/")
         ticket = {
-            "channel": "wechat" if tracker.sender_id.startswith(WECHAT_PREFIX) else "web",
+            "channel": channel_of(tracker),
             "phone": slot("handoff_phone"),
             "type": slot("handoff_type"),
             "topic_l1": topic_l1 or None,

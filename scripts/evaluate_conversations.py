@@ -87,7 +87,8 @@ REPHRASE_RESPONSES = ("utter_ask_rephrase",)
 OUT_OF_SCOPE_RESPONSES = ("utter_out_of_scope",)
 PROGRESS_RESPONSES = ("utter_progress_not_ready", "utter_ask_status_number", "utter_ask_status_phone",
                       "utter_ticket_number_invalid", "utter_ticket_status", "utter_ticket_not_found",
-                      "utter_appointment_lookup_by_phone")
+                      "utter_ask_manage_code", "utter_ask_manage_which", "utter_ask_manage_phone",
+                      "utter_manage_list", "utter_manage_show")
 BOOKING_QUESTION_PREFIX = "utter_ask_booking_"
 BOOKING_RESPONSES = ("utter_booking_not_bookable",)
 ASPECT_ANSWER_RESPONSE = "utter_aspect_answer"

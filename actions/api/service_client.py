@@ -228,6 +228,27 @@ class ServiceClient:
             "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key}
         )
 
+    # Managing a booking: `proof` is {"phone": …} or, for the conversation that booked it, {"conversation_id": …}.
+
+    async def conversation_appointments(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The conversation's bookings still to come, soonest first."""
+        return await self._request("GET", "/api/appointments", params={"conversation": conversation_id},
+                                   headers=self._bot_auth())
+
+    async def get_appointment(self, code: str, proof: dict[str, str]) -> dict[str, Any]:
+        """Raises ItemNotFound when the code is unknown or the proof does not match."""
+        params = {"phone": proof["phone"]} if "phone" in proof else {"conversation": proof["conversation_id"]}
+        return await self._request("GET", f"/api/appointments/{quote(code, safe='')}", params=params,
+                                   headers=self._bot_auth())
+
+    async def cancel_appointment(self, code: str, proof: dict[str, str]) -> dict[str, Any]:
+        return await self._request("POST", f"/api/appointments/{quote(code, safe='')}/cancel", json=proof,
+                                   headers=self._bot_auth())
+
+    async def reschedule_appointment(self, code: str, proof: dict[str, str], day: str, slot: str) -> dict[str, Any]:
+        return await self._request("POST", f"/api/appointments/{quote(code, safe='')}/reschedule",
+                                   json={**proof, "date": day, "slot": slot}, headers=self._bot_auth())
+
     # --- 12345 work orders --------------------------------------------------------------------
 
     async def draft_ticket(self, content: str) -> dict[str, Any]:

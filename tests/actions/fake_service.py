@@ -49,6 +49,8 @@ class FakeServiceClient:
         self.referrals: dict[str, Referral] = {}  # text → who handles it outside the catalogue
         self.refusals: dict[str, Exception] = {}  # method → what the service answers instead
         self.ticket_fields: dict[str, dict] = {}  # number → what an order shows later (a reply)
+        # Bookings to manage: code → (its view, the phone, the conversation that made it).
+        self.appointments: dict[str, tuple[dict, str, str]] = {}
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -130,6 +132,40 @@ class FakeServiceClient:
         return {"code": "20261125-A-0001", "item_name": self.items[booking["item_code"]].name,
                 "hall": {"name": "清江市政务服务中心", "address": "市民大道88号"},
                 "window": "A3", "phone": booking["phone"][:3] + "****"}
+
+    def add_appointment(self, code: str, *, day: str = "2026-12-08", slot: str = "09:00-10:00",
+                        phone: str = "13812345678", conversation: str = "test") -> dict:
+        view = {"code": code, "status_label": "已预约", "item_code": "GA-SFZ-001", "item_name": "居民身份证换领",
+                "date": day, "slot": slot, "window": "一楼公安窗口", "reschedules_left": 2,
+                "hall": {"code": "A", "name": "清江市政务服务中心", "address": "市民大道88号"}}
+        self.appointments[code] = (view, phone, conversation)
+        return view
+
+    async def conversation_appointments(self, conversation_id: str) -> list[dict]:
+        self._call("conversation_appointments", conversation_id)
+        return [view for view, _, conversation in self.appointments.values() if conversation == conversation_id]
+
+    def _owned(self, code: str, proof: dict) -> dict:
+        found = self.appointments.get(code)
+        if found is None or proof not in ({"phone": found[1]}, {"conversation_id": found[2]}):
+            raise ItemNotFound(code)
+        return found[0]
+
+    async def get_appointment(self, code: str, proof: dict) -> dict:
+        self._call("get_appointment", code, str(proof))
+        return self._owned(code, proof)
+
+    async def cancel_appointment(self, code: str, proof: dict) -> dict:
+        self._call("cancel_appointment", code, str(proof))
+        view = self._owned(code, proof)
+        view["status_label"] = "已取消"
+        return view
+
+    async def reschedule_appointment(self, code: str, proof: dict, day: str, slot: str) -> dict:
+        self._call("reschedule_appointment", code, str(proof), day, slot)
+        view = self._owned(code, proof)
+        view.update(date=day, slot=slot)
+        return view
 
     async def draft_ticket(self, content: str) -> dict:
         self._call("draft_ticket", content)

@@ -18,7 +18,7 @@ HALL = yaml.safe_load((REPO_ROOT / "service" / "seed" / "hall.yaml").read_text(e
 async def test_a_new_session_knows_the_halls_phone_and_then_listens(dispatcher):
     events = await ActionSessionStart().run(dispatcher, make_tracker("", "greet"), DOMAIN)
 
-    # Responses such as utter_appointment_lookup_by_phone read {hall_phone} from the slot.
+    # Responses such as utter_manage_service_down read {hall_phone} from the slot.
     assert [e["event"] for e in events] == ["session_started", "slot", "action"]
     assert (events[1]["name"], events[1]["value"]) == ("hall_phone", str(HALL["phone"]))
     assert events[2]["name"] == "action_listen"

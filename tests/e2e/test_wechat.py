@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
+from common.deployment import DEVELOPMENT_SECRETS
 from scripts.stack import Ports
 from tests.e2e.conftest import running_stack, sqlite_databases
 from tests.service.wechat.wechat_fakes import (
@@ -145,3 +147,24 @@ def _wait_healthy(process, timeout_s: float = 60) -> None:
         assert time.monotonic() < deadline, f"{process.name} not healthy"
         time.sleep(0.3)
 
+
+def test_a_wechat_citizen_lists_and_cancels_a_booking(wechat_stack):
+    service, api, _ = wechat_stack
+    openid = new_openid()
+    # Booked as the bot books for a WeChat conversation (the booking dialogue itself is tested above).
+    slots = httpx.post(f"{service}/api/halls/A/availability", json={"when": "后天上午", "item": "GA-SFZ-001"},
+                       timeout=10).json()
+    body = {"item_code": "GA-SFZ-001", "hall": "A", "date": slots["slot"]["date"], "slot": slots["slot"]["slot"],
+            "name": "王五", "phone": "13700001234", "id_number": "120101197003150022", "channel": "wechat",
+            "conversation_id": f"wechat:{openid}"}
+    bot = {"Authorization": f"Bearer {DEVELOPMENT_SECRETS['BOT_TOKEN']}"}
+    booked = httpx.post(f"{service}/api/appointments", json=body, timeout=10,
+                        headers={"Idempotency-Key": f"e2e-wechat-{openid}", **bot})
+    assert booked.status_code == 201, booked.text
+    code = booked.json()["code"]
+    listed = "\n".join(ask(service, api, openid, "我的预约"))
+    assert code in listed
+    confirm = "\n".join(ask(service, api, openid, "取消预约"))
+    assert "确认取消以下预约吗" in confirm and code in confirm
+    done = "\n".join(ask(service, api, openid, "确认"))
+    assert "已为您取消预约" in done
