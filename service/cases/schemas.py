@@ -93,6 +93,8 @@ class CaseBrief(BaseModel):
     status: CaseStatus
     status_label: str
     deadline: DeadlineOut
+    materials_missing: list[str] = Field(description="in 补正: what the applicant still has to bring")
+    reason: str | None = Field(description="why it was rejected (不予) or returned (退回)")
     overdue: bool = Field(description="超时默认 flagged: found past its deadline")
     created_at: datetime
 
@@ -105,8 +107,6 @@ class CaseOut(CaseBrief):
     id_number: str
     channel: str | None
     conversation: bool = Field(description="a chat is attached: changes are pushed there")
-    materials_missing: list[str]
-    reason: str | None
     overdue_at: datetime | None
     events: list[EventOut]
     allowed_actions: list[str]

@@ -51,6 +51,8 @@ def brief_view(case: Case, keeper: Timekeeper) -> CaseBrief:
         status=case.status,
         status_label=status_label(case),
         deadline=deadline_view(case, keeper),
+        materials_missing=list(case.materials_missing),
+        reason=case.reason,
         overdue=case.overdue_at is not None,
         created_at=case.created_at,
     )
@@ -64,8 +66,6 @@ def staff_view(case: Case, keeper: Timekeeper) -> CaseOut:
         id_number=case.id_masked,
         channel=case.channel,
         conversation=case.conversation_id is not None,
-        materials_missing=list(case.materials_missing),
-        reason=case.reason,
         overdue_at=case.overdue_at,
         events=[EventOut.model_validate(event, from_attributes=True) for event in case.events],
         allowed_actions=allowed_actions(case),
