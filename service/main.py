@@ -14,6 +14,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.assist.router import router as assist_router
 from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
+from service.cases.router import bot_router as case_bot_router
+from service.cases.router import citizen_router as case_citizen_router
+from service.cases.router import page_router as case_page_router
+from service.cases.router import staff_router as case_staff_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
@@ -180,6 +184,10 @@ def create_app() -> FastAPI:
     app.include_router(ticket_citizen_router)
     app.include_router(ticket_agent_router)
     app.include_router(conversation_router)
+    app.include_router(case_staff_router)
+    app.include_router(case_citizen_router)
+    app.include_router(case_bot_router)
+    app.include_router(case_page_router)
     app.include_router(meta_router)
     app.include_router(outbox_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -196,7 +196,7 @@ OUTBOX_NOT_PARKED = "消息 {id} 状态为 {status}，只有发送失败而搁�
 OUTBOX_KIND_LABELS = {
     "pause": "暂停机器人未生效",
     "resume": "恢复机器人应答未生效",
-    "agent_line": "话务员消息未写入机器人对话",
+    "agent_line": "工作人员消息未写入机器人对话",
     "ticket_closed": "办结后的满意度评价邀请未发出",
     "text": "消息未送达微信用户",
 }
@@ -252,3 +252,72 @@ TICKET_STATUS_LABELS = {
     "returned": "已退回",
     "reassigned": "已改派",
 }
+
+# --- 办件进度 (cases, service/cases/) --------------------------------------------------------
+CASE_NOT_FOUND = "未找到办件 {number}"
+CASE_NOT_FOUND_FOR_PHONE = "未找到办件 {number}，或手机号与受理时登记的不一致"
+CASE_WALK_IN_NEEDS_PERSON = "现场受理（无预约）请填写事项编码、申请人姓名、手机号码和身份证号码"
+CASE_FROM_BOOKING_ONLY_CODE = "按预约受理时，事项和申请人信息取自预约，只需填写预约号"
+CASE_APPOINTMENT_NOT_FOUND = "未找到预约号 {code}"
+CASE_APPOINTMENT_CANCELLED = "预约 {code} 已取消，请按现场受理办理"
+CASE_APPOINTMENT_TAKEN = "预约 {code} 已受理为办件 {number}，无需重复受理"
+CASE_IDEMPOTENCY_REUSED = "这个 Idempotency-Key 已用于另一件受理，请为新的受理换一个"
+CASE_WRONG_STATE = "办件 {number} 当前状态为“{status}”，不能{action}"
+CASE_REASON_REQUIRED = "{action}须填写理由，理由会告知申请人"
+CASE_MATERIALS_REQUIRED = "要求补正时请列出需补齐的全部材料（一次性告知），至少一项"
+CASE_MATERIALS_ONLY_FOR_SUPPLEMENT = "只有要求补正时才填写材料清单"
+CASE_OVERDUE_NOTE = "已超过承诺时限（{due_on}），超时默认，责任由{department}承担"
+CASE_DEEMED_NOTE = "超时默认：承诺时限内未作出决定，按规定视为准予"
+SYSTEM_ACTOR_LABEL = "系统"
+CASE_STATUS_LABELS = {
+    "accepted": "已受理",
+    "reviewing": "审查中",
+    "supplement": "待补正材料",
+    "approved": "已决定：准予",
+    "rejected": "已决定：不予",
+    "completed": "已办结",
+    "delivered": "已送达（领取）",
+    "returned": "已退回",
+}
+# What is done to a case: the event log's `action`, the staff's buttons and `allowed_actions`.
+CASE_ACTIONS = {
+    "accept": "受理",
+    "review": "开始审查",
+    "supplement": "要求补正",
+    "resume": "材料已补齐",
+    "approve": "准予",
+    "reject": "不予",
+    "complete": "办结",
+    "deliver": "送达/领取",
+    "return": "退回",
+    "overdue": "超时默认",
+    "deem": "视为准予",
+}
+CASE_WARNING_LABELS = {
+    "normal": "正常",
+    "yellow": "临近时限（黄灯）",
+    "red": "已超期（红灯）",
+    "paused": "补正中，暂停计时",
+    "none": "已结束计时",
+}
+# What happens next, told to the applicant with the state (the status answer and the pushes).
+CASE_NEXT_STEPS = {
+    "accepted": "窗口已受理您的申请，工作人员将尽快开始审查，承诺在 {due_on} 前办结。",
+    "reviewing": "工作人员正在审查您的申请材料，承诺在 {due_on} 前办结，有结果会第一时间告诉您。",
+    "supplement": (
+        "请补齐以下材料：{materials}。请一次备齐后交到{department}窗口，材料收到后继续审查；"
+        "补正期间暂停计时。"
+    ),
+    "approved": "您的申请已准予，正在办理办结手续，办结后会通知您领取或寄送结果。",
+    "rejected": (
+        "经审查，您的申请不予批准，理由：{reason}。书面决定书会送达给您；"
+        "如有异议，可依法申请行政复议或提起行政诉讼。"
+    ),
+    "completed": "已办结，请按通知到{department}窗口领取结果，或留意寄送。",
+    "delivered": "办理结果已送达（领取），本件办理完毕，感谢您的耐心。",
+    "returned": "您的申请已退回，原因：{reason}。如需继续办理，请按说明准备后重新申请，欢迎随时咨询。",
+}
+CASE_MATERIAL_JOIN = "、"
+CASE_DATE = "{d.year}年{d.month}月{d.day}日"
+# A change pushed to the applicant's chat (web chat history, WeChat customer-service message).
+CASE_PUSH = "【办件进度】您的“{item_name}”（办件编号 {number}）{status_label}。{next_step}"

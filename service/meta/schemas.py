@@ -18,6 +18,19 @@ class BookingStatusTerm(Term):
     moves: list[Term] = Field(description="the statuses window staff may mark it with, labelled as their buttons")
 
 
+class CaseStatusTerm(Term):
+    finished: bool = Field(description="no step leads on, and no time limit runs")
+    actions: list[str] = Field(description="the staff steps (case_actions) that may start from this state")
+
+
+class CaseActionTerm(Term):
+    step: bool = Field(description="a step window staff take (POST /api/cases/{number}/{action}); "
+                                   "false: written by the service only (accept, overdue, deem)")
+    target: str | None = Field(description="the state a step leads to")
+    needs_reason: bool = Field(description="a reason is required and told to the applicant")
+    needs_materials: bool = Field(description="the list of missing materials is required (补正)")
+
+
 class Vocabularies(BaseModel):
     ticket_statuses: list[TicketStatusTerm]
     ticket_actions: list[Term] = Field(description="the event log's `action` and the orders' `allowed_actions`")
@@ -26,5 +39,8 @@ class Vocabularies(BaseModel):
     ticket_channels: list[Term]
     ticket_satisfactions: list[Term]
     booking_statuses: list[BookingStatusTerm]
+    case_statuses: list[CaseStatusTerm]
+    case_actions: list[CaseActionTerm] = Field(description="a case event's `action` and its `allowed_actions`")
+    case_warnings: list[Term] = Field(description="a case deadline's `warning` (审批时限预警)")
     outbox_kinds: list[Term] = Field(description="a parked outbox message's `kind`: what did not happen")
     outbox_statuses: list[Term] = Field(description="a parked message's `status`: why it was not delivered")
