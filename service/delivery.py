@@ -9,6 +9,9 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from service.cases.deadlines import Timekeeper
+from service.cases.overdue import check_overdue
+from service.cases.policy import configured_policy
 from service.core import clock
 from service.core.db import get_session_factory
 from service.core.rasa import RasaClient
@@ -63,6 +66,7 @@ async def delivering(app: FastAPI, settings: Settings, rasa: RasaClient) -> Asyn
         asyncio.create_task(app.state.outbox_worker.run(stop)),
         asyncio.create_task(every(stop, settings.RELAY_CATCH_UP_S, catch_up_relay, "relay catch-up")),
         asyncio.create_task(every(stop, settings.REMINDER_SWEEP_S, remind, "booking reminders")),
+        asyncio.create_task(every(stop, settings.CASE_OVERDUE_CHECK_S, flag_overdue_cases, "case overdue check")),
     ] if settings.OUTBOX_WORKER else []
     try:
         yield
@@ -75,8 +79,8 @@ async def every(stop: asyncio.Event, every_s: float, job: Callable[[], Awaitable
     """Runs `job` every `every_s` until `stop`; a failed pass is logged and the next one tries again.
 
     Jobs: the citizen messages of agent-held conversations that the tracker store's push missed
-    (tickets/relay_catch_up.py; while Rasa is away they stay in its tracker store), and the
-    reminders due (reminders/sweep.py)."""
+    (tickets/relay_catch_up.py; while Rasa is away they stay in its tracker store), the
+    reminders due (reminders/sweep.py) and the cases past their deadline (cases/overdue.py)."""
     while not stop.is_set():
         try:
             await asyncio.wait_for(stop.wait(), timeout=every_s)
@@ -89,3 +93,15 @@ async def every(stop: asyncio.Event, every_s: float, job: Callable[[], Awaitable
 
 async def remind() -> int:
     return await run_in_threadpool(send_due_reminders, get_session_factory(), now=clock.now())
+
+
+def _flag_overdue_cases() -> None:
+    now = clock.now()
+    keeper = Timekeeper(calendar=clock.work_calendar(), policy=configured_policy(), today=now.date())
+    with get_session_factory()() as session:
+        check_overdue(session, keeper=keeper, now=now)
+
+
+async def flag_overdue_cases() -> None:
+    """超时默认 is flagged without staff pressing a button (cases/overdue.py, committed there)."""
+    await run_in_threadpool(_flag_overdue_cases)

@@ -56,6 +56,8 @@ class Settings(BaseSettings):
     BOOKING_REMINDER_AT: time = time(16, 0)
     # How often the due reminders (the day before a booking) are looked for.
     REMINDER_SWEEP_S: float = 60.0
+    # How often cases past their promised deadline are flagged (超时默认).
+    CASE_OVERDUE_CHECK_S: float = 600.0
     # The SMS interface: "log" writes each text to the log (phone masked); "http" posts it to SMS_HTTP_URL.
     SMS_SENDER: Literal["log", "http"] = "log"
     SMS_HTTP_URL: str = ""
