@@ -85,7 +85,8 @@ REFERRAL_PREFIX = "utter_refer_department"  # with or without a local office
 REFERRAL_RESPONSES = ("utter_handled_elsewhere",)
 REPHRASE_RESPONSES = ("utter_ask_rephrase",)
 OUT_OF_SCOPE_RESPONSES = ("utter_out_of_scope",)
-PROGRESS_RESPONSES = ("utter_progress_not_ready", "utter_ask_status_number", "utter_ask_status_phone",
+PROGRESS_RESPONSES = ("utter_ask_case_number", "utter_ask_case_phone", "utter_case_status", "utter_case_not_found",
+                      "utter_ask_status_number", "utter_ask_status_phone",
                       "utter_ticket_number_invalid", "utter_ticket_status", "utter_ticket_not_found",
                       "utter_ask_manage_code", "utter_ask_manage_which", "utter_ask_manage_phone",
                       "utter_manage_list", "utter_manage_show")

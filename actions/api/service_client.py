@@ -249,6 +249,17 @@ class ServiceClient:
         return await self._request("POST", f"/api/appointments/{quote(code, safe='')}/reschedule",
                                    json={**proof, "date": day, "slot": slot}, headers=self._bot_auth())
 
+    # --- cases (办件进度) -------------------------------------------------------------------------
+
+    async def conversation_cases(self, conversation_id: str) -> list[dict[str, Any]]:
+        """The cases registered with this conversation, newest first."""
+        return await self._request("GET", f"/api/conversations/{quote(conversation_id, safe='')}/cases",
+                                   headers=self._bot_auth())
+
+    async def case_status(self, number: str, phone: str) -> dict[str, Any]:
+        """Raises ItemNotFound when the number is unknown or the phone does not match."""
+        return await self._request("GET", f"/api/cases/{quote(number, safe='')}/status", params={"phone": phone})
+
     # --- 12345 work orders --------------------------------------------------------------------
 
     async def draft_ticket(self, content: str) -> dict[str, Any]:

@@ -51,6 +51,8 @@ class FakeServiceClient:
         self.ticket_fields: dict[str, dict] = {}  # number → what an order shows later (a reply)
         # Bookings to manage: code → (its view, the phone, the conversation that made it).
         self.appointments: dict[str, tuple[dict, str, str]] = {}
+        # Cases (办件): number → (the citizen's view, the phone, the conversation registered with).
+        self.cases: dict[str, tuple[dict, str, str]] = {}
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -166,6 +168,30 @@ class FakeServiceClient:
         view = self._owned(code, proof)
         view.update(date=day, slot=slot)
         return view
+
+    def add_case(self, number: str, *, item_name: str = "个体工商户设立登记", status: str = "reviewing",
+                 status_label: str = "审查中", materials: tuple[str, ...] = (), reason: str | None = None,
+                 warning: str = "normal", phone: str = "13812345678", conversation: str = "test") -> dict:
+        view = {"number": number, "item_code": "SC-GTDJ-001", "item_name": item_name, "department": "市市场监管局",
+                "applicant": "张*", "phone": "138****5678", "status": status, "status_label": status_label,
+                "next_step": "窗口正在审查您的材料，审查完成后会作出决定。", "materials_missing": list(materials),
+                "reason": reason, "updated_at": "2026-12-03T10:00:00+08:00",
+                "deadline": {"accepted_on": "2026-12-01", "promised_days": 3, "paused_days": 0,
+                             "due_on": "2026-12-04", "warning": warning, "warning_label": "正常",
+                             "working_days_left": None if warning in ("red", "paused") else 1}}
+        self.cases[number] = (view, phone, conversation)
+        return view
+
+    async def conversation_cases(self, conversation_id: str) -> list[dict]:
+        self._call("conversation_cases", conversation_id)
+        return [view for view, _, conversation in self.cases.values() if conversation == conversation_id]
+
+    async def case_status(self, number: str, phone: str) -> dict:
+        self._call("case_status", number, phone)
+        found = self.cases.get(number)
+        if found is None or found[1] != phone:
+            raise ItemNotFound(number)
+        return found[0]
 
     async def draft_ticket(self, content: str) -> dict:
         self._call("draft_ticket", content)

@@ -204,7 +204,7 @@ def test_out_of_scope_declined(say, markers):
 
 
 def test_progress_and_booking_answers(say, markers):
-    assert ev.progress_answer([say("utter_progress_not_ready")], markers)
+    assert ev.progress_answer([say("utter_ask_case_number")], markers)
     assert ev.progress_answer([say("utter_ask_status_number")], markers)
     assert ev.progress_answer([say("utter_ask_status_phone")], markers)
     assert ev.booking_started([say("utter_ask_booking_hall", buttons=["1. 市民中心"])], markers)
