@@ -25,8 +25,11 @@ class WeChatChannel:
 def build_channel(settings: Settings, *, rasa: RasaClient, api: WeChatApiClient | None = None,
                   database_url: str | None = None) -> WeChatChannel:
     """The channel from settings around the app's Rasa client; tests pass fake clients and their database."""
+    # The outbox worker gives up on a send after WECHAT_SEND_TIMEOUT_S: the request must end then too,
+    # or WeChat may still take it while the worker already counts it as failed (and sends it again).
     api = api or WeChatApiClient(
-        base_url=settings.WECHAT_API_BASE, app_id=settings.WECHAT_APP_ID, app_secret=settings.WECHAT_APP_SECRET
+        base_url=settings.WECHAT_API_BASE, app_id=settings.WECHAT_APP_ID, app_secret=settings.WECHAT_APP_SECRET,
+        timeout_s=settings.WECHAT_SEND_TIMEOUT_S,
     )
     return WeChatChannel(
         protocol=CallbackProtocol(

@@ -1,6 +1,7 @@
 """The receiving side of outbox destinations, for the outbox tests: each records every message it
-accepts with the message's key, in arrival order, and can be told to fail. Also the helpers that
-write streams of messages and run a worker until nothing is pending."""
+accepts with the message's key, in arrival order, and can be told to fail; Rasa's conversation API
+over HTTP for a service in another process. Also the helpers that write streams of messages and
+run a worker until nothing is pending."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import unquote, urlsplit
 
 import httpx
 from sqlalchemy import func, select, update
@@ -120,6 +122,73 @@ class HttpReceiver:
             self._server.server_close()
 
 
+class RasaTrackers:
+    """Rasa's conversation API as the outbox's "rasa" destination uses it, on a real HTTP server in
+    a thread of the test process: keeps each conversation's events as appended (POST
+    /conversations/{id}/tracker/events) and gives them back (GET /conversations/{id}/tracker)."""
+
+    def __init__(self) -> None:
+        self._events: dict[str, list[dict]] = {}
+        self._lock = threading.Lock()
+        trackers = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args) -> None:  # keep test output quiet
+                pass
+
+            def _conversation(self, tail: str) -> str | None:
+                _, root, conversation, *rest = urlsplit(self.path).path.split("/")
+                return unquote(conversation) if root == "conversations" and "/".join(rest) == tail else None
+
+            def _answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data)
+                except OSError:
+                    pass  # the service died waiting for this answer
+
+            def do_GET(self) -> None:
+                conversation = self._conversation("tracker")
+                if conversation is None:
+                    self._answer(404, {})
+                    return
+                self._answer(200, {"sender_id": conversation, "events": trackers.events(conversation)})
+
+            def do_POST(self) -> None:
+                conversation = self._conversation("tracker/events")
+                try:
+                    events = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+                except ValueError:
+                    return  # cut short: the service died while sending it
+                if conversation is None:
+                    self._answer(404, {})
+                    return
+                with trackers._lock:
+                    trackers._events.setdefault(conversation, []).extend(events)
+                self._answer(200, {})
+
+        self._server = _Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+
+    def events(self, conversation: str) -> list[dict]:
+        with self._lock:
+            return list(self._events.get(conversation, []))
+
+    @contextmanager
+    def running(self) -> Iterator[RasaTrackers]:
+        thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._server.shutdown()
+            self._server.server_close()
+
+
 def enqueue_round(sessions: sessionmaker[Session], *, destination: str, streams: int, number: int,
                   into: dict[str, list[str]]) -> None:
     """Message `number` of each of `streams` streams, one transaction each (as agents' steps write
@@ -154,6 +223,18 @@ def in_arrival_order(accepted: list[tuple[str, str]]) -> dict[str, list[str]]:
 
 def repeated(accepted: list[tuple[str, str]]) -> dict[str, int]:
     return {key: n for key, n in Counter(key for _, key in accepted).items() if n > 1}
+
+
+def without_repeats_in_a_row(keys: list[str]) -> list[str]:
+    return [key for n, key in enumerate(keys) if n == 0 or keys[n - 1] != key]
+
+
+def wait_until(condition, *, within_s: float, what: str) -> None:
+    """Polls `condition` until it holds; fails after `within_s`."""
+    deadline = time.monotonic() + within_s
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {within_s} s: {what}"
+        time.sleep(0.02)
 
 
 def counts(sessions: sessionmaker[Session]) -> dict[str, int]:

@@ -9,7 +9,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
@@ -28,6 +27,8 @@ from outbox_fakes import (
     make_due,
     pending,
     repeated,
+    wait_until,
+    without_repeats_in_a_row,
 )
 from sqlalchemy import func, select, update
 
@@ -148,17 +149,6 @@ def start_worker_process(db_url: str, receiver_url: str, name: str, log: Path) -
             [sys.executable, "-m", "tests.service.outbox.worker_process", db_url, receiver_url, name],
             cwd=REPO_ROOT, stdout=output, stderr=subprocess.STDOUT,
         )
-
-
-def wait_until(condition, *, within_s: float, what: str) -> None:
-    deadline = time.monotonic() + within_s
-    while not condition():
-        assert time.monotonic() < deadline, f"not within {within_s} s: {what}"
-        time.sleep(0.02)
-
-
-def without_repeats_in_a_row(keys: list[str]) -> list[str]:
-    return [key for n, key in enumerate(keys) if n == 0 or keys[n - 1] != key]
 
 
 def test_a_worker_killed_mid_batch_loses_nothing_and_repeats_only_what_it_held(empty_db_url, sessions, tmp_path):

@@ -6,8 +6,11 @@ import time
 from types import SimpleNamespace
 
 import pytest
-from wechat_fakes import APP_ID, APP_SECRET, fake_wechat_api
+from wechat_fakes import APP_ID, APP_SECRET, TOKEN, fake_wechat_api
 
+from service.core.rasa import RasaClient
+from service.core.settings import Settings
+from service.wechat.channel import build_channel
 from service.wechat.clients import WeChatApiClient
 from tests.live_server import spare_port
 
@@ -102,3 +105,20 @@ async def test_an_api_that_does_not_answer_gives_minus_one_in_time(caplog):
         await asyncio.sleep(0.5)  # the thread's token request ends too: wechatpy's has no timeout of its own
         assert "ReadTimeout" in caplog.text
         await client.aclose()
+
+
+async def test_the_channels_client_gives_up_when_the_outbox_worker_does(caplog):
+    """WECHAT_SEND_TIMEOUT_S bounds the HTTP request itself, not only the worker's wait for it: a
+    request left running could still be taken by WeChat after the worker had counted it failed."""
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts connections, never answers
+        settings = Settings(WECHAT_TOKEN=TOKEN, WECHAT_APP_ID=APP_ID, WECHAT_APP_SECRET=APP_SECRET,
+                            WECHAT_API_BASE=f"http://127.0.0.1:{silent.getsockname()[1]}", WECHAT_SEND_TIMEOUT_S=0.3)
+        rasa = RasaClient.from_settings(settings)
+        channel = build_channel(settings, rasa=rasa, database_url="sqlite://")
+        started = time.monotonic()
+        assert await channel.api.send_text(openid="o1", content="你好") == -1
+        assert time.monotonic() - started < 2
+        await asyncio.sleep(0.5)  # and the request's thread has given up as well
+        assert "ReadTimeout" in caplog.text
+        await channel.aclose()
+        await rasa.aclose()

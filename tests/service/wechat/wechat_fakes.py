@@ -99,14 +99,28 @@ def decrypt_reply(response: httpx.Response) -> dict:
 
 # --- the WeChat API (access token, customer-service messages) ---------------------------------
 
-class FakeWeChatApi:
-    """A real HTTP server on a spare 127.0.0.1 port, recording token requests and sent messages."""
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128  # a worker's batch connects at once; the default 5 drops connections
 
-    def __init__(self) -> None:
+
+class FakeWeChatApi:
+    """A real HTTP server on a spare 127.0.0.1 port, recording token requests and sent messages.
+
+    A message counts as sent when WeChat has read it, before its answer goes out (as on WeChat:
+    what reached it is delivered, whether or not the sender lives to read the answer). Each answer
+    takes `answer_delay_s`; from the `hold_after`-th accepted message on, answers wait for
+    `release()`, so that a kill lands between WeChat accepting messages and the sender's record."""
+
+    def __init__(self, *, answer_delay_s: float = 0.0, hold_after: int | None = None) -> None:
         self.token_requests: list[dict[str, str]] = []
-        self.sent: list[dict] = []  # accepted messages, in order
+        self.issued_tokens: list[str] = []
+        self.sent: list[dict] = []  # accepted messages, in order, each with the access token it came with
         self.refused_tokens: list[str] = []
         self.fail_next_send_with: list[int] = []  # errcodes answered to the next sends
+        self.holding = threading.Event()
+        self._released = threading.Event()
+        self._answer_delay_s = answer_delay_s
+        self._hold_after = hold_after
         self._lock = threading.Lock()
         self._current_token = ""
         fake = self
@@ -135,6 +149,7 @@ class FakeWeChatApi:
                         self._answer({"errcode": 40013, "errmsg": "invalid appid"})
                         return
                     fake._current_token = f"ACCESS_TOKEN_{len(fake.token_requests)}"
+                    fake.issued_tokens.append(fake._current_token)
                     self._answer({"access_token": fake._current_token, "expires_in": 7200})
 
             def do_POST(self) -> None:
@@ -143,25 +158,38 @@ class FakeWeChatApi:
                 raw = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with fake._lock:
                     if url.path != "/cgi-bin/message/custom/send":
-                        self._answer({"errcode": 404})
+                        answer = {"errcode": 404}
                     elif fake.fail_next_send_with:
                         fake.refused_tokens.append(token)
-                        self._answer({"errcode": fake.fail_next_send_with.pop(0), "errmsg": "invalid credential"})
+                        answer = {"errcode": fake.fail_next_send_with.pop(0), "errmsg": "invalid credential"}
                     elif token != fake._current_token:
                         fake.refused_tokens.append(token)
-                        self._answer({"errcode": 40001, "errmsg": "invalid credential"})
+                        answer = {"errcode": 40001, "errmsg": "invalid credential"}
                     else:
-                        fake.sent.append({"raw": raw, **json.loads(raw)})
-                        self._answer({"errcode": 0, "errmsg": "ok"})
+                        fake.sent.append({"raw": raw, "access_token": token, **json.loads(raw)})
+                        answer = {"errcode": 0, "errmsg": "ok"}
+                        if fake._hold_after is not None and len(fake.sent) >= fake._hold_after:
+                            fake.holding.set()
+                time.sleep(fake._answer_delay_s)
+                if fake.holding.is_set():
+                    fake._released.wait(timeout=30)
+                try:
+                    self._answer(answer)
+                except OSError:
+                    pass  # the sender died waiting for this answer
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> "FakeWeChatApi":
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
 
+    def release(self) -> None:
+        self._released.set()
+
     def stop(self) -> None:
+        self.release()
         self._server.shutdown()
         self._server.server_close()
 
@@ -180,8 +208,8 @@ class FakeWeChatApi:
 
 
 @contextmanager
-def fake_wechat_api() -> Iterator[FakeWeChatApi]:
-    api = FakeWeChatApi().start()
+def fake_wechat_api(*, answer_delay_s: float = 0.0, hold_after: int | None = None) -> Iterator[FakeWeChatApi]:
+    api = FakeWeChatApi(answer_delay_s=answer_delay_s, hold_after=hold_after).start()
     try:
         yield api
     finally:
