@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.assist.router import router as assist_router
 from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
+from service.bundles.router import router as bundles_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
@@ -168,6 +169,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(catalogue_router)
     app.include_router(hall_router)
+    app.include_router(bundles_router)
     app.include_router(assist_router)
     app.include_router(booking_hall_router)
     app.include_router(appointment_router)

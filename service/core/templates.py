@@ -239,3 +239,57 @@ TICKET_STATUS_LABELS = {
     "returned": "已退回",
     "reassigned": "已改派",
 }
+
+# --- 高效办成一件事: the merged notice of a life-event bundle ------------------------------
+BUNDLE_NOT_FOUND = "未找到“一件事”编码 {code}"
+BUNDLE_SITUATION_NOT_FOUND = "“{bundle_name}”没有情形 {situation}，可选情形：{choices}"
+BUNDLE_GREETING = (
+    "您好！办“{bundle_name}”共涉及{count}个事项，下面按办理先后列出，"
+    "几个事项都要的材料只列一次，带一套即可。"
+)
+BUNDLE_SITUATION = "【办理情形】{situation_name}"
+BUNDLE_SITUATION_NONE = "【办理情形】可选：{choices}。告诉我您属于哪种，可只列出需要的材料。"
+BUNDLE_SECTION_STEPS = "一、办理顺序（共{count}项）"
+BUNDLE_STEP_LINE = "{no}. {name}（{where}）{timing}"
+BUNDLE_STEP_OUTSIDE = "本目录外，由{handled_by}办理"
+BUNDLE_STEP_AFTER = "——先办{before}，再办此项"
+BUNDLE_STEP_WHEN = "【按需】{when}"
+BUNDLE_STEP_NOTE = "（{note}）"
+BUNDLE_STEP_ON_THE_SPOT = "，即办"
+BUNDLE_STEP_DAYS = "，{days}个工作日"
+BUNDLE_SECTION_VISITS = "二、可以同一次办的"
+BUNDLE_VISIT_LINE = "第{no}次到{place}：{names}"
+BUNDLE_VISIT_WAIT = "（等{names}办结后）"
+BUNDLE_VISIT_ELSEWHERE = "另需到{place}：{names}"
+BUNDLE_VISIT_ONLINE = "其中{names}也可网上办理，不用跑。"
+BUNDLE_SECTION_MATERIALS = "三、合并材料清单（需带{count}项）"
+BUNDLE_MATERIAL_LINE = "{no}. {name} {form}{count}份——用于：{users}"
+BUNDLE_MATERIAL_SITUATIONS = "【仅限：{situations}】"
+BUNDLE_MATERIALS_SHARED = "以下材料由部门数据共享核验，免提交：{names}"
+BUNDLE_MATERIAL_USERS = "{name}（{users}）"
+BUNDLE_SECTION_COST = "四、费用和时间"
+BUNDLE_FEE_FREE = "费用：全部事项均不收费。"
+BUNDLE_FEE_TOTAL = "费用：合计{total}元（{parts}），其余事项不收费。"
+BUNDLE_FEE_PART = "{name}{amount}"
+BUNDLE_FEE_BY_STANDARD = "另按标准收费：{parts}。"
+BUNDLE_TIME = (
+    "时间：按先后关系，最长的一条路径为{path}，共约{days}个工作日（各项法定时限相加为{legal_days}个工作日）。"
+)
+BUNDLE_TIME_ALL_ON_THE_SPOT = "时间：人人要办的事项均为即办件，材料齐全可当场办结。"
+BUNDLE_TIME_WITH_CONDITIONAL = "如需办理按需事项，最长约{days}个工作日（{path}）。"
+BUNDLE_TIME_METHOD = (
+    "（计算方法：每项按承诺办结时限计，即办件计 0 天；一项须等前置事项办结才能开始，"
+    "没有先后关系的事项同时进行，取耗时最长的一条；本目录外事项时限未公布的不计入：{names}。）"
+)
+BUNDLE_TIME_METHOD_ALL_KNOWN = (
+    "（计算方法：每项按承诺办结时限计，即办件计 0 天；一项须等前置事项办结才能开始，"
+    "没有先后关系的事项同时进行，取耗时最长的一条。）"
+)
+BUNDLE_PATH_STEP = "{name}{days}天"
+BUNDLE_PATH_JOIN = " → "
+BUNDLE_SECTION_WINDOW = "五、综合窗口与预约"
+BUNDLE_WINDOW = "{hall_name}{window_name}可一窗受理本事的大厅事项。"
+BUNDLE_WINDOW_NOTE = "{note}。"
+BUNDLE_WINDOW_BOOKING = "预约一次即可：预约时选择“{item_name}”，到窗口说明办理“{bundle_name}”，其余事项一并受理。"
+BUNDLE_WINDOW_NONE = "本事暂未设综合窗口，请按上面的顺序到各窗口办理。"
+BUNDLE_ITEM_NOTICES = "各事项的详细告知单号：{numbers}。想看某一项的完整告知，直接问我事项名称即可。"
