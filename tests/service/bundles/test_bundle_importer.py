@@ -9,8 +9,10 @@ from conftest import REAL_SEED, make_database
 
 from service.booking.importer import load_halls
 from service.bundles.importer import load_bundles
+from service.bundles.nlu_export import render_life_event_lookup
 from service.catalogue.importer import load_seed
 from service.core.seed_files import SeedError
+from service.core.settings import REPO_ROOT
 from service.seeding import seed_database
 from service.core.db import get_session_factory
 
@@ -109,3 +111,12 @@ def test_seeding_twice_changes_nothing_and_a_removed_bundle_goes(tmp_path):
     (seed_dir / "bundles.yaml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
     with get_session_factory(url)() as session:
         assert seed_database(seed_dir=seed_dir, session=session).bundles_changed == ["bereavement"]
+
+
+def test_the_life_event_lookup_maps_every_name_to_its_bundle_and_is_current(catalogue, halls):
+    text = render_life_event_lookup(load_bundles(REAL_SEED, catalogue, halls))
+    data = yaml.safe_load(text)
+    assert data["nlu"][0]["lookup"] == "life_event"
+    synonyms = {block["synonym"]: block["examples"].splitlines() for block in data["nlu"][1:]}
+    assert "- 开饭店" in synonyms["restaurant"] and "- 老人去世" in synonyms["bereavement"]
+    assert (REPO_ROOT / "data" / "nlu" / "lookups" / "life_event.yml").read_text(encoding="utf-8") == text
