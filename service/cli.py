@@ -55,7 +55,7 @@ def export_nlu(args: argparse.Namespace) -> int:
         # Beside the items' lookup: data/nlu/lookups/life_event.yml.
         life_events = settings.NLU_LOOKUP_PATH.with_name("life_event.yml")
         paths.append(life_events)
-        if write_if_changed(life_events, render_life_event_lookup(bundles)):
+        if write_if_changed(life_events, render_life_event_lookup(bundles, catalogue)):
             changed.append(life_events)
     for path in paths:
         print(f"{path}: {'written' if path in changed else 'up to date'}")
