@@ -32,20 +32,32 @@ def seed(args: argparse.Namespace) -> int:
 
 
 def export_nlu(args: argparse.Namespace) -> int:
+    from service.booking.importer import load_halls
+    from service.bundles.importer import load_bundles
+    from service.bundles.nlu_export import render_life_event_lookup
     from service.catalogue.importer import load_seed
     from service.catalogue.nlu_export import export_nlu as write_files
+    from service.catalogue.nlu_export import write_if_changed
     from service.core.seed_files import SeedError
 
     settings = get_settings()
     try:
         catalogue = load_seed(args.seed_dir)
+        bundles = load_bundles(args.seed_dir, catalogue, load_halls(args.seed_dir, catalogue))
     except SeedError as exc:
         print(f"seed rejected, nothing written:\n{exc}", file=sys.stderr)
         return 1
     changed = write_files(
         seed=catalogue, userdict_path=settings.JIEBA_DICT_PATH, lookup_path=settings.NLU_LOOKUP_PATH
     )
-    for path in (settings.JIEBA_DICT_PATH, settings.NLU_LOOKUP_PATH):
+    paths = [settings.JIEBA_DICT_PATH, settings.NLU_LOOKUP_PATH]
+    if bundles is not None:
+        # Beside the items' lookup: data/nlu/lookups/life_event.yml.
+        life_events = settings.NLU_LOOKUP_PATH.with_name("life_event.yml")
+        paths.append(life_events)
+        if write_if_changed(life_events, render_life_event_lookup(bundles, catalogue)):
+            changed.append(life_events)
+    for path in paths:
         print(f"{path}: {'written' if path in changed else 'up to date'}")
     return 0
 
@@ -82,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("migrate", help="alembic upgrade head").set_defaults(run=migrate)
     for name, run, help_text in (
         ("seed", seed, "validate service/seed/ and upsert it into the database"),
-        ("export-nlu", export_nlu, "write bot/jieba/userdict.txt and data/nlu/lookups/service_item.yml"),
+        ("export-nlu", export_nlu, "write bot/jieba/userdict.txt and data/nlu/lookups/{service_item,life_event}.yml"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)

@@ -18,6 +18,7 @@ from service.cases.router import bot_router as case_bot_router
 from service.cases.router import citizen_router as case_citizen_router
 from service.cases.router import page_router as case_page_router
 from service.cases.router import staff_router as case_staff_router
+from service.bundles.router import router as bundles_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
@@ -172,6 +173,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(Exception, _unexpected)
     app.include_router(catalogue_router)
     app.include_router(hall_router)
+    app.include_router(bundles_router)
     app.include_router(assist_router)
     app.include_router(booking_hall_router)
     app.include_router(appointment_router)

@@ -102,6 +102,38 @@ class Notice:
 
 
 @dataclass(frozen=True)
+class LifeEventHit:
+    code: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class LifeEventSearch:
+    hits: list[LifeEventHit]
+    # The service's judgement that the first life event is clearly the one meant.
+    confident: bool
+
+
+@dataclass(frozen=True)
+class LifeEventNotice:
+    """The merged notice of a life event (高效办成一件事), with the facts its card shows."""
+
+    code: str
+    name: str
+    notice_no: str
+    situations: list[Situation]
+    sections: list[str]
+    # {no, name, in_catalogue, handled_by, after, when} per step, in order.
+    steps: list[dict[str, Any]]
+    # Materials to bring, each once: {name, used_by: [item names]}.
+    materials: list[dict[str, Any]]
+    fee: dict[str, Any]
+    time: dict[str, Any]
+    window: Optional[dict[str, Any]]
+
+
+@dataclass(frozen=True)
 class Hall:
     code: str
     name: str
@@ -199,6 +231,47 @@ class ServiceClient:
             sections=list(body["sections"]),
             aspects=dict(body["aspects"]),
             checklist=list(body.get("checklist", [])),
+        )
+
+    # --- 高效办成一件事 (life-event bundles) ---------------------------------------------------
+
+    async def find_life_events(self, text: str) -> LifeEventSearch:
+        """Life events ranked for the citizen's words ("开饭店", "孩子出生了要办啥")."""
+        try:
+            body = await self._get("/api/bundles", {"q": query_text(text)})
+        except Refused:
+            return LifeEventSearch(hits=[], confident=False)
+        return LifeEventSearch(
+            hits=[LifeEventHit(b["code"], b["name"], float(b.get("score") or 0)) for b in body["bundles"]],
+            confident=bool(body.get("confident")),
+        )
+
+    async def list_life_events(self) -> list[LifeEventHit]:
+        body = await self._get("/api/bundles")
+        return [LifeEventHit(b["code"], b["name"], 0.0) for b in body["bundles"]]
+
+    async def get_life_event_notice(self, code: str, situation: Optional[str] = None) -> LifeEventNotice:
+        params = {"situation": situation} if situation else None
+        body = await self._get(f"/api/bundles/{quote(code, safe='')}/notice", params)
+        return LifeEventNotice(
+            code=body["code"],
+            name=body["name"],
+            notice_no=body["notice_no"],
+            situations=[Situation(id=s["id"], name=s["name"]) for s in body.get("situations", [])],
+            sections=list(body["sections"]),
+            steps=[
+                {"no": s["no"], "name": s["name"], "in_catalogue": s["in_catalogue"],
+                 "handled_by": s.get("handled_by"), "after": s.get("after", []), "when": s.get("when"),
+                 "key": s["key"]}
+                for s in body["steps"]
+            ],
+            materials=[
+                {"name": m["name"], "used_by": list(dict.fromkeys(u["item_name"] for u in m["used_by"]))}
+                for m in body["materials"]
+            ],
+            fee=dict(body["fee"]),
+            time=dict(body["time"]),
+            window=body.get("window"),
         )
 
     async def halls_for_item(self, code: str) -> list[Hall]:

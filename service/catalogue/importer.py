@@ -46,12 +46,14 @@ class ImportReport:
     departments_changed: list[str] = field(default_factory=list)
     hall_changed: bool = False
     booking_halls_changed: list[str] = field(default_factory=list)
+    bundles_changed: list[str] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
             f"items: {len(self.created)} created, {len(self.updated)} updated, "
             f"{len(self.unchanged)} unchanged; departments changed: {len(self.departments_changed)}; "
-            f"hall changed: {self.hall_changed}; booking halls changed: {len(self.booking_halls_changed)}"
+            f"hall changed: {self.hall_changed}; booking halls changed: {len(self.booking_halls_changed)}; "
+            f"bundles changed: {len(self.bundles_changed)}"
         )
 
 

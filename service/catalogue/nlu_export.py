@@ -47,7 +47,7 @@ def _quoted(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _block_line(value: str) -> str:
+def block_line(value: str) -> str:
     # Inside a literal block a newline would start a new example; the seed never has one.
     return "    - " + " ".join(value.split()) + "\n"
 
@@ -60,23 +60,30 @@ def render_lookup(seed: CatalogueSeed) -> str:
         for value in (item.name, *item.aliases):
             if value not in seen:
                 seen.add(value)
-                out.append(_block_line(value))
+                out.append(block_line(value))
     for item in items:
         aliases = [a for a in dict.fromkeys(item.aliases) if a != item.name]
         if not aliases:
             continue
         out.append(f"- synonym: {_quoted(item.name)}\n")
         out.append("  examples: |\n")
-        out.extend(_block_line(alias) for alias in aliases)
+        out.extend(block_line(alias) for alias in aliases)
     return "".join(out)
+
+
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write `content` unless the file already holds it (an unchanged file keeps its mtime)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.is_file() and path.read_text(encoding="utf-8") == content:
+        return False
+    path.write_text(content, encoding="utf-8")
+    return True
 
 
 def export_nlu(*, seed: CatalogueSeed, userdict_path: Path, lookup_path: Path) -> list[Path]:
     """Write both files; returns the paths whose content changed."""
-    changed = []
-    for path, content in ((userdict_path, render_userdict(seed)), (lookup_path, render_lookup(seed))):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if not path.is_file() or path.read_text(encoding="utf-8") != content:
-            path.write_text(content, encoding="utf-8")
-            changed.append(path)
-    return changed
+    return [
+        path
+        for path, content in ((userdict_path, render_userdict(seed)), (lookup_path, render_lookup(seed)))
+        if write_if_changed(path, content)
+    ]

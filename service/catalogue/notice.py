@@ -266,7 +266,7 @@ def build_notice(
         **guide_facts(item),
         related=related,
     )
-    notice_no = _notice_no(item.code, situation_key, content, body)
+    notice_no = notice_number(item.code, situation_key, content, body)
 
     head = [t.NOTICE_HEADER.format(item_name=item.name, notice_no=notice_no), t.NOTICE_GREETING]
     if handled_by is not None:
@@ -290,7 +290,7 @@ def build_notice(
     )
 
 
-def _notice_no(code: str, situation_key: str | None, content: dict, body: list[str]) -> str:
+def notice_number(code: str, situation_key: str | None, content: dict, body: list[str]) -> str:
     """Item code + situation + a short hash of what the citizen reads: same notice, same number."""
     payload = _JSON_DICT.dump_python({**content, "body": body}, mode="json")
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))

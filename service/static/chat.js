@@ -2,6 +2,7 @@
 
 import { request } from "./js/api.js";
 import { $, el, say } from "./js/dom.js";
+import { lifeEventCard } from "./js/life_event_card.js";
 
 const TEXT = {
   welcome: "您好！我是清江市政务服务导办助手。告诉我您想办什么事，我会一次性告诉您要带的材料、去哪办、多久办好，也可以帮您预约。",
@@ -187,6 +188,7 @@ function botMessage(message) {
     bubble.append(el("div", { text: TEXT.agentLabel, className: "agent-label" }));
   }
   if (message.text) renderText(bubble, message.text);
+  if (message.custom?.life_event) bubble.append(lifeEventCard(message.custom.life_event));
   if (message.image) {
     const image = el("img", { className: "image" });
     image.src = message.image;
@@ -298,7 +300,7 @@ async function deliver(payload) {
     if (sender !== load(SENDER_KEY, null)) return; // "新对话" was pressed meanwhile
     const handoff = messages.find((m) => m.custom?.handoff);
     if (handoff) followOutbox();
-    const shown = messages.filter((m) => m.text || m.image || m.buttons?.length);
+    const shown = messages.filter((m) => m.text || m.image || m.buttons?.length || m.custom?.life_event);
     if (shown.length) {
       remember({ bot: shown });
       botReply(shown);

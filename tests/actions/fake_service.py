@@ -11,6 +11,9 @@ from actions.api.service_client import (
     Hall,
     Handler,
     ItemNotFound,
+    LifeEventHit,
+    LifeEventNotice,
+    LifeEventSearch,
     Notice,
     Referral,
     Refused,
@@ -53,6 +56,8 @@ class FakeServiceClient:
         self.appointments: dict[str, tuple[dict, str, str]] = {}
         # Cases (办件): number → (the citizen's view, the phone, the conversation registered with).
         self.cases: dict[str, tuple[dict, str, str]] = {}
+        self.life_events: dict[str, LifeEventNotice] = {}  # code → its merged notice (all situations)
+        self.life_event_results: dict[str, LifeEventSearch] = {}  # text → what the search finds
 
     def add_item(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = (),
                  handled_by: Optional[Handler] = None) -> FakeItem:
@@ -109,6 +114,43 @@ class FakeServiceClient:
                 "online": "可在“i清江”小程序预约",
             },
         )
+
+    def add_life_event(self, code: str, name: str, situations: tuple[tuple[str, str], ...] = ()) -> None:
+        self.life_events[code] = LifeEventNotice(
+            code=code, name=name, notice_no=f"{code.upper()}-ALL-000000",
+            situations=[Situation(id=i, name=n) for i, n in situations],
+            sections=[f"【{name}】一次性告知（告知单号：{code.upper()}-ALL-000000）", "一、办理顺序（共2项）"],
+            steps=[
+                {"no": 1, "key": "WJ-CSZM-001", "name": "出生医学证明首次签发", "in_catalogue": True,
+                 "handled_by": None, "after": [], "when": None},
+                {"no": 2, "key": "vaccination", "name": "预防接种证办理", "in_catalogue": False,
+                 "handled_by": "社区卫生服务中心", "after": ["WJ-CSZM-001"], "when": None},
+            ],
+            materials=[{"name": "父母双方居民身份证", "used_by": ["出生医学证明首次签发", "出生登记"]}],
+            fee={"total_yuan": 0, "fixed": [], "by_standard": []},
+            time={"promised_days": 0, "promised_days_with_conditional": 10},
+            window={"hall_name": "清江市政务服务中心", "window_name": "民生综合窗口",
+                    "booking_item_name": "出生医学证明首次签发"},
+        )
+
+    def on_life_event_search(self, text: str, *codes: str, confident: bool = False) -> None:
+        self.life_event_results[text] = LifeEventSearch(
+            hits=[LifeEventHit(code, self.life_events[code].name, 0.9) for code in codes], confident=confident)
+
+    async def find_life_events(self, text: str) -> LifeEventSearch:
+        self._call("find_life_events", text)
+        return self.life_event_results.get(text, LifeEventSearch(hits=[], confident=False))
+
+    async def list_life_events(self) -> list[LifeEventHit]:
+        self._call("list_life_events")
+        return [LifeEventHit(code, notice.name, 0.0) for code, notice in self.life_events.items()]
+
+    async def get_life_event_notice(self, code: str, situation: Optional[str] = None) -> LifeEventNotice:
+        self._call("get_life_event_notice", code, situation or "")
+        notice = self.life_events.get(code)
+        if notice is None or (situation and situation not in {s.id for s in notice.situations}):
+            raise ItemNotFound(code)
+        return notice
 
     async def halls_for_item(self, code: str) -> list[Hall]:
         self._call("halls_for_item", code)
