@@ -168,3 +168,22 @@ def test_a_wechat_citizen_lists_and_cancels_a_booking(wechat_stack):
     assert "确认取消以下预约吗" in confirm and code in confirm
     done = "\n".join(ask(service, api, openid, "确认"))
     assert "已为您取消预约" in done
+
+
+def test_a_wechat_citizen_hears_of_a_case_and_asks_after_it(wechat_stack):
+    service, api, _ = wechat_stack
+    openid = new_openid()
+    staff = {"Authorization": f"Bearer {DEVELOPMENT_SECRETS['STAFF_TOKEN']}"}
+    case = httpx.post(f"{service}/api/cases", headers=staff, timeout=10, json={
+        "staff": "王芳", "item_code": "GA-SFZ-001", "applicant": "赵六", "phone": "13600001234",
+        "id_number": "440106198502140017", "channel": "wechat", "conversation_id": f"wechat:{openid}"})
+    assert case.status_code == 201, case.text
+    number = case.json()["number"]
+    moved = httpx.post(f"{service}/api/cases/{number}/review", json={"staff": "王芳"}, headers=staff, timeout=10)
+    assert moved.status_code == 200
+    deadline = time.monotonic() + 30
+    while not any(number in text for text in api.texts_to(openid)):  # the news, pushed through the outbox
+        assert time.monotonic() < deadline, api.texts_to(openid)
+        time.sleep(0.2)
+    status = "\n".join(ask(service, api, openid, "我换身份证的事办到哪了"))
+    assert number in status and "审查中" in status
