@@ -16,7 +16,7 @@ def intent_payload(intent: str, **entities: str) -> str:
 
 
 def numbered_buttons(options: Iterable[tuple[str, str]]) -> list[dict[str, Any]]:
-    """(title, payload) pairs as buttons titled "1. …", "2. …", the numbers a typed reply picks
-    by in every channel (bot/replies.py)."""
-    return [{"title": f"{number}. {title}", "payload": payload}
-            for number, (title, payload) in enumerate(options, start=1)]
+    """(title, payload) pairs as buttons in the order a typed "1", "2", … picks them in every
+    channel (bot/replies.py). Titles stay bare: a text channel shows the numbers once, through
+    the whole answer (service/wechat/render.py); the web chat shows buttons to tap."""
+    return [{"title": title, "payload": payload} for title, payload in options]

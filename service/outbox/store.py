@@ -33,9 +33,11 @@ def enqueue(
     payload: dict[str, Any],
     ticket_number: str | None = None,
     key: str | None = None,
+    not_before: datetime | None = None,
 ) -> OutboxMessage:
     """A message to deliver once the caller's transaction commits; strictly after the stream's earlier ones.
-    A given `key` makes a second enqueue of the same message fail (IntegrityError) instead of doubling it."""
+    A given `key` makes a second enqueue of the same message fail (IntegrityError) instead of doubling it.
+    With `not_before` it (and so the rest of its stream) waits until then."""
     message = OutboxMessage(
         destination=destination,
         stream=f"{destination}:{stream}",
@@ -45,7 +47,7 @@ def enqueue(
         ticket_number=ticket_number,
         status=OutboxStatus.PENDING,
         attempts=0,
-        next_attempt_at=utcnow(),
+        next_attempt_at=not_before or utcnow(),
     )
     session.add(message)
     return message

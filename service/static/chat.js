@@ -3,6 +3,7 @@
 import { request } from "./js/api.js";
 import { $, el, say } from "./js/dom.js";
 import { lifeEventCard } from "./js/life_event_card.js";
+import { setUpDisplay } from "./chat/display.js";
 
 const TEXT = {
   welcome: "您好！我是清江市政务服务导办助手。告诉我您想办什么事，我会一次性告诉您要带的材料、去哪办、多久办好，也可以帮您预约。",
@@ -20,7 +21,14 @@ const TEXT = {
   agentLabel: "12345 话务员",
   agentOnIt: "话务员正在为您服务，您发的消息会直接转给话务员。",
   waitingAgent: "工单已提交，话务员接手后会在这里回复您。",
+  human: "转人工",
+  largeTextOn: "已开启大字模式",
+  largeTextOff: "已关闭大字模式，恢复标准字号",
+  highContrastOn: "已开启高对比度模式",
+  highContrastOff: "已关闭高对比度模式",
 };
+// What the 转人工 button sends: the intent the bot hands to a 12345 agent (data/rules/handoff.yml).
+const REQUEST_HUMAN = "/request_human";
 const SENDER_KEY = "daoban.chat.sender";
 const HISTORY_KEY = "daoban.chat.history";
 // After a 12345 handoff: the last agent message shown, so the outbox is read from there on.
@@ -142,8 +150,8 @@ function userBubble(text) {
   return row;
 }
 
-function choices(buttons) {
-  const group = el("div", { className: "choices" });
+function choices(buttons, numbered) {
+  const group = el("div", { className: numbered ? "choices numbered" : "choices" });
   for (const button of buttons) {
     const choice = el("button", { text: button.title, className: "choice" });
     choice.type = "button";
@@ -196,7 +204,7 @@ function botMessage(message) {
     bubble.append(image);
   }
   row.append(bubble);
-  if (message.buttons?.length) row.append(choices(message.buttons));
+  if (message.buttons?.length) row.append(choices(message.buttons, !message.examples));
   return row;
 }
 
@@ -216,12 +224,21 @@ function botReply(messages) {
       reply.append(botMessage(message));
     }
   });
+  numberChoices(reply);
   log.append(reply);
   return reply;
 }
 
+// The bot's buttons numbered through the whole reply, as a typed "2" picks them (bot/replies.py)
+// and as WeChat shows them; the welcome's examples are no bot buttons and get no number.
+function numberChoices(reply) {
+  reply.querySelectorAll(".numbered .choice").forEach((choice, index) => {
+    choice.prepend(el("span", { text: `${index + 1}. `, className: "choice-no" }));
+  });
+}
+
 function welcome() {
-  return botReply([{ text: TEXT.welcome, buttons: TEXT.examples.map((e) => ({ title: e, payload: e })) }]);
+  return botReply([{ text: TEXT.welcome, examples: true, buttons: TEXT.examples.map((e) => ({ title: e, payload: e })) }]);
 }
 
 // Only the latest reply's choices can be tapped; older ones are kept for reading.
@@ -415,6 +432,8 @@ $("composer").addEventListener("submit", (event) => {
   send(text, text);
 });
 
+$("human").addEventListener("click", () => send(REQUEST_HUMAN, TEXT.human));
+
 $("new-chat").addEventListener("click", () => {
   try { localStorage.removeItem(HISTORY_KEY); } catch { /* nothing stored */ }
   store(SENDER_KEY, newSenderId());
@@ -425,6 +444,11 @@ $("new-chat").addEventListener("click", () => {
   input.focus();
 });
 
+setUpDisplay([
+  { name: "largeText", button: $("large-text"), className: "large-text", on: TEXT.largeTextOn, off: TEXT.largeTextOff },
+  { name: "highContrast", button: $("high-contrast"), className: "high-contrast",
+    on: TEXT.highContrastOn, off: TEXT.highContrastOff },
+], setStatus);
 renderHistory();
 loadConfig();
 focusInputOnDesktop();

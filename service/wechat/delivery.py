@@ -6,6 +6,7 @@ delivered); a message WeChat will never take is parked with the reason for the a
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -14,7 +15,7 @@ from service.outbox import store as outbox
 from service.outbox.models import OutboxMessage
 from service.outbox.worker import Undeliverable
 from service.wechat.clients import WeChatApiClient
-from service.wechat.render import render_answer
+from service.wechat.render import fit_text, render_answer
 
 WECHAT = "wechat"
 
@@ -24,6 +25,7 @@ NEVER_ERRCODES = {
     45047: "客服消息超过下发条数上限，需等用户再次发言",
     43004: "用户未关注公众号",
     40003: "OpenID 无效",
+    45002: "消息内容超过微信长度限制",
     48001: "公众号没有客服消息接口权限",
 }
 
@@ -47,17 +49,21 @@ def enqueue_answer(
 
 def enqueue_texts(
     session: Session, *, openid: str, texts: list[str], ticket_number: str | None = None, key_prefix: str | None = None,
-    fallback: dict[str, Any] | None = None,
+    fallback: dict[str, Any] | None = None, not_before: datetime | None = None,
 ) -> int:
-    """With `key_prefix` the rows' keys are derived from it, so the same texts cannot be queued twice.
-    A `fallback` (another destination's message) is queued instead of a text WeChat will never take."""
-    for number, text in enumerate(texts, start=1):
-        payload = {"openid": openid, "text": text} | ({"fallback": fallback} if fallback else {})
+    """The texts in order, each cut to WeChat's limit (an agent's long line too); how many messages.
+    With `key_prefix` the rows' keys are derived from it, so the same texts cannot be queued twice;
+    with `not_before` none is sent earlier. A `fallback` (another destination's message) is queued
+    instead of a text WeChat will never take."""
+    parts = [part for text in texts for part in fit_text(text)]
+    for number, part in enumerate(parts, start=1):
+        # One fallback for the whole text: it rides on its first part.
+        payload = {"openid": openid, "text": part} | ({"fallback": fallback} if fallback and number == 1 else {})
         outbox.enqueue(
             session, destination=WECHAT, stream=openid, kind="text", payload=payload,
-            ticket_number=ticket_number, key=f"{key_prefix}:{number}" if key_prefix else None,
+            ticket_number=ticket_number, key=f"{key_prefix}:{number}" if key_prefix else None, not_before=not_before,
         )
-    return len(texts)
+    return len(parts)
 
 
 class WeChatDelivery:

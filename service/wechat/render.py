@@ -1,11 +1,16 @@
-"""Rasa's answers as WeChat text messages, buttons as numbered options. Pure functions."""
+"""Rasa's answers as WeChat text messages, buttons as numbered options. Pure functions.
+
+The numbers are written here and nowhere else: the bot's button titles are bare (actions/buttons.py),
+so "1. 本人办理" never becomes "1. 1. 本人办理".
+"""
 
 from typing import Any
 
 from common.chat_messages import pack_messages, utf8_bytes
 from service.core import templates as t
 
-# WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes.
+# WeChat's limit for one text message (passive reply or customer-service message), UTF-8 bytes:
+# a longer customer-service text is refused with errcode 45002.
 TEXT_LIMIT_BYTES = 2048
 
 
@@ -38,3 +43,8 @@ def render_answer(messages: list[dict[str, Any]]) -> list[str]:
         if lines:
             sections.append("\n".join(lines))
     return pack_messages(sections, TEXT_LIMIT_BYTES, utf8_bytes)
+
+
+def fit_text(text: str) -> list[str]:
+    """One text as WeChat texts within the limit: cut at line breaks, a longer line between characters."""
+    return pack_messages([text], TEXT_LIMIT_BYTES, utf8_bytes)

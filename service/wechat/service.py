@@ -5,6 +5,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from functools import partial
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -12,6 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from wechatpy.messages import BaseMessage
 
 from service.core import templates as t
+from service.core.db import utcnow
 from service.core.rasa import RasaClient
 from service.wechat import store
 from service.wechat.clients import WeChatApiClient
@@ -31,6 +33,9 @@ MENU_INTENTS = {
 SENDER_PREFIX = "wechat:"
 # How often a retry looks whether the first delivery of its message has been answered.
 RETRY_POLL_S = 0.1
+# The rest of an answer waits this long after its passive reply: WeChat shows that reply only once
+# our HTTP answer reaches it, and a customer-service message sent sooner would overtake it.
+REST_AFTER_PASSIVE_S = 2.0
 
 # Run after the HTTP answer is sent; an async function or a partial of one (Starlette awaits those).
 Job = Callable[[], Awaitable[None]]
@@ -123,7 +128,8 @@ class WeChatConnector:
         first = texts[0] if texts else None
         status = DeliveryStatus.REPLIED
         await run_in_threadpool(store.settle_delivery, self._sessions, key=key, status=status, reply=first)
-        await self._send(openid, texts[1:])  # queued before the reply leaves: durable from now on
+        # Queued before the reply leaves (durable from now on), sent after it (in order).
+        await self._send(openid, texts[1:], not_before=utcnow() + timedelta(seconds=REST_AFTER_PASSIVE_S))
         return Outcome(reply=first)
 
     async def _defer(self, openid: str, turn: asyncio.Task, *, key: str) -> Outcome:
@@ -150,13 +156,13 @@ class WeChatConnector:
             return [t.WECHAT_BOT_UNAVAILABLE]
         return render_answer(messages)
 
-    async def _send(self, openid: str, texts: list[str]) -> None:
+    async def _send(self, openid: str, texts: list[str], *, not_before: datetime | None = None) -> None:
         """The rest of an answer, into the outbox: the worker sends the texts in order as
         customer-service messages, and retries them while WeChat cannot take them."""
         if texts:
-            await run_in_threadpool(self._enqueue, openid, texts)
+            await run_in_threadpool(self._enqueue, openid, texts, not_before)
 
-    def _enqueue(self, openid: str, texts: list[str]) -> None:
+    def _enqueue(self, openid: str, texts: list[str], not_before: datetime | None) -> None:
         with self._sessions() as session:
-            enqueue_texts(session, openid=openid, texts=texts)
+            enqueue_texts(session, openid=openid, texts=texts, not_before=not_before)
             session.commit()

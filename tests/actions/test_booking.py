@@ -87,7 +87,7 @@ async def test_full_time_offers_the_nearest_free_slots_and_takes_a_typed_choice(
 
     assert responses(dispatcher) == ["utter_booking_time_unavailable"]
     assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == [
-        "1. 11月25日（周三）09:00-10:00", "2. 11月26日（周四）14:30-15:30"]
+        "11月25日（周三）09:00-10:00", "11月26日（周四）14:30-15:30"]
     offered = slots(events)["booking_offered"]
 
     events = await validate(fake_service, form_tracker(

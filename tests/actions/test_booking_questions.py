@@ -44,7 +44,7 @@ async def test_only_likely_items_are_offered_and_at_most_three(dispatcher, fake_
 
     offered, plain = dispatcher.messages
     assert offered["response"] == "utter_ask_booking_item_choices"
-    assert [b["title"] for b in offered["buttons"]] == ["1. 事项0", "2. 事项1", "3. 事项2"]
+    assert [b["title"] for b in offered["buttons"]] == ["事项0", "事项1", "事项2"]
     assert plain["response"] == "utter_ask_booking_item" and plain["buttons"] == []
 
 
@@ -59,8 +59,8 @@ async def test_the_situations_are_buttons_and_a_tap_picks_that_situations_materi
     question = dispatcher.messages[-1]
     assert question["response"] == "utter_ask_booking_situation" and question["item_name"] == "居民身份证补领"
     assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
-        ("1. 年满十六周岁本人办理", '/inform{"situation": "adult"}'),
-        ("2. 未满十六周岁由监护人陪同", '/inform{"situation": "minor"}')]
+        ("年满十六周岁本人办理", '/inform{"situation": "adult"}'),
+        ("未满十六周岁由监护人陪同", '/inform{"situation": "minor"}')]
 
     asked = {**started, "requested_slot": "booking_situation"}
     tapped = form_tracker('/inform{"situation": "minor"}', slots_now=asked,
@@ -97,7 +97,7 @@ async def test_several_halls_are_offered_and_a_typed_pick_takes_its_address(disp
     assert question["response"] == "utter_ask_booking_hall"
     # A tap sends the hall's name, read like a typed answer.
     assert [(b["title"], b["payload"]) for b in question["buttons"]] == [
-        ("1. 清江市政务服务中心", "清江市政务服务中心"), ("2. 滨江区便民服务中心", "滨江区便民服务中心")]
+        ("清江市政务服务中心", "清江市政务服务中心"), ("滨江区便民服务中心", "滨江区便民服务中心")]
 
     asked = {**started, "requested_slot": "booking_hall"}
     picked = slots(await validate(fake_service, form_tracker("第二个", slots_now=asked), dispatcher))

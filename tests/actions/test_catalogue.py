@@ -75,7 +75,7 @@ async def test_unclear_item_offers_top_three_as_buttons(dispatcher, fake_service
 
     assert responses(dispatcher) == ["utter_choose_item"]
     titles = [b["title"] for b in dispatcher.messages[0]["buttons"]]
-    assert titles == ["1. 居民身份证换领（公安局）", "2. 居民身份证补领（公安局）", "3. 临时居民身份证申领（公安局）",
+    assert titles == ["居民身份证换领（公安局）", "居民身份证补领（公安局）", "临时居民身份证申领（公安局）",
                       "都不是，转人工咨询"]
     assert dispatcher.messages[0]["buttons"][-1]["payload"] == "/request_consultation"
     assert slots_set(events)["pending_aspect"] == "fee"

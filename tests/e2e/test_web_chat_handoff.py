@@ -83,10 +83,11 @@ def test_an_agent_takes_over_the_page_and_the_citizen_rates_the_close(stack, ope
     expect(question).to_contain_text(f"工单 {number}）已经办结", timeout=OUTBOX_WAIT_MS)
     expect(question.locator(".bubble-agent")).to_have_count(0)  # the bot asks, not the agent
     levels = question.locator(".choice:enabled")
-    expect(levels).to_have_text(["非常满意", "满意", "基本满意", "不满意", "非常不满意"])
+    # Numbered on the page as a typed "2" picks them.
+    expect(levels).to_have_text(["1. 非常满意", "2. 满意", "3. 基本满意", "4. 不满意", "5. 非常不满意"])
 
     before = page.locator("#log > .reply").count()
-    levels.get_by_text("满意", exact=True).click()
+    question.get_by_role("button", name="2. 满意", exact=True).click()
     expect(page.locator(".bubble-user").last).to_have_text("满意")
     expect(page.locator("#log > .reply")).to_have_count(before + 1)
     expect(page.locator("#log > .reply").last).to_contain_text(f"谢谢您的评价（满意），已记入工单 {number}")

@@ -9,6 +9,7 @@ import pytest
 
 from common.deployment import DEVELOPMENT_SECRETS
 from scripts.stack import Ports
+from service.wechat.service import REST_AFTER_PASSIVE_S
 from tests.e2e.conftest import running_stack, sqlite_databases
 from tests.service.wechat.wechat_fakes import (
     AES_KEY,
@@ -49,13 +50,14 @@ def ask(base_url: str, api: FakeWeChatApi, openid: str, text: str) -> list[str]:
     response = post_plain(base_url, text_xml(openid, text, msg_id=new_msg_id()))
     assert response.status_code == 200
     passive = reply_content(response)
-    # Customer-service messages follow in the background: wait until they stop coming.
+    # Customer-service messages follow in the background, held a moment after a passive reply:
+    # wait until they stop coming.
     deadline, quiet_since, count = time.monotonic() + 30, time.monotonic(), already
     while time.monotonic() < deadline:
         now = len(api.texts_to(openid))
         if now != count:
             count, quiet_since = now, time.monotonic()
-        if time.monotonic() - quiet_since > 1.5 and (passive is not None or count > already):
+        if time.monotonic() - quiet_since > REST_AFTER_PASSIVE_S + 1.5 and (passive is not None or count > already):
             break
         time.sleep(0.1)
     return ([passive] if passive else []) + api.texts_to(openid)[already:]

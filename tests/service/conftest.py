@@ -29,6 +29,8 @@ from service.catalogue.models import (
     Situation,
     material_situation,
 )
+from service.catalogue.schemas import Notice
+from service.catalogue.service import item_notice
 from service.core.db import get_db, get_engine, get_session_factory
 from service.core.identity import id_check_char
 from service.core.rasa import RasaClient
@@ -99,6 +101,18 @@ def fixture_session(fixture_db_url) -> Iterator[Session]:
 def real_session(real_seed_db_url) -> Iterator[Session]:
     with get_session_factory(real_seed_db_url)() as session:
         yield session
+
+
+@pytest.fixture(scope="session")
+def longest_notice(real_seed_db_url) -> Notice:
+    """The longest notice the real catalogue gives, over every item and every situation (and none)."""
+    with get_session_factory(real_seed_db_url)() as session:
+        notices = [
+            item_notice(session, code=item.code, situation=situation)
+            for item in session.scalars(select(Item))
+            for situation in [None, *(s.key for s in item.situations)]
+        ]
+    return max(notices, key=lambda notice: len(notice.text.encode("utf-8")))
 
 
 def rasa_down_transport() -> httpx.MockTransport:

@@ -49,6 +49,21 @@ def row(sessions, message_id: int) -> OutboxMessage:
         return session.get(OutboxMessage, message_id)
 
 
+def test_a_message_held_until_later_holds_back_its_stream_until_then(sessions):
+    now = utcnow()
+    with sessions() as session:
+        held = store.enqueue(session, destination="test", stream="a", kind="note", payload={},
+                             not_before=now + timedelta(seconds=5))
+        session.commit()
+        held_id = held.id
+    behind, other = enqueued(sessions, "a", "b")
+    soon, later = now + timedelta(seconds=1), now + timedelta(seconds=5)
+    assert claim(sessions, "w", soon) == [other]
+    assert claim(sessions, "w", later) == [held_id]
+    assert store.settle_delivered(sessions, held_id, worker="w", now=later)
+    assert claim(sessions, "w", later) == [behind]
+
+
 def test_only_heads_are_claimed_and_a_failing_head_holds_back_its_stream_alone(sessions):
     a1, b1, a2, b2, c1 = enqueued(sessions, "a", "b", "a", "b", "c")
     now = utcnow()

@@ -38,7 +38,8 @@ from service.main import create_app
 from service.wechat.channel import build_channel
 from service.outbox.worker import Destination
 from service.wechat.clients import WeChatApiClient
-from service.wechat.delivery import WECHAT, WeChatDelivery
+from service.outbox.models import OutboxMessage
+from service.wechat.delivery import WECHAT, WeChatDelivery, enqueue_texts
 from service.wechat.models import WechatDelivery
 from service.wechat.render import TEXT_LIMIT_BYTES, render_answer
 from service.wechat.router import get_wechat_channel
@@ -292,6 +293,33 @@ def test_long_answer_is_split_first_part_passive_rest_through_the_api(db_url):
     assert len(parts) >= 3 and parts == expected
     assert all(len(p.encode()) <= TEXT_LIMIT_BYTES for p in parts)
     assert "\n".join(parts) == materials + "\n回复序号选择：\n1. 本人办理\n2. 委托代办"
+
+
+def test_the_longest_notice_comes_whole_the_passive_part_first_the_rest_after_it(db_url, longest_notice):
+    sections = longest_notice.sections
+    rasa, openid = FakeRasa(lambda _m: [{"recipient_id": "x", "text": section} for section in sections]), new_openid()
+    expected = render_answer([{"text": section} for section in sections])
+    with fake_wechat_api() as api, wechat_service(db_url, rasa, api_base=api.base_url) as base_url:
+        first = reply_content(post_plain(base_url, text_xml(openid, "低保怎么申请", msg_id=new_msg_id())))
+        time.sleep(0.5)  # WeChat relays the passive reply after our answer: no later part may overtake it
+        overtaken = api.texts_to(openid)
+        rest = api.wait_for_texts(openid, len(expected) - 1)
+    assert overtaken == []
+    assert [first, *rest] == expected and len(expected) >= 2
+    assert all(len(part.encode()) <= TEXT_LIMIT_BYTES for part in expected)
+
+
+def test_an_agents_long_message_reaches_wechat_in_parts_within_the_limit(db_url):
+    line = "您好，关于您反映的问题，" + "承办部门已安排人员到现场核实处理。" * 60  # ~3 KB in one line
+    with get_session_factory(db_url)() as session:
+        # As the console queues it (service/tickets/agent_steps.py): the label, then the agent's text.
+        queued = enqueue_texts(session, openid="o-agent", texts=[t.WECHAT_AGENT_LABEL + line])
+        session.commit()
+    with get_session_factory(db_url)() as session:
+        texts = [m.payload["text"] for m in session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))]
+    assert queued == len(texts) == 2  # one line longer than the limit: cut between characters
+    assert all(len(text.encode()) <= TEXT_LIMIT_BYTES for text in texts)
+    assert "".join(texts) == t.WECHAT_AGENT_LABEL + line
 
 
 def test_slow_answer_without_api_credentials_apologises_passively(db_url):

@@ -28,6 +28,8 @@ APP_ID = "wx0123456789abcdef"
 APP_SECRET = "test-app-secret"
 AES_KEY = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"  # 43 characters, as WeChat gives it
 OFFICIAL_ID = "gh_0123456789ab"
+# WeChat refuses a longer customer-service text (errcode 45002); kept apart from the code under test.
+TEXT_LIMIT_BYTES = 2048
 
 
 def new_openid() -> str:
@@ -165,6 +167,8 @@ class FakeWeChatApi:
                     elif token != fake._current_token:
                         fake.refused_tokens.append(token)
                         answer = {"errcode": 40001, "errmsg": "invalid credential"}
+                    elif len(json.loads(raw)["text"]["content"].encode()) > TEXT_LIMIT_BYTES:
+                        answer = {"errcode": 45002, "errmsg": "content size out of limit"}
                     else:
                         fake.sent.append({"raw": raw, "access_token": token, **json.loads(raw)})
                         answer = {"errcode": 0, "errmsg": "ok"}
