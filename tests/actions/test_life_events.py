@@ -64,7 +64,7 @@ async def test_an_unsure_search_offers_the_likely_life_events(service, dispatche
     service.on_life_event_search("家里有点事要办", "newborn", "restaurant")
     await _run(service, dispatcher, "家里有点事要办")
     assert responses(dispatcher) == ["utter_choose_life_event"]
-    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["1. 新生儿出生一件事", "2. 开办餐饮店一件事"]
+    assert [b["title"] for b in dispatcher.messages[0]["buttons"]] == ["新生儿出生一件事", "开办餐饮店一件事"]
 
 
 async def test_nothing_found_lists_every_life_event(service, dispatcher):
