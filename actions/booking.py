@@ -15,7 +15,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.api.service_client import FreeSlot, ItemNotFound, Refused, ServiceUnavailable, UsesService
+from actions.api.service_client import ItemNotFound, Refused, ServiceUnavailable, UsesService
 from actions.booking_text import (
     CONFIRMING_WORDS,
     SLOT_TAKEN_MARK,
@@ -29,11 +29,11 @@ from actions.booking_text import (
     numbered_materials,
     slot_label,
 )
-from actions.buttons import intent_payload, numbered_buttons
 from actions.channels import channel_of
 from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
+from actions.time_choice import offer_alternatives, offered_pick
 from common.choices import resolve_choice
 
 FORM = "booking_form"
@@ -237,14 +237,9 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
     async def validate_booking_when(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if not tracker.get_slot("booking_item") or not tracker.get_slot("booking_hall"):
             return {"booking_when": None}  # said before the item and hall are known: asked later
-        offered = tracker.get_slot("booking_offered") or []
-        picked = next((o for o in offered if o["id"] == value), None)
-        if picked is None and offered:
-            index = resolve_choice(value, [choice["label"] for choice in offered])
-            picked = offered[index] if index is not None else None
+        picked = offered_pick(value, tracker.get_slot("booking_offered") or [])
         if picked is not None:
-            day, slot, window = picked["id"].split("|")
-            return self._slot_taken(day, slot, window)
+            return self._slot_taken(*picked)
 
         availability = await self.client.availability(
             tracker.get_slot("booking_hall"), value, tracker.get_slot("booking_item"))
@@ -254,15 +249,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         starting = tracker.get_slot("requested_slot") is None
         if starting and not availability.understood:
             return {"booking_when": None}  # the first message named no time: just ask
-        alternatives = availability.alternatives
-        dispatcher.utter_message(
-            response="utter_booking_time_unavailable",
-            reason=availability.reason or "",
-            buttons=numbered_buttons((slot_label(a.date, a.slot), pick_payload(a)) for a in alternatives),
-        )
-        return {"booking_when": None,
-                "booking_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a.date, a.slot)}
-                                    for a in alternatives] or None}
+        return {"booking_when": None, "booking_offered": offer_alternatives(dispatcher, availability)}
 
     async def validate_booking_for(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         if value not in ("self", "other"):
@@ -329,10 +316,6 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         if not tracker.get_slot("booking_nonce"):
             events.append(SlotSet("booking_nonce", uuid.uuid4().hex[:12]))
         return self.marked_read(tracker, events)
-
-
-def pick_payload(free: FreeSlot) -> str:
-    return intent_payload("inform", slot_choice=f"{free.date}|{free.slot}|{free.window}")
 
 
 class SubmitBooking(UsesService, Action):

@@ -15,7 +15,6 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.api.service_client import ItemNotFound, Refused, ServiceUnavailable, UsesService
-from actions.booking import pick_payload
 from actions.booking_text import (
     CONFIRMING_WORDS,
     SLOT_TAKEN_MARK,
@@ -29,6 +28,7 @@ from actions.buttons import intent_payload, numbered_buttons
 from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
+from actions.time_choice import offer_alternatives, offered_pick
 from common.choices import resolve_choice
 
 FORM = "manage_booking_form"
@@ -201,28 +201,16 @@ class ValidateManageBookingForm(UsesService, ReadsEachMessageOnce, FormValidatio
                 "manage_hall": appointment["hall"]["code"], "manage_item": appointment["item_code"]}
 
     async def validate_manage_when(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        offered = tracker.get_slot("manage_offered") or []
-        picked = next((o for o in offered if o["id"] == value), None)
-        if picked is None and offered:
-            index = resolve_choice(value, [o["label"] for o in offered])
-            picked = offered[index] if index is not None else None
+        picked = offered_pick(value, tracker.get_slot("manage_offered") or [])
         if picked is not None:
-            day, slot, _window = picked["id"].split("|")
+            day, slot, _window = picked
             return {"manage_when": value, "manage_date": day, "manage_slot": slot, "manage_offered": None}
         hall, item = tracker.get_slot("manage_hall"), tracker.get_slot("manage_item")
         availability = await self.client.availability(hall, value, item)
         if availability.slot is not None:
             free = availability.slot
             return {"manage_when": value, "manage_date": free.date, "manage_slot": free.slot, "manage_offered": None}
-        alternatives = availability.alternatives
-        dispatcher.utter_message(
-            response="utter_booking_time_unavailable",
-            reason=availability.reason or "",
-            buttons=numbered_buttons((slot_label(a.date, a.slot), pick_payload(a)) for a in alternatives),
-        )
-        return {"manage_when": None,
-                "manage_offered": [{"id": f"{a.date}|{a.slot}|{a.window}", "label": slot_label(a.date, a.slot)}
-                                   for a in alternatives] or None}
+        return {"manage_when": None, "manage_offered": offer_alternatives(dispatcher, availability)}
 
     async def validate_manage_confirmed(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
         return {"manage_confirmed": bool(value)}

@@ -14,11 +14,11 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.assist.router import router as assist_router
 from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
+from service.bundles.router import router as bundles_router
 from service.cases.router import bot_router as case_bot_router
 from service.cases.router import citizen_router as case_citizen_router
 from service.cases.router import page_router as case_page_router
 from service.cases.router import staff_router as case_staff_router
-from service.bundles.router import router as bundles_router
 from service.catalogue.router import hall_router
 from service.catalogue.router import router as catalogue_router
 from service.catalogue.service import count_items
@@ -32,8 +32,8 @@ from service.core.privacy import install_log_masking
 from service.core.rasa import RasaClient
 from service.core.settings import get_settings
 from service.delivery import delivering
-from service.outbox.router import router as outbox_router
 from service.meta.router import router as meta_router
+from service.outbox.router import router as outbox_router
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router

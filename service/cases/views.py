@@ -4,8 +4,8 @@ lists and supervision, and in full to staff with the steps open from the current
 from service.cases.deadlines import Timekeeper
 from service.cases.models import Case
 from service.cases.schemas import CaseBrief, CaseOut, CaseStatusOut, DeadlineOut, EventOut
-from service.cases.workflow import allowed_actions
 from service.cases.wording import next_step, status_label
+from service.cases.workflow import allowed_actions
 from service.core import templates as t
 from service.core.identity import mask_mobile, mask_name
 

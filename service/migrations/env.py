@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import engine_from_config, pool
 
 import service.booking.models  # noqa: F401  (registers the tables on Base.metadata)
-import service.cases.models  # noqa: F401
 import service.bundles.models  # noqa: F401
+import service.cases.models  # noqa: F401
 import service.catalogue.models  # noqa: F401
 import service.outbox.models  # noqa: F401
 import service.tickets.models  # noqa: F401
