@@ -297,8 +297,9 @@ class ServiceClient:
 
     async def create_appointment(self, booking: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         """The booking as the citizen may see it (masked); a retry with the same key is safe."""
+        # With the bot's token: the booking names this conversation, which only the bot may do.
         return await self._request(
-            "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key}
+            "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key, **self._bot_auth()}
         )
 
     # Managing a booking: `proof` is {"phone": …} or, for the conversation that booked it, {"conversation_id": …}.

@@ -9,7 +9,7 @@ from common.deployment import DEVELOPMENT_SECRETS
 from tests.e2e.conftest import Chat, texts
 from tests.e2e.test_manage_booking import book_in_chat
 
-APPLICANT_ID = "440106198502140017"
+APPLICANT_ID = "440106198502140014"
 STAFF = {"Authorization": f"Bearer {DEVELOPMENT_SECRETS['STAFF_TOKEN']}"}
 
 

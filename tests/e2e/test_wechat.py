@@ -178,7 +178,7 @@ def test_a_wechat_citizen_hears_of_a_case_and_asks_after_it(wechat_stack):
     staff = {"Authorization": f"Bearer {DEVELOPMENT_SECRETS['STAFF_TOKEN']}"}
     case = httpx.post(f"{service}/api/cases", headers=staff, timeout=10, json={
         "staff": "王芳", "item_code": "GA-SFZ-001", "applicant": "赵六", "phone": "13600001234",
-        "id_number": "440106198502140017", "channel": "wechat", "conversation_id": f"wechat:{openid}"})
+        "id_number": "440106198502140014", "channel": "wechat", "conversation_id": f"wechat:{openid}"})
     assert case.status_code == 201, case.text
     number = case.json()["number"]
     moved = httpx.post(f"{service}/api/cases/{number}/review", json={"staff": "王芳"}, headers=staff, timeout=10)
