@@ -189,3 +189,12 @@ def test_a_wechat_citizen_hears_of_a_case_and_asks_after_it(wechat_stack):
         time.sleep(0.2)
     status = "\n".join(ask(service, api, openid, "我换身份证的事办到哪了"))
     assert number in status and "审查中" in status
+
+
+def test_a_life_event_on_wechat_comes_in_texts_that_fit(wechat_stack):
+    service, api, _ = wechat_stack
+    openid = new_openid()
+    answer = ask(service, api, openid, "孩子出生了要办什么")
+    assert all(len(text.encode("utf-8")) <= 2048 for text in answer)
+    whole = "\n".join(answer)
+    assert "新生儿出生一件事" in whole and "出生医学证明" in whole
