@@ -58,9 +58,10 @@ def _check_declared(item: Item, request: AppointmentIn) -> None:
         raise InvalidInputError(t.MATERIAL_BOTH.format(names="、".join(both)))
 
 
-def request_fingerprint(request: AppointmentIn, *, key: str) -> str:
+def request_fingerprint(request: AppointmentIn, *, key: str, bundle: str | None = None) -> str:
     """Keyed hash of the request body: tells a retry from a different booking under the same key."""
-    canonical = json.dumps(request.model_dump(mode="json"), ensure_ascii=False, sort_keys=True)
+    body = request.model_dump(mode="json") | ({"bundle": bundle} if bundle else {})
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True)
     return hmac.new(key.encode("utf-8"), canonical.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
@@ -90,11 +91,21 @@ def _duplicate_person(session: Session, *, id_hash: str, item: Item, day: date) 
     )
 
 
+@dataclass(frozen=True)
+class CoveredBundle:
+    """A life-event bundle one booking covers: done at the window of the booked item."""
+
+    code: str
+    name: str
+    items: list[str]
+
+
 def create_appointment(
-    session: Session, rules: Rules, *, request: AppointmentIn, idempotency_key: str, hash_key: str
+    session: Session, rules: Rules, *, request: AppointmentIn, idempotency_key: str, hash_key: str,
+    bundle: CoveredBundle | None = None,
 ) -> tuple[Appointment, bool]:
     """Book a seat; (booking, True) when written now, (the earlier booking, False) for a retry."""
-    fingerprint = request_fingerprint(request, key=hash_key)
+    fingerprint = request_fingerprint(request, key=hash_key, bundle=bundle.code if bundle else None)
     existing = _by_key(session, idempotency_key)
     if existing is not None:
         return _replay(existing, fingerprint), False
@@ -141,6 +152,7 @@ def create_appointment(
             materials_missing=list(request.materials_missing),
             channel=request.channel,
             conversation_id=request.conversation_id,
+            bundle=None if bundle is None else {"code": bundle.code, "name": bundle.name, "items": bundle.items},
         )
         appointment.events.append(
             AppointmentEvent(actor=CITIZEN, action="create", from_status=None, to_status=Status.BOOKED)

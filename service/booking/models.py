@@ -165,6 +165,8 @@ class Appointment(TimestampMixin, Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     conversation_id: Mapped[str | None] = mapped_column(String(128))
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # {code, name, items: [names]} when the booking covers a life-event bundle at its 综合窗口.
+    bundle: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     hall: Mapped[BookingHall] = relationship()
     events: Mapped[list["AppointmentEvent"]] = relationship(

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response, status
+from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
 
 from service.booking import appointments, halls, person_check, views
@@ -16,6 +16,7 @@ from service.booking.schemas import (
     AvailabilityIn,
     AvailabilityOut,
     HallOut,
+    IdempotencyKeyHeader,
     Mobile,
     PersonCheckIn,
     PersonCheckOut,
@@ -28,22 +29,15 @@ from service.booking.schemas import (
 )
 from service.core import clock
 from service.core import templates as t
-from service.core.auth import is_bot, require_bot, require_staff
+from service.core.auth import BotCaller, only_the_bot_names_conversations, require_bot, require_staff
 from service.core.db import SessionDep
 from service.core.pages import page
 from service.core.settings import get_settings
 
 RulesDep = Annotated[Rules, Depends(current_rules)]
-BotCaller = Annotated[bool, Depends(is_bot)]
-
-
-def _only_bot_names_conversations(conversation_id: str | None, bot: bool) -> None:
-    if conversation_id is not None and not bot:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=t.CONVERSATION_PROOF_BOT_ONLY)
-
 
 def _proof(phone: str | None, conversation_id: str | None, bot: bool) -> Proof:
-    _only_bot_names_conversations(conversation_id, bot)
+    only_the_bot_names_conversations(conversation_id, bot)
     if phone is None and conversation_id is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=t.PROOF_MISSING)
     return Proof(phone=phone, conversation_id=None if phone else conversation_id)
@@ -87,11 +81,9 @@ def create_appointment(
     bot: BotCaller,
     body: AppointmentIn,
     response: Response,
-    idempotency_key: Annotated[
-        str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_\-:.]+$")
-    ],
+    idempotency_key: IdempotencyKeyHeader,
 ) -> AppointmentOut:
-    _only_bot_names_conversations(body.conversation_id, bot)
+    only_the_bot_names_conversations(body.conversation_id, bot)
     appointment, created = appointments.create_appointment(
         session, rules, request=body, idempotency_key=idempotency_key, hash_key=get_settings().ID_HASH_KEY
     )

@@ -3,6 +3,7 @@
 from datetime import date, datetime, time
 from typing import Annotated, Literal
 
+from fastapi import Header
 from pydantic import BaseModel, Field
 
 from service.booking.models import Status
@@ -13,6 +14,10 @@ Code = Annotated[str, Field(min_length=1, max_length=32)]
 SlotLabel = Annotated[str, Field(min_length=1, max_length=16)]
 MaterialName = Annotated[str, Field(min_length=1, max_length=200)]
 ConversationId = Annotated[str, Field(min_length=1, max_length=128)]
+# A booking's retries carry the same key (the bot derives it from the conversation and the answers).
+IdempotencyKeyHeader = Annotated[
+    str, Header(alias="Idempotency-Key", min_length=8, max_length=128, pattern=r"^[A-Za-z0-9_\-:.]+$")
+]
 # The channel a booking came through: its reminder goes back the same way (wechat) or by SMS.
 Channel = Literal["web", "wechat", "rest", "hotline"]
 
@@ -134,6 +139,14 @@ class AgentOut(BaseModel):
     id_number: str
 
 
+class BundleOut(BaseModel):
+    """The life-event bundle a booking covers (高效办成一件事): its items done at the same window."""
+
+    code: str
+    name: str
+    items: list[str]
+
+
 class AppointmentOut(BaseModel):
     """What the citizen sees: personal data masked."""
 
@@ -156,6 +169,7 @@ class AppointmentOut(BaseModel):
     created_at: datetime
     # How many more times this booking may change its time (the hall's policy).
     reschedules_left: int
+    bundle: BundleOut | None = None
 
 
 class EventOut(StatusChangeOut[Status]):

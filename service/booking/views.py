@@ -8,6 +8,7 @@ from service.booking.policy import reschedules_left
 from service.booking.schemas import (
     AgentOut,
     AppointmentOut,
+    BundleOut,
     EventOut,
     HallBrief,
     HallOut,
@@ -55,6 +56,7 @@ def citizen_view(appointment: Appointment) -> AppointmentOut:
         materials_missing=list(appointment.materials_missing),
         created_at=appointment.created_at,
         reschedules_left=reschedules_left(appointment),
+        bundle=BundleOut(**appointment.bundle) if appointment.bundle else None,
     )
 
 

@@ -32,3 +32,12 @@ def is_bot(credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_
     return credentials is not None and secrets.compare_digest(
         credentials.credentials.encode("utf-8"), get_settings().BOT_TOKEN.encode("utf-8")
     )
+
+
+def only_the_bot_names_conversations(conversation_id: str | None, bot: bool) -> None:
+    """A conversation id stands in for proof of who someone is: only the bot may give one."""
+    if conversation_id is not None and not bot:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED, detail=t.CONVERSATION_PROOF_BOT_ONLY)
+
+
+BotCaller = Annotated[bool, Depends(is_bot)]

@@ -323,6 +323,8 @@ CASE_DATE = "{d.year}年{d.month}月{d.day}日"
 CASE_PUSH = "【办件进度】您的“{item_name}”（办件编号 {number}）{status_label}。{next_step}"
 # --- 高效办成一件事: the merged notice of a life-event bundle ------------------------------
 BUNDLE_NOT_FOUND = "未找到“一件事”编码 {code}"
+BUNDLE_NO_ONE_BOOKING = "“{bundle_name}”暂无可一次预约的综合窗口，请按告知单的顺序分别预约各事项"
+BUNDLE_BOOKING_ITEM = "预约“{bundle_name}”请在{hall_name}预约“{item_name}”（{item_code}），其余事项在同一窗口一并受理"
 BUNDLE_SITUATION_NOT_FOUND = "“{bundle_name}”没有情形 {situation}，可选情形：{choices}"
 BUNDLE_GREETING = (
     "您好！办“{bundle_name}”共涉及{count}个事项，下面按办理先后列出，"

@@ -55,7 +55,12 @@ function bookingRow(a) {
   const row = el("tr");
   row.dataset.code = a.code;
   cell(row, a.code);
-  cell(row, a.item_name + (a.situation ? "（" + a.situation + "）" : ""));
+  const item = cell(row, a.item_name + (a.situation ? "（" + a.situation + "）" : ""));
+  // A booking for a whole life event (高效办成一件事): the window takes the bundle's items together.
+  if (a.bundle) {
+    item.appendChild(el("div", { text: "一件事：" + a.bundle.name + "（一并受理：" + a.bundle.items.join("、") + "）",
+                                 className: "bundle" }));
+  }
   cell(row, a.window);
   cell(row, a.name + (a.agent ? "（代办：" + a.agent.name + "）" : ""));
   cell(row, a.phone, "phone");
