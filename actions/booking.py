@@ -20,6 +20,7 @@ from actions.booking_text import (
     CONFIRMING_WORDS,
     SLOT_TAKEN_MARK,
     authorisation_letter,
+    bundle_line,
     booking_for,
     clean_name,
     find_id_number,
@@ -52,7 +53,7 @@ BOOKING_SLOTS = [
     "applicant_id", "applicant_id_masked", "agent_name", "agent_phone", "agent_phone_masked",
     "agent_id", "agent_id_masked", "booking_materials", "materials_missing", "materials_answer",
     "booking_confirmed", "booking_nonce", "invalid_answers", "booking_situations",
-    "booking_read_message", "booking_not_bookable",
+    "booking_read_message", "booking_not_bookable", "booking_bundle", "booking_bundle_name", "booking_bundle_hall",
 ]
 # Emptied with booking_when when the time chosen was taken meanwhile: it is asked again.
 TIME_ANSWERS = ["booking_date", "booking_slot", "booking_confirmed"]
@@ -105,6 +106,9 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         if tracker.get_slot("booking_item"):
             return {}
         if tracker.get_slot("requested_slot") is None:
+            bundle = await self._bundle_asked(tracker)
+            if bundle:  # "预约综合窗口，一次办" under a life event's notice
+                return {"booking_item": bundle["booking_item"], "booking_not_bookable": None}
             # The form starts: "我想预约下周三上午换身份证", or the item already discussed.
             return {"booking_item": await self._item_in(latest_text(tracker)) or tracker.get_slot("item_code"),
                     "booking_not_bookable": None}
@@ -194,12 +198,18 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
             return {"booking_item": None}
         notice = await self.client.get_notice(value)
         halls = await self.client.halls_for_item(value)
+        bundle = await self._bundle_asked(tracker)
+        if bundle and bundle["booking_item"] != value:
+            bundle = None
+        if bundle:  # a life event is booked at its 综合窗口's hall
+            halls = [h for h in halls if h.code == bundle["booking_bundle_hall"]]
         if not halls:
             dispatcher.utter_message(response="utter_booking_not_bookable", item_name=notice.name)
             return {"booking_item": None, "booking_not_bookable": True}
         situations = [{"id": s.id, "label": s.name} for s in notice.situations]
         known = tracker.get_slot("situation") if tracker.get_slot("item_code") == value else None
         chosen = {
+            **({k: v for k, v in bundle.items() if k != "booking_item"} if bundle else {}),
             "booking_item": value,
             "booking_item_name": notice.name,
             "booking_situations": situations or None,
@@ -294,6 +304,22 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
 
     # --- helpers -----------------------------------------------------------------------------
 
+    async def _bundle_asked(self, tracker: Tracker) -> Optional[dict[str, Any]]:
+        """At the form's start from "预约综合窗口，一次办": the life event's booking item at its
+        综合窗口, with the bundle's slots; None otherwise, or when it has no such window."""
+        code = latest_entity(tracker, "life_event")
+        if not code or tracker.get_slot("requested_slot") is not None:
+            return None
+        try:
+            notice = await self.client.get_life_event_notice(code)
+        except ItemNotFound:
+            return None
+        window = notice.window or {}
+        if not window.get("booking_item_code"):
+            return None
+        return {"booking_item": window["booking_item_code"], "booking_bundle": notice.code,
+                "booking_bundle_name": notice.name, "booking_bundle_hall": window["hall_code"]}
+
     async def _item_in(self, text: str) -> Optional[str]:
         result = await self.client.search(text)
         return result.hits[0].code if result.confident else None
@@ -344,9 +370,13 @@ class SubmitBooking(UsesService, Action):
             "channel": channel_of(tracker),
             "conversation_id": tracker.sender_id,
         }
-        key = idempotency_key(tracker.sender_id, slot("booking_nonce") or "first", booking)
+        bundle = slot("booking_bundle")
+        key = idempotency_key(tracker.sender_id, slot("booking_nonce") or "first", {**booking, "bundle": bundle})
         try:
-            appointment = await self.client.create_appointment(booking, key)
+            if bundle:
+                appointment = await self.client.create_bundle_appointment(bundle, booking, key)
+            else:
+                appointment = await self.client.create_appointment(booking, key)
         except ServiceUnavailable:
             # The outcome is unclear: ask again; the same key makes a retry safe.
             dispatcher.utter_message(response="utter_booking_not_sent", hall_phone=get_settings().hall_phone)
@@ -367,6 +397,7 @@ class SubmitBooking(UsesService, Action):
             window=appointment.get("window") or "",
             phone=appointment["phone"],
             checklist=numbered_materials(slot("booking_materials") or [], booking["materials_missing"]),
+            bundle_line=bundle_line(appointment.get("bundle")),
         )
         # Personal data is not kept in the conversation once the booking is done or dropped.
         return cleared(BOOKING_SLOTS) + [SlotSet("booking_code", appointment["code"])]

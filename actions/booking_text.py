@@ -117,6 +117,13 @@ def numbered_materials(materials: list[str], missing: Collection[str] = ()) -> s
                      for number, name in enumerate(materials, start=1))
 
 
+def bundle_line(bundle: Optional[dict[str, Any]]) -> str:
+    """The done message's line for a booking that covers a life event: what the window takes too."""
+    if not bundle:
+        return ""
+    return f"\n一件事：{bundle['name']}，窗口一并受理：{'、'.join(bundle['items'])}（全部材料见上面的一件事告知单）"
+
+
 # --- managing a booking ---------------------------------------------------------------------
 
 # 20261203-A-0042 as citizens type it: "20261203A42", "20261203 - a - 0042".

@@ -11,6 +11,8 @@ from typing import Any
 from actions.api.service_client import LifeEventNotice
 
 CARD_KEY = "life_event"
+# The button under a bundle's notice that books its 综合窗口 once for the whole bundle.
+BOOK_THE_WINDOW = "预约综合窗口，一次办"
 ON_THE_SPOT = "即办"
 OUTSIDE = "本目录外，由{handled_by}办理"
 AFTER = "先办{names}"

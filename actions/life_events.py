@@ -54,6 +54,12 @@ class ActionAnswerLifeEvent(UsesService, Action):
         for message in pack_messages(notice.sections, get_settings().max_message_chars, len):
             dispatcher.utter_message(text=message)
         dispatcher.utter_message(json_message=words.life_event_card(notice))
+        window = notice.window or {}
+        if window.get("booking_item_code"):
+            dispatcher.utter_message(
+                response="utter_offer_life_event_booking", window_name=window["window_name"],
+                buttons=[{"title": words.BOOK_THE_WINDOW, "payload": intent_payload("book_appointment", life_event=notice.code)}],
+            )
         if notice.situations and not situation:
             dispatcher.utter_message(
                 response="utter_choose_life_event_situation",

@@ -302,6 +302,13 @@ class ServiceClient:
             "POST", "/api/appointments", json=booking, headers={"Idempotency-Key": idempotency_key, **self._bot_auth()}
         )
 
+    async def create_bundle_appointment(self, bundle: str, booking: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+        """One booking for a life-event bundle at its 综合窗口 (the booking names the window's item)."""
+        return await self._request(
+            "POST", f"/api/bundles/{quote(bundle, safe='')}/appointments", json=booking,
+            headers={"Idempotency-Key": idempotency_key, **self._bot_auth()},
+        )
+
     # Managing a booking: `proof` is {"phone": …} or, for the conversation that booked it, {"conversation_id": …}.
 
     async def conversation_appointments(self, conversation_id: str) -> list[dict[str, Any]]:

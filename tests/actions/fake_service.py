@@ -129,8 +129,8 @@ class FakeServiceClient:
             materials=[{"name": "父母双方居民身份证", "used_by": ["出生医学证明首次签发", "出生登记"]}],
             fee={"total_yuan": 0, "fixed": [], "by_standard": []},
             time={"promised_days": 0, "promised_days_with_conditional": 10},
-            window={"hall_name": "清江市政务服务中心", "window_name": "民生综合窗口",
-                    "booking_item_name": "出生医学证明首次签发"},
+            window={"hall_code": "A", "hall_name": "清江市政务服务中心", "window_name": "民生综合窗口",
+                    "booking_item_code": "GA-SFZ-001", "booking_item_name": "出生医学证明首次签发"},
         )
 
     def on_life_event_search(self, text: str, *codes: str, confident: bool = False) -> None:
@@ -176,6 +176,13 @@ class FakeServiceClient:
         return {"code": "20261125-A-0001", "item_name": self.items[booking["item_code"]].name,
                 "hall": {"name": "清江市政务服务中心", "address": "市民大道88号"},
                 "window": "A3", "phone": booking["phone"][:3] + "****"}
+
+    async def create_bundle_appointment(self, bundle: str, booking: dict, idempotency_key: str) -> dict:
+        self._call("create_bundle_appointment", bundle, idempotency_key)
+        self.bookings.append((idempotency_key, {**booking, "bundle": bundle}))
+        made = await self.create_appointment(booking, idempotency_key)
+        return {**made, "bundle": {"code": bundle, "name": self.life_events[bundle].name,
+                                   "items": ["出生医学证明首次签发", "出生登记"]}}
 
     def add_appointment(self, code: str, *, day: str = "2026-12-08", slot: str = "09:00-10:00",
                         phone: str = "13812345678", conversation: str = "test") -> dict:

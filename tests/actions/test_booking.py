@@ -8,6 +8,7 @@ import yaml
 from actions.api.service_client import (
     Availability,
     FreeSlot,
+    Hall,
     Refused,
     SearchHit,
     SearchResult,
@@ -420,3 +421,28 @@ async def test_stopping_drops_the_personal_data_and_the_form(dispatcher):
     emptied = slots(events)
     assert all(emptied[name] is None for name in FILLED)
     assert {"event": "active_loop", "name": None, "timestamp": None} in events
+
+
+# --- one booking for a life event (高效办成一件事) -------------------------------------------------
+
+async def test_the_life_event_button_books_the_bundles_item_at_its_window(dispatcher, fake_service):
+    fake_service.add_life_event("newborn", "新生儿出生一件事")
+    fake_service.halls.append(Hall(code="B", name="出入境大厅", address="人民路200号"))
+    tracker = make_tracker('/book_appointment{"life_event": "newborn"}', "book_appointment",
+                           entities=[{"entity": "life_event", "value": "newborn"}], events=[USER])
+    filled = slots(await validate(fake_service, tracker, dispatcher))
+    assert (filled["booking_item"], filled["booking_bundle"], filled["booking_hall"]) == ("GA-SFZ-001", "newborn", "A")
+
+
+async def test_a_bundle_booking_goes_to_the_bundle_and_says_what_the_window_takes(dispatcher, fake_service):
+    fake_service.add_life_event("newborn", "新生儿出生一件事")
+    filled = {**FILLED, "booking_bundle": "newborn", "booking_bundle_name": "新生儿出生一件事"}
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=filled), DOMAIN)
+    assert fake_service.calls[0][:2] == ("create_bundle_appointment", "newborn")
+    done = dispatcher.messages[-1]
+    assert done["response"] == "utter_booking_done" and "一件事：新生儿出生一件事" in done["bundle_line"]
+
+
+async def test_an_ordinary_booking_has_no_bundle_line(dispatcher, fake_service):
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    assert dispatcher.messages[-1]["bundle_line"] == ""

@@ -50,7 +50,9 @@ async def test_without_an_entity_a_confident_search_answers(service, dispatcher)
     await _run(service, dispatcher, "我想开个小饭馆 要办哪些手续")
     assert dispatcher.messages[0]["text"].startswith("【开办餐饮店一件事】")
     assert "life_event" in dispatcher.messages[1]["custom"]
-    assert len(dispatcher.messages) == 2  # no situations: no question
+    # No situations: no question; the 综合窗口 offers one booking for the whole life event.
+    assert [m.get("response") for m in dispatcher.messages[2:]] == ["utter_offer_life_event_booking"]
+    assert dispatcher.messages[2]["buttons"][0]["payload"] == '/book_appointment{"life_event": "restaurant"}'
 
 
 async def test_an_unknown_entity_value_falls_back_to_the_search(service, dispatcher):
