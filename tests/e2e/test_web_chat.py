@@ -73,7 +73,8 @@ def tap(page, title: str):
     before = _reply_count(page)
     page.locator("#log > .reply").last.locator(".choice:enabled", has_text=title).first.click()
     reply = _wait_reply(page, before)
-    expect(page.locator(".bubble-user").last).to_have_text(title)
+    # The page numbers the bot's choices ("1. "); the citizen's bubble shows the choice itself.
+    expect(page.locator(".bubble-user").last).to_have_text(re.sub(r"^\d+\. ", "", title))
     return reply
 
 
