@@ -21,6 +21,7 @@ from service.reminders.sweep import send_due_reminders
 from service.sms.delivery import SMS, SmsDelivery
 from service.sms.senders import sender_from
 from service.tickets.channels import RASA, RasaConversations
+from service.webchat.notices import WEB_CHAT
 from service.tickets.relay_catch_up import catch_up
 from service.wechat.delivery import WECHAT, WeChatDelivery
 
@@ -43,6 +44,7 @@ def worker_for(app: FastAPI, settings: Settings, conversations: RasaConversation
     return OutboxWorker(
         get_session_factory(),
         destinations(app, settings, conversations),
+        fetched=(WEB_CHAT,),  # the web chat page fetches its notices itself
         retry=RetryPolicy(
             max_attempts=settings.OUTBOX_MAX_ATTEMPTS, base_s=settings.OUTBOX_BACKOFF_BASE_S,
             cap_s=settings.OUTBOX_BACKOFF_CAP_S,

@@ -12,6 +12,7 @@ from service.cases.wording import push_text
 from service.core.privacy import mask_personal_data
 from service.outbox import store as outbox
 from service.sms.delivery import enqueue_sms
+from service.webchat.notices import enqueue_notice
 from service.tickets.channels import RASA
 from service.tickets.conversation import wechat_openid
 from service.wechat.delivery import enqueue_texts
@@ -30,5 +31,7 @@ def state_changed(session: Session, case: Case, *, author: str, at: datetime) ->
     if openid is not None:
         enqueue_texts(session, openid=openid, texts=[text])
     else:
+        if case.conversation_id and case.channel == "web":  # shown when the citizen's page is open
+            enqueue_notice(session, conversation_id=case.conversation_id, text=text)
         # The web chat is rarely open when a case moves, and a walk-in gave only a phone.
         enqueue_sms(session, phone=case.phone, text=text)

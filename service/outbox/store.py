@@ -8,6 +8,7 @@ everywhere), and settles each one: delivered, retried later with back-off and ji
 
 import random
 import uuid
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,8 +58,12 @@ def _free(now: datetime):
     return or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
 
 
-def claim(sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime, lease_s: float) -> list[OutboxMessage]:
-    """Up to `limit` due messages, each the oldest undelivered one of its stream, leased to `worker`."""
+def claim(
+    sessions: sessionmaker[Session], *, worker: str, limit: int, now: datetime, lease_s: float,
+    fetched: Collection[str] = (),
+) -> list[OutboxMessage]:
+    """Up to `limit` due messages, each the oldest undelivered one of its stream, leased to `worker`;
+    none for the `fetched` destinations, whose readers fetch their messages themselves."""
     earlier = aliased(OutboxMessage)
     is_head = ~exists().where(
         earlier.stream == OutboxMessage.stream, earlier.id < OutboxMessage.id, earlier.status == OutboxStatus.PENDING
@@ -66,6 +71,8 @@ def claim(sessions: sessionmaker[Session], *, worker: str, limit: int, now: date
     due = and_(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.next_attempt_at <= now, _free(now))
     with sessions() as session, session.begin():
         query = select(OutboxMessage.id).where(due, is_head).order_by(OutboxMessage.id).limit(limit)
+        if fetched:
+            query = query.where(OutboxMessage.destination.not_in(list(fetched)))
         if session.get_bind().dialect.name == "postgresql":
             query = query.with_for_update(skip_locked=True)
         claimed = [
@@ -183,3 +190,26 @@ def counts(session: Session) -> dict[str, int]:
     """Messages per status, every status named."""
     found = dict(session.execute(select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)).all())
     return {status.value: found.get(status, 0) for status in OutboxStatus}
+
+
+# --- destinations their reader fetches (the web chat page), instead of a worker pushing ---------
+
+def pending_in_stream(session: Session, *, destination: str, stream: str, limit: int = 50) -> list[OutboxMessage]:
+    """What waits for the reader of one stream, oldest first."""
+    return list(session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.destination == destination, OutboxMessage.stream == f"{destination}:{stream}",
+               OutboxMessage.status == OutboxStatus.PENDING)
+        .order_by(OutboxMessage.id).limit(limit)
+    ))
+
+
+def acknowledge(session: Session, *, destination: str, stream: str, up_to: int, now: datetime) -> int:
+    """The reader has shown the stream's messages up to id `up_to`: delivered. The caller commits."""
+    return session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.destination == destination, OutboxMessage.stream == f"{destination}:{stream}",
+               OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.id <= up_to)
+        .values(status=OutboxStatus.DELIVERED, delivered_at=now, attempts=OutboxMessage.attempts + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount

@@ -8,7 +8,7 @@ import logging
 import os
 import random
 import socket
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -50,9 +50,12 @@ class OutboxWorker:
         poll_s: float = 0.2,
         name: str | None = None,
         rng: random.Random | None = None,
+        fetched: Collection[str] = (),
     ) -> None:
+        """`fetched`: destinations whose readers fetch their messages (the web chat page); never claimed."""
         self._sessions = sessions
         self._destinations = destinations
+        self._fetched = tuple(fetched)
         self._retry = retry
         self._batch = batch
         self._poll_s = poll_s
@@ -64,7 +67,8 @@ class OutboxWorker:
     async def run_once(self) -> int:
         """One batch: how many messages were tried."""
         messages = await run_in_threadpool(
-            store.claim, self._sessions, worker=self.name, limit=self._batch, now=utcnow(), lease_s=self._lease_s
+            store.claim, self._sessions, worker=self.name, limit=self._batch, now=utcnow(), lease_s=self._lease_s,
+            fetched=self._fetched,
         )
         await asyncio.gather(*(self._deliver(message) for message in messages))
         return len(messages)

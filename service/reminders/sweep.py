@@ -2,7 +2,8 @@
 
 A booking of tomorrow is reminded from its hall's `reminder_at` on: on WeChat when it was booked
 there (a customer-service message, with an SMS as the fallback when WeChat will not take it, e.g.
-48 hours after the citizen last wrote), else by SMS to the booking's mobile. The booking is marked
+48 hours after the citizen last wrote), else by SMS to the booking's mobile, and for a web chat
+booking also in the web chat's outbox, which its page shows when it is open. The booking is marked
 by a guarded UPDATE in the transaction that queues the reminder, and the outbox key is derived
 from the booking and day, so two sweeps (two service processes) never remind twice.
 """
@@ -19,10 +20,12 @@ from service.booking.policy import policy_of
 from service.core import templates as t
 from service.core.db import utcnow
 from service.sms.delivery import enqueue_sms, sms_message
+from service.webchat.notices import enqueue_notice
 from service.wechat.delivery import WECHAT, enqueue_texts
 from service.wechat.service import SENDER_PREFIX
 
 log = logging.getLogger(__name__)
+WEB = "web"  # a booking made in the web chat (AppointmentIn.channel)
 
 
 def reminder_text(appointment: Appointment) -> str:
@@ -50,6 +53,8 @@ def _queue(session: Session, appointment: Appointment) -> None:
         enqueue_texts(session, openid=conversation.removeprefix(SENDER_PREFIX), texts=[text], key_prefix=key,
                       fallback=sms_message(phone=appointment.phone, text=text))
     else:
+        if appointment.channel == WEB and conversation:  # shown when the citizen's page is open
+            enqueue_notice(session, conversation_id=conversation, text=text, key=f"{key}:web")
         enqueue_sms(session, phone=appointment.phone, text=text, key=key)
 
 

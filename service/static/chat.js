@@ -34,6 +34,8 @@ const HISTORY_KEY = "daoban.chat.history";
 // After a 12345 handoff: the last agent message shown, so the outbox is read from there on.
 const OUTBOX_KEY = "daoban.chat.outbox";
 const OUTBOX_POLL_MS = 4000;
+// Reminders and a case's news wait in the service for this conversation's page (service/webchat).
+const NOTICES_POLL_MS = 30000;
 const POLLS_AFTER_CLOSE = 5;
 const MAX_TURNS = 200;
 const TIMEOUT_MS = 20000;
@@ -410,6 +412,25 @@ async function pollOutbox() {
   outboxTimer = setTimeout(pollOutbox, OUTBOX_POLL_MS);
 }
 
+// ---- the web chat's outbox: a booking's reminder, a case's news -------------------------
+
+async function showNotices() {
+  const sender = senderId();
+  try {
+    const notices = await request(`/api/chat/${encodeURIComponent(sender)}/notices`);
+    if (notices.length && sender === senderId()) {
+      const shown = notices.map((n) => ({ text: n.text }));
+      remember({ bot: shown });
+      botReply(shown);
+      enableLatestChoices();
+      scrollToEnd();
+      await request(`/api/chat/${encodeURIComponent(sender)}/notices/shown`,
+                    { method: "POST", body: { up_to: notices[notices.length - 1].id } });
+    }
+  } catch { /* offline for a moment: the notices wait for the next look */ }
+  setTimeout(showNotices, NOTICES_POLL_MS);
+}
+
 function printNotice(text) {
   const area = $("print-area");
   area.replaceChildren(el("h1", { text: TEXT.printTitle }));
@@ -453,3 +474,4 @@ renderHistory();
 loadConfig();
 focusInputOnDesktop();
 if (load(OUTBOX_KEY, null)?.sender === senderId()) followOutbox();
+showNotices();

@@ -42,6 +42,7 @@ from service.seeding import seed_database
 from service.sms.delivery import SMS, SmsDelivery
 from service.sms.senders import LoggingSmsSender
 from service.tickets.channels import RASA, RasaConversations
+from service.webchat.notices import WEB_CHAT
 from service.wechat.delivery import WECHAT, WeChatDelivery
 from tests import postgres
 
@@ -268,7 +269,7 @@ def deliver_outbox(
             RASA: Destination(conversations.deliver, timeout_s=1.0),
             WECHAT: Destination(WeChatDelivery(lambda: wechat_api).deliver, timeout_s=1.0),
             SMS: Destination(SmsDelivery(sms or LoggingSmsSender()).deliver, timeout_s=1.0),
-        })
+        }, fetched=(WEB_CHAT,))
         tried = 0
         while batch := await worker.run_once():
             tried += batch
@@ -284,7 +285,7 @@ def outbox_worker_running(db_url: str, destinations: dict[str, Destination]) -> 
     stop = threading.Event()
 
     async def run() -> None:
-        worker = OutboxWorker(get_session_factory(db_url), destinations, poll_s=0.05)
+        worker = OutboxWorker(get_session_factory(db_url), destinations, poll_s=0.05, fetched=(WEB_CHAT,))
         while not stop.is_set():
             try:
                 tried = await worker.run_once()

@@ -139,14 +139,14 @@ def test_each_change_is_pushed_to_the_applicants_chat(booking_client, booking_db
     assert "居民身份证数码相片回执、户口簿" in rasa["text"]
 
 
-def test_a_web_chat_and_a_walk_in_are_also_told_by_sms(booking_db_url, new_case, step):
+def test_a_web_chat_gets_a_notice_for_its_page_and_with_a_walk_in_an_sms(booking_db_url, new_case, step):
     web = new_case(conversation_id="web-1f2e", channel="web")["number"]
     new_case()  # no conversation: a phone only
     step(web, "review")
     assert [(d, k, p.get("conversation_id") or p.get("phone")) for d, k, p in _outbox(booking_db_url)] == [
-        ("rasa", "agent_line", "web-1f2e"), ("sms", "text", "13812345678"),
+        ("rasa", "agent_line", "web-1f2e"), ("webchat", "notice", "web-1f2e"), ("sms", "text", "13812345678"),
         ("sms", "text", "13812345678"),
-        ("rasa", "agent_line", "web-1f2e"), ("sms", "text", "13812345678"),
+        ("rasa", "agent_line", "web-1f2e"), ("webchat", "notice", "web-1f2e"), ("sms", "text", "13812345678"),
     ]
 
 

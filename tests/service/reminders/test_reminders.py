@@ -73,11 +73,13 @@ def test_reminders_are_due_from_the_halls_time_and_queued_once(booked, booking_d
     assert send_due_reminders(sessions, now=EVE) == 2
     assert send_due_reminders(sessions, now=EVE + timedelta(hours=1)) == 0
     rows = outbox_rows(booking_db_url)
-    assert [(r.destination, r.stream) for r in rows] == [("wechat", "wechat:o-reminded"), ("sms", "sms:13900001111")]
+    assert [(r.destination, r.stream) for r in rows] == [
+        ("wechat", "wechat:o-reminded"), ("webchat", "webchat:web-123"), ("sms", "sms:13900001111")]
     text = rows[0].payload["text"]
     assert booked["wechat"] in text and "明天（12月2日，星期三）10:00-11:00" in text and "0571-86012345" in text
     assert rows[0].payload["fallback"]["destination"] == "sms"
-    assert rows[1].payload["text"].startswith(get_settings().SMS_SIGNATURE)
+    assert booked["web"] in rows[1].payload["text"]  # the web chat's own outbox, for its page
+    assert rows[2].payload["text"].startswith(get_settings().SMS_SIGNATURE)
 
 
 def test_a_cancelled_booking_gets_no_reminder_and_a_moved_one_gets_a_new_one(booked, booking_client, booking_db_url):
