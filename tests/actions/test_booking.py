@@ -174,6 +174,16 @@ async def test_refused_booking(dispatcher, fake_service, detail, asks_again):
     assert (slots(events).get("requested_slot") == "booking_when") is asks_again
 
 
+async def test_a_suspended_person_is_told_why_until_when_and_the_halls_phone(dispatcher, fake_service):
+    # The service's words (BOOKING_SUSPENDED): 爽约 three times in 90 days.
+    detail = ("您近 90 天内有 3 次预约未到场（爽约），按清江市政务服务中心的规定，网上预约暂停至 2027-01-02（含）。"
+              "期间仍可到大厅现场取号办理；如有疑问请致电 0571-86012345")
+    fake_service.refuse_booking = Refused(409, detail)
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    assert responses(dispatcher) == ["utter_booking_refused"] and dispatcher.messages[0]["reason"] == detail
+    assert slots(events)["applicant_id"] is None  # the booking ends; its personal data is not kept
+
+
 async def test_a_resumed_form_does_not_read_the_old_message_again(dispatcher, fake_service):
     tracker = make_tracker("/affirm", "affirm", events=[USER], slots={
         **FILLED, "requested_slot": "booking_confirmed", "booking_read_message": "m1"})
