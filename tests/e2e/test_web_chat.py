@@ -160,6 +160,15 @@ def test_a_booking_through_the_page_survives_a_reload(open_chat, stack):
     assert page.evaluate("JSON.parse(localStorage.getItem('daoban.chat.sender'))") != sender
 
 
+def test_a_life_event_shows_its_card_and_offers_one_booking(open_chat):
+    page = open_chat()
+    reply = say(page, "打算和朋友合伙开家小面馆 证照手续要一样样办哪些")
+    card = reply.locator(".life-event-card")
+    expect(card.locator("h2")).to_have_text("开办餐饮店一件事")
+    expect(card.locator("ol li").first).to_be_visible()
+    expect(reply.locator(".choice", has_text="预约综合窗口，一次办")).to_be_enabled()
+
+
 def test_an_unreachable_bot_says_so_and_retry_sends_again(open_chat, stack):
     page = open_chat(PHONE_VIEWPORT)
     webhook = f"http://127.0.0.1:{stack.ports.rasa}/webhooks/rest/webhook"

@@ -14,6 +14,7 @@ def test_the_list_has_every_bundle_in_the_seeds_order(real_client):
 @pytest.mark.parametrize("words, code", [
     ("开饭店", "restaurant"),
     ("开餐馆", "restaurant"),
+    ("打算和朋友合伙开家小面馆", "restaurant"),
     ("我想开个小饭馆", "restaurant"),
     ("孩子出生", "newborn"),
     ("生孩子了要办啥", "newborn"),
