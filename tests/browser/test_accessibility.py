@@ -1,6 +1,6 @@
 """Accessibility and 适老化 of the pages, in a real browser: axe-core finds no serious or critical
-violation on the web chat, the window staff page and the agents' console; the web chat has a
-large-text and a high-contrast mode (remembered, announced), a 转人工 button always in reach, works
+violation on the web chat, the window staff's pages (bookings, cases) and the agents' console;
+the web chat has a large-text and a high-contrast mode (remembered, announced), a 转人工 button always in reach, works
 by keyboard alone and needs no sideways scrolling at 200% zoom.
 
 axe-core comes bundled with axe-playwright-python. The chat's bot is played by Playwright
@@ -156,6 +156,18 @@ def test_axe_finds_no_serious_violation_on_the_staff_page(service, browser):
     page.get_by_label("大厅").select_option("A")
     page.get_by_role("button", name="查看预约").click()
     expect(page.locator("#rows tr[data-code]")).to_have_count(1)
+    assert serious_violations(page) == []
+    page.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_staff_case_page(service, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
+    page.goto(f"{service['base']}/staff/cases")
+    expect(page.locator("#token")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("工作人员令牌").fill(TOKEN)
+    page.get_by_role("button", name="进入").click()
+    expect(page.get_by_label("经办人")).to_be_visible()
     assert serious_violations(page) == []
     page.close()
 
