@@ -30,12 +30,11 @@ from scipy.sparse import hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
+from bot.components import classifier_storage
 from bot.components.created_from_config import CreatedFromConfig
 from bot.message_text import MASK_PLACEHOLDER, has_content, tail, without_masks
 
 logger = logging.getLogger(__name__)
-
-MODEL_FILE = "whole_message_classifier.skops"
 
 
 def _words(message: Message) -> str:
@@ -59,9 +58,15 @@ class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
     def required_components(cls) -> List[Type]:
         return [Tokenizer]  # the words view reads the tokenizer's words
 
+    @classmethod
+    def fingerprint_addon(cls, config: Dict[Text, Any]) -> Optional[Text]:
+        # Rasa's training cache keys a component by class and config, not code: a model cached
+        # in another storage format must not be restored.
+        return f"storage-{classifier_storage.FORMAT}"
+
     @staticmethod
     def required_packages() -> List[Text]:
-        return ["sklearn", "skops"]
+        return ["sklearn"]
 
     def __init__(
         self,
@@ -82,6 +87,12 @@ class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
             "words": TfidfVectorizer(analyzer="word", token_pattern=r"\S+", sublinear_tf=True),
             "tail": TfidfVectorizer(analyzer="char", ngram_range=(1, 3), sublinear_tf=True),
         }
+
+    @staticmethod
+    def _classifier(config: Dict[Text, Any]) -> LogisticRegression:
+        return LogisticRegression(
+            C=config["C"], max_iter=3000, class_weight="balanced", random_state=config["random_seed"],
+        )
 
     @staticmethod
     def _views(messages: List[Message]) -> Dict[str, List[str]]:
@@ -106,10 +117,7 @@ class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
             return self._resource
         vectorizers = self._vectorizers()
         features = self._features(vectorizers, examples, fit=True)
-        classifier = LogisticRegression(
-            C=self._config["C"], max_iter=3000, class_weight="balanced",
-            random_state=self._config["random_seed"],
-        )
+        classifier = self._classifier(self._config)
         classifier.fit(features, [e.get(INTENT) for e in examples])
         self._model = {"vectorizers": vectorizers, "classifier": classifier}
         self.persist()
@@ -139,10 +147,8 @@ class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
         return messages
 
     def persist(self) -> None:
-        import skops.io as sio
-
         with self._model_storage.write_to(self._resource) as directory:
-            sio.dump(self._model, directory / MODEL_FILE)
+            classifier_storage.save(directory, self._model["vectorizers"], self._model["classifier"])
 
     @classmethod
     def load(
@@ -153,17 +159,10 @@ class WholeMessageClassifier(CreatedFromConfig, IntentClassifier):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "WholeMessageClassifier":
-        import skops.io as sio
-
+        config = {**cls.get_default_config(), **config}
         try:
             with model_storage.read_from(resource) as directory:
-                path = directory / MODEL_FILE
-                # Only scikit-learn, numpy and scipy types: anything else is refused.
-                untrusted = sio.get_untrusted_types(file=path)
-                allowed = [t for t in untrusted if t.split(".")[0] in {"sklearn", "numpy", "scipy"}]
-                if len(allowed) != len(untrusted):
-                    raise ValueError(f"unexpected types in {path}: {set(untrusted) - set(allowed)}")
-                model = sio.load(path, trusted=allowed)
+                model = classifier_storage.load(directory, cls._vectorizers, lambda: cls._classifier(config))
         except (ValueError, FileNotFoundError) as error:
             logger.warning("WholeMessageClassifier has no trained model (%s): no intents.", error)
             model = None

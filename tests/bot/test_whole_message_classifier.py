@@ -3,6 +3,9 @@ ignores masks, and survives a save and load through Rasa's model storage."""
 
 from __future__ import annotations
 
+import json
+
+import numpy as np
 import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -85,3 +88,33 @@ def test_a_message_without_words_gets_no_intent_so_the_fallback_asks(storage):
         component.process([message])
         assert message.get("intent") == {"name": None, "confidence": 0.0}
         assert message.get("intent_ranking") == []
+
+
+def test_the_saved_model_is_plain_data_and_loads_to_the_same_probabilities(storage):
+    resource = Resource("whole_message_plain")
+    component = WholeMessageClassifier.create({}, storage, resource, context())
+    component.train(TrainingData(messages(TRAINING)))
+
+    with storage.read_from(resource) as directory:
+        assert sorted(path.name for path in directory.iterdir()) == ["vocabularies.json", "weights.npz"]
+        # No object arrays: a model file cannot carry code (np.load refuses pickles).
+        with np.load(directory / "weights.npz", allow_pickle=False) as arrays:
+            assert all(arrays[name].dtype != object for name in arrays.files)
+    loaded = WholeMessageClassifier.load({}, storage, resource, context())
+    for text in ["身份证丢了要带啥", "半夜施工太吵", "你好", "物业乱收费怎么投诉，还有公积金怎么提"]:
+        assert classify(loaded, text) == classify(component, text)
+
+
+def test_a_model_saved_with_other_views_is_not_loaded(storage):
+    resource = Resource("whole_message_views")
+    component = WholeMessageClassifier.create({}, storage, resource, context())
+    component.train(TrainingData(messages(TRAINING)))
+    with storage.read_from(resource) as directory:
+        vocabularies = json.loads((directory / "vocabularies.json").read_text(encoding="utf-8"))
+        del vocabularies["tail"]
+        (directory / "vocabularies.json").write_text(json.dumps(vocabularies), encoding="utf-8")
+
+    loaded = WholeMessageClassifier.load({}, storage, resource, context())
+    message = tokenized([Message(data={"text": "身份证丢了要带啥"})])[0]
+    loaded.process([message])
+    assert message.get("intent") is None
