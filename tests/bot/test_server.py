@@ -51,3 +51,44 @@ def test_rasa_run_refuses_to_start_without_its_secrets_outside_development(monke
     refuse_to_run_without_secrets(["rasa", "train"])  # only the server needs them
     monkeypatch.setenv("RASA_TOKEN", "a-rasa-token")
     refuse_to_run_without_secrets(["rasa", "run"])
+
+
+async def test_an_endpoint_keeps_one_session_open_across_calls(aiohttp_echo_url):
+    from rasa.utils.endpoints import EndpointConfig
+
+    from bot.server import install_kept_alive_endpoint_sessions
+
+    original = EndpointConfig.session
+    install_kept_alive_endpoint_sessions()
+    try:
+        endpoint = EndpointConfig(aiohttp_echo_url)
+        first = await endpoint.request(method="post", json={"n": 1})
+        session, _ = endpoint._kept_session
+        second = await endpoint.request(method="post", json={"n": 2})
+        assert (first, second) == ({"n": 1}, {"n": 2})
+        assert endpoint._kept_session[0] is session and not session.closed
+        await session.close()  # a closed session is replaced, not reused
+        assert await endpoint.request(method="post", json={"n": 3}) == {"n": 3}
+        assert endpoint._kept_session[0] is not session
+        await endpoint._kept_session[0].close()
+    finally:
+        EndpointConfig.session = original
+
+
+@pytest.fixture
+async def aiohttp_echo_url():
+    """A real HTTP server on a free port that answers each POST with its JSON body."""
+    from aiohttp import web
+
+    async def echo(request):
+        return web.json_response(await request.json())
+
+    app = web.Application()
+    app.router.add_post("/", echo)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = site._server.sockets[0].getsockname()[1]
+    yield f"http://127.0.0.1:{port}/"
+    await runner.cleanup()
