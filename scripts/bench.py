@@ -19,78 +19,36 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
-
-import aiohttp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from scripts.bench_load import print_load, run_load  # noqa: E402
+from scripts.bench_timing import summary, timed_gets, timed_turns  # noqa: E402
 from scripts.evaluate import load_training  # noqa: E402
 from scripts.stack import RASA_VENV, REPO_ROOT, SERVICE_VENV, Ports, Stack  # noqa: E402
+from scripts.turn_breakdown import measure_breakdown, print_breakdown  # noqa: E402
 
-BENCH_PORTS = Ports(service=18200, actions=15255, rasa=15205)
+# E2E_PORT_OFFSET moves them, as for the end-to-end tests, when two checkouts bench at once.
+_OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
+BENCH_PORTS = Ports(service=18200 + _OFFSET, actions=15255 + _OFFSET, rasa=15205 + _OFFSET)
 CATALOGUE_TURN = "补办身份证要交多少钱"
 # A message of about the same length, answered by a rule with a plain response: the
 # difference between the two is the custom action and the service, not the NLU.
 # (A complaint no longer is one: it starts the 12345 handoff, a custom action.)
 PLAIN_TURN = "我交的执照申请审到哪一步了"
-TURNS_PER_SENDER = 10
 RESULTS = REPO_ROOT / "var" / "results" / "bench.json"
 SEARCH_QUERIES = ["换驾照", "提公积金", "开个小店", "身份证丢了补办要带啥", "异地就医备案怎么弄",
                   "孩子上户口", "领结婚证", "低保怎么申请", "二手房过户", "办护照"]
 # Matters outside the hall's catalogue, for the referral index (首问负责).
 REFERRAL_QUERIES = ["保安员证怎么考", "渔业船员证书到期换证", "出租车司机从业资格证在哪办",
                     "种子生产经营许可证要什么材料", "建筑施工企业安全生产许可证延期"]
-
-
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-def summary(latencies_s: list[float]) -> dict:
-    ms = [value * 1000 for value in latencies_s]
-    return {"n": len(ms), "p50_ms": round(statistics.median(ms), 1), "p95_ms": round(percentile(ms, 0.95), 1)}
-
-
-async def timed_turns(url: str, message: str, turns: int, concurrency: int) -> list[float]:
-    latencies: list[float] = []
-    per_worker = turns // concurrency
-
-    async def worker(session: aiohttp.ClientSession) -> None:
-        sender = ""
-        for turn in range(per_worker):
-            # A fresh conversation every few turns, as real citizens have short ones.
-            if turn % TURNS_PER_SENDER == 0:
-                sender = f"bench-{uuid.uuid4().hex[:10]}"
-            started = time.perf_counter()
-            async with session.post(url, json={"sender": sender, "message": message}) as response:
-                replies = await response.json()
-            latencies.append(time.perf_counter() - started)
-            if response.status != 200 or not replies:
-                raise RuntimeError(f"bad reply to {message!r}: {response.status} {replies}")
-
-    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=60)) as session:
-        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
-    return latencies
-
-
-async def timed_gets(url: str, params_list: list[dict], repeats: int) -> list[float]:
-    latencies = []
-    async with aiohttp.ClientSession() as session:
-        for _ in range(repeats):
-            for params in params_list:
-                started = time.perf_counter()
-                async with session.get(url, params=params) as response:
-                    await response.read()
-                latencies.append(time.perf_counter() - started)
-    return latencies
 
 
 def resident_memory_mb(pid: int) -> float:
@@ -175,33 +133,73 @@ def outbox_soak() -> list[dict]:
     return json.loads(done.stdout)
 
 
-async def measure(turns: int) -> dict:
-    stack = Stack(ports=BENCH_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "bench")
+def scratch_databases(directory: Path) -> dict[str, str]:
+    """A service database of its own, migrated and seeded, and an empty tracker store: the load's
+    bookings and work orders stay out of var/service.db."""
+    env = {"DATABASE_URL": f"sqlite:///{directory / 'service.db'}",
+           "TRACKER_STORE_URL": f"sqlite:///{directory / 'tracker.db'}"}
+    for command in ("migrate", "seed"):
+        subprocess.run([str(SERVICE_VENV / "python"), "-m", "service.cli", command], cwd=REPO_ROOT,
+                       env={**os.environ, **env}, check=True, stdout=subprocess.DEVNULL)
+    return env
+
+
+# Rasa's start-up is timed this many times (the median is reported): it varies with the machine's load.
+STARTUPS = 3
+
+
+def startup_phases() -> dict:
+    """scripts/rasa_startup.py in a fresh interpreter: imports, unpacking, components, warm-up."""
+    done = subprocess.run([str(RASA_VENV / "python"), "scripts/rasa_startup.py"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=600)
+    lines = done.stdout.strip().splitlines()
+    if not lines:
+        raise RuntimeError(f"scripts/rasa_startup.py failed:\n{done.stderr[-2000:]}")
+    return json.loads(lines[-1])
+
+
+async def measure(turns: int, scratch: Path, load_seconds: int) -> dict:
+    stack = Stack(ports=BENCH_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "bench",
+                  extra_env=scratch_databases(scratch))
     stack.start(("service", "actions"))
     rasa = stack.processes["rasa"]
-    started = time.monotonic()
-    rasa.start()
-    stack.wait_healthy(("rasa",), 300)
-    startup_s = time.monotonic() - started
+    startups = []
+    for attempt in range(STARTUPS):
+        if attempt:
+            rasa.stop()
+        started = time.monotonic()
+        rasa.start()
+        stack.wait_healthy(("rasa",), 300)
+        startups.append(time.monotonic() - started)
+    startup_s = statistics.median(startups)
     try:
         webhook = f"http://127.0.0.1:{BENCH_PORTS.rasa}/webhooks/rest/webhook"
         service = f"http://127.0.0.1:{BENCH_PORTS.service}"
         await timed_turns(webhook, CATALOGUE_TURN, 16, 1)  # warm-up: caches, connections
         await timed_turns(webhook, PLAIN_TURN, 16, 1)
-        result: dict = {"turns_per_scenario": turns, "rasa_startup_s": round(startup_s, 1)}
+        result: dict = {"turns_per_scenario": turns, "rasa_startup_s": round(startup_s, 1),
+                        "rasa_startups_s": [round(s, 1) for s in startups], "startup_phases": startup_phases()}
         for concurrency in (1, 8):
             # Interleave the two scenarios so machine noise hits both alike.
-            catalogue, plain = [], []
+            catalogue, plain, catalogue_wall, plain_wall = [], [], [], []
             for _ in range(4):
-                catalogue += await timed_turns(webhook, CATALOGUE_TURN, turns // 4, concurrency)
-                plain += await timed_turns(webhook, PLAIN_TURN, turns // 4, concurrency)
+                catalogue += await timed_turns(webhook, CATALOGUE_TURN, turns // 4, concurrency, catalogue_wall)
+                plain += await timed_turns(webhook, PLAIN_TURN, turns // 4, concurrency, plain_wall)
             cat, base = summary(catalogue), summary(plain)
+            cat["turns_per_s"] = round(len(catalogue) / sum(catalogue_wall), 1)
+            base["turns_per_s"] = round(len(plain) / sum(plain_wall), 1)
             result[f"concurrency_{concurrency}"] = {
                 "catalogue_turn": cat,
                 "no_action_turn": base,
                 "p95_ratio": round(cat["p95_ms"] / base["p95_ms"], 2),
                 "p50_ratio": round(cat["p50_ms"] / base["p50_ms"], 2),
+                "throughput_ratio": round(cat["turns_per_s"] / base["turns_per_s"], 2),
             }
+        one_at_a_time = result["concurrency_1"]
+        result["breakdown"] = await measure_breakdown(
+            f"http://127.0.0.1:{BENCH_PORTS.rasa}", f"http://127.0.0.1:{BENCH_PORTS.actions}", service,
+            stack.rasa_api_params, CATALOGUE_TURN, PLAIN_TURN,
+            {"catalogue": one_at_a_time["catalogue_turn"]["p50_ms"], "plain": one_at_a_time["no_action_turn"]["p50_ms"]})
         search = summary(await timed_gets(f"{service}/api/catalogue/search",
                                           [{"q": q} for q in SEARCH_QUERIES], 30))
         health = summary(await timed_gets(f"{service}/health", [{}], 300))
@@ -213,6 +211,13 @@ async def measure(turns: int) -> dict:
                                             [{"q": q} for q in REFERRAL_QUERIES], 40))
         result["referral"] = {"first_call_ms": round(first_referral[0] * 1000, 1), "referral": referral,
                               "p95_ratio": round(referral["p95_ms"] / health["p95_ms"], 2)}
+        if load_seconds:
+            result["load"] = {"one": run_load(f"http://127.0.0.1:{BENCH_PORTS.rasa}", seconds=load_seconds)}
+            cluster_url = os.environ.get("BENCH_CLUSTER_URL")
+            if cluster_url:
+                result["load"]["cluster"] = run_load(cluster_url.rstrip("/"), seconds=load_seconds)
+                result["load"]["cluster_ratio"] = round(
+                    result["load"]["cluster"]["conversations_per_s"] / result["load"]["one"]["conversations_per_s"], 2)
         result["rasa_rss_mb"] = round(resident_memory_mb(rasa.popen.pid), 0)
         result["actions_rss_mb"] = round(resident_memory_mb(stack.processes["actions"].popen.pid), 0)
         result["service_rss_mb"] = round(resident_memory_mb(stack.processes["service"].popen.pid), 0)
@@ -225,9 +230,15 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=240, help="turns per scenario and concurrency")
     parser.add_argument("--skip-training", action="store_true", help="do not time a full training")
+    parser.add_argument("--skip-outbox", action="store_true", help="do not run the outbox soak")
+    parser.add_argument("--load-seconds", type=int, default=60,
+                        help="seconds of whole conversations under load per target (0: none); BENCH_CLUSTER_URL "
+                             "adds a run against a cluster's Rasa URL and the ratio")
     args = parser.parse_args()
-    result = asyncio.run(measure(args.turns))
-    result["outbox"] = outbox_soak()
+    with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
+        result = asyncio.run(measure(args.turns, Path(scratch), args.load_seconds))
+    if not args.skip_outbox:
+        result["outbox"] = outbox_soak()
     if not args.skip_training:
         result["training"] = training_figures()
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
@@ -244,7 +255,11 @@ def print_report(result: dict) -> None:
         row = result[f"concurrency_{concurrency}"]
         cat, base = row["catalogue_turn"], row["no_action_turn"]
         print(f" concurrency {concurrency:<4} {cat['p50_ms']:>10} / {cat['p95_ms']:<9} "
-              f"{base['p50_ms']:>10} / {base['p95_ms']:<9} {row['p95_ratio']:>10}  (target <= 1.5)")
+              f"{base['p50_ms']:>10} / {base['p95_ms']:<9} {row['p95_ratio']:>10}  (target <= 1.2)")
+        print(f"   turns per second: catalogue {cat['turns_per_s']}, no action {base['turns_per_s']}, "
+              f"ratio {row['throughput_ratio']} (target >= 0.85 at concurrency 8)")
+    print_breakdown(result.get("breakdown"))
+    print_load(result.get("load"))
     search = result["search"]
     print(f" search p50/p95 ms: {search['search']['p50_ms']} / {search['search']['p95_ms']} "
           f"(health {search['health_baseline']['p50_ms']} / {search['health_baseline']['p95_ms']}; "
@@ -254,8 +269,14 @@ def print_report(result: dict) -> None:
           f"(p95 ratio to health {referral['p95_ratio']}); first call, building the index: "
           f"{referral['first_call_ms']} ms")
     print(f" resident memory MB: rasa {result['rasa_rss_mb']} (target <= 1000), actions "
-          f"{result['actions_rss_mb']}, service {result['service_rss_mb']}; rasa start-up {result['rasa_startup_s']} s")
-    for run in result["outbox"]:
+          f"{result['actions_rss_mb']}, service {result['service_rss_mb']}")
+    phases = result["startup_phases"]
+    print(f" rasa start-up {result['rasa_startup_s']} s, median of {result['rasa_startups_s']} (target <= 15); in a "
+          f"fresh interpreter: import TensorFlow {phases['import_tensorflow_s']} s, rest of Rasa "
+          f"{phases['import_rasa_s']} s, unpack the model {phases['unpack_model_s']} s, load the components "
+          f"{phases['load_components_s']} s (slowest {phases['slowest_components_s']}), first message "
+          f"{phases['first_parse_s']} s, second {phases['second_parse_s']} s")
+    for run in result.get("outbox", []):
         print(f" outbox, {run['fault_share']:.0%} of deliveries failing: {run['delivered']} of {run['messages']} "
               f"delivered, {run['parked']} parked, {run['duplicated']} twice, {run['lost']} lost, "
               f"{run['streams_out_of_order']} streams out of order (all three must be 0); delay p50/p95 "
