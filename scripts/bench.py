@@ -51,6 +51,12 @@ REFERRAL_QUERIES = ["保安员证怎么考", "渔业船员证书到期换证", "
                     "种子生产经营许可证要什么材料", "建筑施工企业安全生产许可证延期"]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (from /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def resident_memory_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -212,7 +218,12 @@ async def measure(turns: int, scratch: Path, load_seconds: int) -> dict:
         result["referral"] = {"first_call_ms": round(first_referral[0] * 1000, 1), "referral": referral,
                               "p95_ratio": round(referral["p95_ms"] / health["p95_ms"], 2)}
         if load_seconds:
+            pids = {name: process.popen.pid for name, process in stack.processes.items()}
+            before = {name: cpu_seconds(pid) for name, pid in pids.items()}
             result["load"] = {"one": run_load(f"http://127.0.0.1:{BENCH_PORTS.rasa}", seconds=load_seconds)}
+            # Where the CPU went: why a second instance on this 2-core machine cannot double the rate.
+            result["load"]["one"]["cpu_share"] = {
+                name: round((cpu_seconds(pid) - before[name]) / load_seconds, 2) for name, pid in pids.items()}
             cluster_url = os.environ.get("BENCH_CLUSTER_URL")
             if cluster_url:
                 result["load"]["cluster"] = run_load(cluster_url.rstrip("/"), seconds=load_seconds)

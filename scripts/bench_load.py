@@ -84,6 +84,9 @@ def print_load(load: dict | None) -> None:
         print(f" load, {label} ({run['users']} citizens, {run['seconds']} s, {run['host']}): "
               f"{run['conversations_per_s']} conversations/s ({kinds}); {run['turns_per_s']} turns/s, "
               f"turn p50/p95 {run['turn_p50_ms']:.0f} / {run['turn_p95_ms']:.0f} ms, {run['turn_failures']} failed")
+        if "cpu_share" in run:
+            print("   cores busy during it: " + ", ".join(f"{name} {share}" for name, share in run["cpu_share"].items())
+                  + " (of 2)")
         for error in run["errors"][:5]:
             print(f"   {error[:300]}")
     if "cluster_ratio" in load:
