@@ -16,7 +16,8 @@ from pathlib import Path
 from scripts.stack import REPO_ROOT, SERVICE_VENV
 
 LOCUSTFILE = REPO_ROOT / "scripts" / "locustfile.py"
-USERS = 8
+# Enough citizens at once to keep one Rasa instance busy on this machine (make bench shows the cores used).
+USERS = 16
 SECONDS = 60
 
 

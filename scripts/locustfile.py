@@ -6,7 +6,8 @@ Each simulated citizen has one conversation at a time, then starts another as so
   confirmation), with a valid ID number of its own (the service allows one booking per person,
   item and day);
 - a complaint handed to 12345: the complaint, the phone, the confirmation, the order's number.
-A turn fails when its reply lacks what the step must show. Each finished conversation is counted
+A turn fails when its reply lacks what the step must show; a confirmation answered with "已约满"
+(another citizen took the last seat of that slot meanwhile) is a real answer, not a failure. Each finished conversation is counted
 under the request type "conversation", so the statistics give conversations per second beside
 the turns' latencies.
 
@@ -41,15 +42,16 @@ class TurnFailed(Exception):
 
 
 class Citizen(HttpUser):
-    wait_time = between(0.5, 1.5)  # reading the answer before the next conversation
+    wait_time = between(0.1, 0.3)  # the next citizen comes soon: the run measures capacity
 
-    def _say(self, step: str, message: str, expect: str = "") -> list[dict]:
+    def _say(self, step: str, message: str, *expect: str) -> list[dict]:
+        """The replies; the turn fails unless one of `expect` (when given) is in their text."""
         with self.client.post(WEBHOOK, json={"sender": self.sender, "message": message}, name=step,
                               catch_response=True) as response:
             replies = response.json() if response.status_code == 200 else None
             text = "\n".join(r.get("text", "") for r in replies or [])
-            if not replies or expect not in text:
-                response.failure(f"{step}: expected {expect!r} in {text[:200]!r}")
+            if not replies or (expect and not any(marker in text for marker in expect)):
+                response.failure(f"{step}: expected one of {expect!r} in {text[:200]!r}")
                 raise TurnFailed(step)
         return replies
 
@@ -73,7 +75,7 @@ class Citizen(HttpUser):
     def catalogue_question(self) -> None:
         def turns():
             self._say("catalogue: question", "身份证丢了补办要带啥", "身份证")
-            self._say("catalogue: fee", "那要交多少钱", "")
+            self._say("catalogue: fee", "那要交多少钱")
 
         self._conversation("catalogue", turns)
 
@@ -97,7 +99,7 @@ class Citizen(HttpUser):
             self._say("booking: phone", "13812345678", "身份证号码")
             self._say("booking: id number", fresh_id_number(), "材料")
             self._say("booking: materials", "都备齐了", "请核对预约信息")
-            self._say("booking: confirm", "确认", "预约码")
+            self._say("booking: confirm", "确认", "预约码", "已约满")
 
         self._conversation("booking", turns)
 
