@@ -20,6 +20,8 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from sqlalchemy.orm import sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from common.deployment import require_secret
 
@@ -41,7 +43,7 @@ def fast_sqlite_engine(engine: Any) -> Any:
     pool (closing the last one checkpoints the log, another fsync)."""
     if engine.dialect.name != "sqlite":
         return engine
-    fast = sa.create_engine(engine.url, poolclass=sa.pool.QueuePool, pool_size=2,
+    fast = sa.create_engine(engine.url, poolclass=QueuePool, pool_size=2,
                             connect_args={"check_same_thread": False})
 
     @sa.event.listens_for(fast, "connect")
@@ -59,7 +61,7 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.engine = fast_sqlite_engine(self.engine)
-        self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
+        self.sessionmaker = sessionmaker(bind=self.engine)
         self._service_url = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
         self._bot_token = require_secret("BOT_TOKEN")
         # Events written by the save in progress, per conversation (set inside SQLTrackerStore.save).
