@@ -39,6 +39,7 @@ from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
 from service.triage.classifier import get_classifier
 from service.triage.router import router as triage_router
+from service.turns.router import bot_router as turns_bot_router
 from service.wechat.channel import build_channel
 from service.wechat.router import router as wechat_router
 
@@ -192,6 +193,7 @@ def create_app() -> FastAPI:
     app.include_router(case_page_router)
     app.include_router(meta_router)
     app.include_router(outbox_router)
+    app.include_router(turns_bot_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 
