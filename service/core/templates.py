@@ -377,3 +377,75 @@ BUNDLE_WINDOW_BOOKING = "预约一次即可：预约时选择“{item_name}”�
 BUNDLE_WINDOW_NONE = "本事暂未设综合窗口，请按上面的顺序到各窗口办理。"
 BUNDLE_ITEM_NOTICES = "各事项的详细告知单号：{numbers}。想看某一项的完整告知，直接问我事项名称即可。"
 TURN_NOT_FOUND = "没有找到这一轮对话的记录"
+# --- 好差评 follow-up (整改) of a 差评 (service/tickets/followups.py) --------------------------
+FOLLOW_UP_NOT_FOUND = "未找到整改任务 {id}"
+FOLLOW_UP_ALREADY_CLOSED = "整改任务 {id}（工单 {number}）已于 {closed_on} 办结，无需重复办结"
+FOLLOW_UP_ACTION_REQUIRED = "请填写整改情况，办结后会告知市民"
+FOLLOW_UP_ACTION_TOO_LONG = "整改情况请控制在{max_chars}字以内"
+# Told to the citizen through the order's channel when staff close the task.
+FOLLOW_UP_NOTICE = (
+    "【好差评回访】您好！您对工单 {number} 的评价为“{rating}”，我们已认真核查并整改：{action}。"
+    "感谢您的监督，如仍有不满意的地方，欢迎拨打 12345 政务服务便民热线反映。"
+)
+# --- the operators' dashboard (service/dashboard/) --------------------------------------------
+DASHBOARD_RANGE_REVERSED = "开始日期（{start}）不能晚于结束日期（{end}），请重新选择"
+DASHBOARD_RANGE_TOO_LONG = "查询范围最长 {max_days} 天，请缩短日期范围"
+NOT_LABELLED = "（未标注）"
+DASHBOARD_NO_ITEM = "（未关联事项）"
+DASHBOARD_CHARTS = {
+    "conversations": "每日对话与轮次",
+    "outcomes": "每日应答结果与未理解占比",
+    "top-items": "咨询最多的事项",
+    "missing-items": "目录外诉求（转介）",
+    "handoffs": "各主题转人工率",
+    "ticket-deadlines": "12345 工单期限情况",
+    "bookings": "各大厅预约与爽约",
+    "ratings-by-channel": "好差评（按渠道）",
+    "ratings-by-item": "好差评（按事项/分类）",
+    "follow-ups": "差评整改任务",
+}
+TURN_OUTCOME_LABELS = {
+    "notice": "一次性告知",
+    "offered": "推荐事项",
+    "referral": "转介（目录外）",
+    "handoff": "转人工",
+    "declined": "非政务婉拒",
+    "not_understood": "未理解",
+    "other": "其他",
+}
+TICKET_DEADLINE_STATE_LABELS = {
+    "answered_on_time": "按期答复",
+    "answered_late": "超期答复",
+    "open_on_time": "办理中（期限内）",
+    "warning": "临近期限（24小时内）",
+    "overdue": "已超期未答复",
+}
+DASHBOARD_COLUMNS = {
+    "day": "日期",
+    "conversations": "对话数",
+    "turns": "轮次",
+    "not_understood_share": "未理解占比（%）",
+    "item_code": "事项编码",
+    "item_name": "事项名称",
+    "topic": "主题/部门",
+    "example": "最近一次提问（已脱敏）",
+    "handoffs": "转人工",
+    "handoff_rate": "转人工率（%）",
+    "state": "期限状态",
+    "tickets": "工单数",
+    "hall": "大厅",
+    "bookings": "预约数",
+    "attended": "到场/办结",
+    "no_shows": "爽约",
+    "cancelled": "已取消",
+    "no_show_rate": "爽约率（%）",
+    "channel": "渠道",
+    "subject": "事项/分类",
+    "ratings": "评价数",
+    "poor_rate": "差评率（%）",
+    "number": "工单编号",
+    "rating": "评价",
+    "rated_at": "评价时间",
+    "due_at": "整改期限",
+    "overdue": "是否超期",
+}
