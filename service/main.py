@@ -31,12 +31,15 @@ from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
 from service.core.rasa import RasaClient
 from service.core.settings import get_settings
+from service.dashboard.router import api_router as dashboard_api_router
+from service.dashboard.router import page_router as dashboard_page_router
 from service.delivery import delivering
 from service.meta.router import router as meta_router
 from service.outbox.router import router as outbox_router
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
+from service.tickets.router import follow_up_router
 from service.triage.classifier import get_classifier
 from service.triage.router import router as triage_router
 from service.turns.router import bot_router as turns_bot_router
@@ -186,6 +189,9 @@ def create_app() -> FastAPI:
     app.include_router(triage_router)
     app.include_router(ticket_citizen_router)
     app.include_router(ticket_agent_router)
+    app.include_router(follow_up_router)
+    app.include_router(dashboard_api_router)
+    app.include_router(dashboard_page_router)
     app.include_router(conversation_router)
     app.include_router(case_staff_router)
     app.include_router(case_citizen_router)

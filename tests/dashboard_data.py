@@ -2,7 +2,8 @@
 README screenshot, written straight into a database seeded with the real catalogue and halls.
 
 The clock is 2026-12-01 08:30 in Shanghai (tests' FIXED_NOW): the default range is 2026-11-02 to
-2026-12-01. One row of each kind lies outside it (October). Times below are local (+08:00).
+2026-12-01. One row of each kind lies outside it (October). Times below are local (+08:00). Each 差评
+has its follow-up task: the November one open, the October one closed.
 """
 
 from datetime import date, datetime, timedelta, timezone
@@ -12,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from service.booking.models import Appointment, BookingHall
 from service.booking.models import Status as BookingStatus
-from service.tickets.models import Channel, Satisfaction, Status, Ticket, TicketType
+from service.core.calendar import load_calendar
+from service.tickets.followups import follow_up_due
+from service.tickets.models import POOR_RATINGS, Channel, RatingFollowUp, Satisfaction, Status, Ticket, TicketType
 from service.turns.models import Outcome, Turn
 
 LOCAL = timezone(timedelta(hours=8))
@@ -73,14 +76,24 @@ def add_dashboard_rows(session: Session) -> None:
             text=text, intent=None, intent_confidence=None, item_code=item, item_confidence=0.9 if item else None,
             outcome=outcome, topic=topic,
         ))
+    calendar = load_calendar()
     for number, channel, created, deadline, status, replied, rated, rating, item, topic, conversation in TICKETS:
-        session.add(Ticket(
+        ticket = Ticket(
             number=number, channel=channel, phone="13812345678", type=TicketType.COMPLAINT, topic_l1=topic,
             content="市民反映的问题", summary="市民反映的问题", item_code=item, deadline=at(deadline), status=status,
             replied_at=at(replied) if replied else None, reply="已处理" if replied else None,
             rated_at=at(rated) if rated else None, satisfaction=rating, conversation_id=conversation,
             created_at=at(created), updated_at=at(created),
-        ))
+        )
+        session.add(ticket)
+        if rating in POOR_RATINGS:  # as the rating would have: its 整改 task, open (the October one closed)
+            session.flush()
+            closed = rating is Satisfaction.VERY_DISSATISFIED
+            session.add(RatingFollowUp(
+                ticket_id=ticket.id, rating=rating, opened_at=at(rated), due_at=follow_up_due(calendar, rated_at=at(rated)),
+                closed_at=at("2026-10-20 10:00") if closed else None, closed_by="王芳" if closed else None,
+                action_taken="已约谈责任单位并完成整改" if closed else None,
+            ))
     halls = {hall.code: hall.id for hall in session.scalars(select(BookingHall))}
     for serial, (hall, day, status) in enumerate(BOOKINGS, start=1):
         session.add(Appointment(
