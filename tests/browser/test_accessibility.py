@@ -1,5 +1,6 @@
 """Accessibility and 适老化 of the pages, in a real browser: axe-core finds no serious or critical
-violation on the web chat, the window staff's pages (bookings, cases) and the agents' console;
+violation on the web chat, the window staff's pages (bookings, cases), the operators' dashboard and
+the agents' console;
 the web chat has a large-text and a high-contrast mode (remembered, announced), a 转人工 button always in reach, works
 by keyboard alone and needs no sideways scrolling at 200% zoom.
 
@@ -168,6 +169,20 @@ def test_axe_finds_no_serious_violation_on_the_staff_case_page(service, browser)
     page.get_by_label("工作人员令牌").fill(TOKEN)
     page.get_by_role("button", name="进入").click()
     expect(page.get_by_label("经办人")).to_be_visible()
+    assert serious_violations(page) == []
+    page.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_dashboard(service, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"{service['base']}/dashboard")
+    expect(page.get_by_label("工作人员令牌")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("工作人员令牌").fill(TOKEN)
+    page.get_by_role("button", name="进入").click()
+    # Every chart is an image named by its title and summary, for screen readers.
+    expect(page.get_by_role("img", name="各大厅预约与爽约：预约 0 个，爽约 0 个（0%）")).to_be_visible()
+    expect(page.get_by_role("img")).to_have_count(9)
     assert serious_violations(page) == []
     page.close()
 
