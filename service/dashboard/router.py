@@ -21,13 +21,13 @@ api_router = APIRouter(prefix="/api/dashboard", tags=["dashboard (staff)"], depe
 page_router = APIRouter(include_in_schema=False)
 
 NowDep = Annotated[datetime, Depends(clock.now)]
-Format = Annotated[Literal["json", "csv"], Query(description="csv: a spreadsheet of the same table")]
+Format = Annotated[Literal["json", "csv"], Query(alias="format", description="csv: a spreadsheet of the same table")]
 
 
 def _chart_endpoint(build: Build) -> Callable[..., ChartTable | Response]:
-    def chart(session: SessionDep, now: NowDep, period: PeriodDep, format: Format = "json") -> ChartTable | Response:
+    def chart(session: SessionDep, now: NowDep, period: PeriodDep, output: Format = "json") -> ChartTable | Response:
         table = build(session, period, now)
-        if format == "csv":
+        if output == "csv":
             return Response(table_csv(table), media_type="text/csv; charset=utf-8",
                             headers={"Content-Disposition": f'attachment; filename="{csv_filename(table)}"'})
         return table
