@@ -263,7 +263,8 @@ class _RowMapper:
             Unpublished.BASIS, Unpublished.SITUATIONS, Unpublished.PROCESS, Unpublished.FEE, Unpublished.HOURS
         ]
         name = clean(row.get("TASK_NAME")) or clean(row.get("matter_name"))
-        aliases = [clean(row.get("matter_short")), *daily_words(row.get("matter_daily"))]
+        # Both are written as comma-separated words ("技工学校，设立"), the everyday names citizens use.
+        aliases = [*daily_words(row.get("matter_short")), *daily_words(row.get("matter_daily"))]
         conditions = [clean(row.get("accept_standard"))]
         if not conditions[0]:
             conditions = []
