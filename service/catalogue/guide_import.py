@@ -33,6 +33,8 @@ MAX_PLACE = 200
 MAX_PHONE = 400
 MAX_DEPARTMENT_PHONE = 50
 MAX_URL = 500
+# Shorter everyday words ("户口", "迁出", "设立") say what an item is about, not which item it is.
+MIN_ALIAS_CHARS = 4
 LEVELS = {"省级": Level.PROVINCE, "市级": Level.CITY}
 _PLACE_PREFIX = "办理地点："
 _COURIER = {"是": True, "否": False, "不支持": False}
@@ -86,6 +88,7 @@ class ImportedItem(BaseModel):
     level: Level
     basis: str
     aliases: list[str]
+    keywords: list[str]
     conditions: list[str]
     materials: list[str]
     legal_days: int
@@ -263,8 +266,12 @@ class _RowMapper:
             Unpublished.BASIS, Unpublished.SITUATIONS, Unpublished.PROCESS, Unpublished.FEE, Unpublished.HOURS
         ]
         name = clean(row.get("TASK_NAME")) or clean(row.get("matter_name"))
-        # Both are written as comma-separated words ("技工学校，设立"), the everyday names citizens use.
-        aliases = [*daily_words(row.get("matter_short")), *daily_words(row.get("matter_daily"))]
+        # Both are written as comma-separated words ("技工学校，设立", "户口，迁出"): a word long enough
+        # to name the item is an alias (a phrase the search matches whole), a shorter one a keyword.
+        words = [*daily_words(row.get("matter_short")), *daily_words(row.get("matter_daily"))]
+        words = [w for w in dict.fromkeys(words) if w != name]
+        aliases = [w for w in words if len(w) >= MIN_ALIAS_CHARS]
+        keywords = [w for w in words if len(w) < MIN_ALIAS_CHARS]
         conditions = [clean(row.get("accept_standard"))]
         if not conditions[0]:
             conditions = []
@@ -302,7 +309,8 @@ class _RowMapper:
             type=ItemType(clean(row["TASK_TYPE_TEXT"])),
             level=LEVELS[clean(row["matter_level"])],
             basis=t.UNPUBLISHED,
-            aliases=[a for a in dict.fromkeys(aliases) if a and a != name],
+            aliases=aliases,
+            keywords=keywords,
             conditions=conditions,
             materials=materials,
             legal_days=legal or 0,

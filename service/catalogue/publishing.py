@@ -157,8 +157,8 @@ def _write(session: Session, changes: Changes) -> None:
     for item in touched:
         row = existing.get(item.code)
         if row is None:
-            row = Item(code=item.code, origin=Origin.IMPORT, handled_here=True, keywords=[], related=[],
-                       process=[], handled_by=None)
+            row = Item(code=item.code, origin=Origin.IMPORT, handled_here=True, related=[], process=[],
+                       handled_by=None)
             session.add(row)
         else:
             row.materials.clear()
