@@ -37,6 +37,9 @@ def upgrade() -> None:
         batch.alter_column('count', existing_type=sa.Integer(), nullable=True)
         for name in ('form', 'media', 'source', 'necessity'):
             batch.alter_column(name, existing_type=sa.String(length=16), nullable=True)
+    # A case may be opened for an imported item, whose code can have 33 characters.
+    with op.batch_alter_table('case_file') as batch:
+        batch.alter_column('item_code', existing_type=sa.String(length=32), type_=sa.String(length=40))
     op.create_table('catalogue_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
@@ -56,6 +59,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('catalogue_version')
+    with op.batch_alter_table('case_file') as batch:
+        batch.alter_column('item_code', existing_type=sa.String(length=40), type_=sa.String(length=32))
     with op.batch_alter_table('material') as batch:
         for name in ('necessity', 'source', 'media', 'form'):
             batch.alter_column(name, existing_type=sa.String(length=16), nullable=False)
