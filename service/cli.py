@@ -106,7 +106,8 @@ def import_guides(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(t.IMPORT_REPORT_DRY_RUN)
         print(changes.summary())
-        print("\n".join(changes.samples()))
+        for line in changes.samples():
+            print(line)
         if args.dry_run:
             return 0
         if publication.version is None:
@@ -163,7 +164,8 @@ def rollback_catalogue(args: argparse.Namespace) -> int:
         if args.dry_run:
             print(t.IMPORT_REPORT_DRY_RUN)
         print(publication.changes.summary())
-        print("\n".join(publication.changes.samples()))
+        for line in publication.changes.samples():
+            print(line)
         if args.dry_run:
             return 0
         if publication.version is None:
