@@ -22,6 +22,7 @@ from service.core import templates as t
 from service.core.db import get_session_factory
 from service.core.seed_files import SeedError
 from service.core.settings import REPO_ROOT, get_settings
+from service.migrate import upgrade_database
 from service.seeding import seed_database
 
 EXPORT = REPO_ROOT / "service" / "seed" / "reference" / "guangdong_service_guides.jsonl.xz"
@@ -332,3 +333,19 @@ def test_the_cli_reports_publishes_lists_and_rolls_back(seeded_url, monkeypatch,
 
     assert cli.main(["import-guides", "/nonexistent/export.jsonl"]) == 1
     assert "找不到文件" in capsys.readouterr().err
+
+
+def test_on_postgresql_the_whole_export_fits_and_rolls_back(postgres_url):
+    # PostgreSQL enforces the column widths SQLite ignores (33-character codes, long phone lists).
+    upgrade_database(database_url=postgres_url)
+    with get_session_factory(postgres_url)() as session:
+        seed_database(seed_dir=FIXTURE_SEED, session=session)
+
+    _, first = publish(postgres_url)
+    _, again = publish(postgres_url)
+
+    assert first.version.added == SOURCE_ROWS - NEWS_ROWS and again.version is None
+    with get_session_factory(postgres_url)() as session:
+        back = rollback(session, 0, created_by="测试")
+    assert back.version.removed == SOURCE_ROWS - NEWS_ROWS
+    assert imported(postgres_url) == {} and row_counts(postgres_url)["item"] == FIXTURE_ITEMS
