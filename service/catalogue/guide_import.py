@@ -31,6 +31,7 @@ MAX_CODE = 40
 MAX_NAME = 100
 MAX_PLACE = 200
 MAX_PHONE = 400
+MAX_COMPLAINT_PHONE = 100
 MAX_DEPARTMENT_PHONE = 50
 MAX_URL = 500
 # Shorter everyday words ("户口", "迁出", "设立") say what an item is about, not which item it is.
@@ -120,7 +121,7 @@ class Published(BaseModel):
 class Problem:
     """A row not imported (`rejected`) or a field of an imported row read as unpublished."""
 
-    line: int
+    line: int | None  # None: a rollback's content, which has no lines
     code: str
     name: str
     field: str
@@ -128,10 +129,8 @@ class Problem:
     rejected: bool
 
     def text(self) -> str:
-        where = f"第 {self.line} 行"
-        if self.code or self.name:
-            where += f" {self.code} {self.name}".rstrip()
-        return f"{where} [{self.field}] {self.reason}"
+        where = f"第 {self.line} 行 " if self.line else ""
+        return f"{where}{self.code} {self.name} [{self.field}] {self.reason}".replace("  ", " ")
 
 
 @dataclass
@@ -141,6 +140,7 @@ class ExportReading:
     rows: int = 0
     published: Published = field(default_factory=Published)
     problems: list[Problem] = field(default_factory=list)
+    lines: dict[str, int] = field(default_factory=dict)  # item code → its line in the file
 
     @property
     def rejected(self) -> list[Problem]:
@@ -176,7 +176,7 @@ class _RowMapper:
     def __init__(self, reading: ExportReading) -> None:
         self.reading = reading
         self.items: list[ImportedItem] = []
-        self.lines_by_code: dict[str, int] = {}
+        self.lines_by_code = reading.lines
         self.department_rows: dict[str, list[dict]] = {}
 
     def _problem(self, line: int, row: dict | None, field_name: str, reason: str, *, rejected: bool) -> None:
@@ -319,7 +319,7 @@ class _RowMapper:
             fee_amount=t.UNPUBLISHED,
             place=place,
             phone=self._limited(line, row, "consult_phone", MAX_PHONE),
-            complaint_phone=self._limited(line, row, "complain_phone", 100),
+            complaint_phone=self._limited(line, row, "complain_phone", MAX_COMPLAINT_PHONE),
             online_available=online,
             online_where=(self._limited(line, row, "bear_paltform", MAX_URL) or source_url) if online else None,
             booking_where=self._limited(line, row, "online_book_addr", MAX_URL),

@@ -11,7 +11,7 @@ and records no version.
 import hashlib
 import json
 import lzma
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import delete, func, select
@@ -106,11 +106,11 @@ def plan(session: Session, content: Published) -> Changes:
     for item in content.items:
         if item.code in seed_items:
             reason = t.IMPORT_SEED_CODE.format(name=seed_items[item.code])
-            changes.conflicts.append(Problem(0, item.code, item.name, "TASK_CODE", reason, rejected=True))
+            changes.conflicts.append(Problem(None, item.code, item.name, "TASK_CODE", reason, rejected=True))
             continue
         if item.department in seed_departments:
             reason = t.IMPORT_SEED_DEPARTMENT.format(code=item.department)
-            changes.conflicts.append(Problem(0, item.code, item.name, "ORGCODE", reason, rejected=True))
+            changes.conflicts.append(Problem(None, item.code, item.name, "ORGCODE", reason, rejected=True))
             continue
         kept.add(item.code)
         if item.code not in current:
@@ -220,7 +220,7 @@ def import_export(session: Session, path: Path, *, created_by: str, dry_run: boo
     reading = read_export(path)
     with session.begin():
         changes = plan(session, reading.published)
-        reading.problems.extend(changes.conflicts)
+        reading.problems.extend(replace(p, line=reading.lines.get(p.code)) for p in changes.conflicts)
         content = _without_conflicts(reading.published, changes)
         if dry_run:
             return reading, Publication(changes=changes, version=None)

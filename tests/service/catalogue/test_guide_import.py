@@ -284,6 +284,7 @@ def test_an_export_row_may_not_take_a_hand_kept_code(seeded_url):
     reading, publication = publish(seeded_url)
 
     assert reading.rejected[-1].reason == t.IMPORT_SEED_CODE.format(name="居民身份证换领")
+    assert reading.rejected[-1].line == 1 and reading.rejected[-1].text().startswith(f"第 1 行 {taken} ")
     assert publication.version.items == SOURCE_ROWS - NEWS_ROWS - 1
     assert publication.version.rejected == NEWS_ROWS + 1
     with get_session_factory(seeded_url)() as session:
