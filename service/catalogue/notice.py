@@ -349,8 +349,14 @@ def _source_lines(item: Item) -> list[str]:
     return lines
 
 
+# Facts only an imported export carries: left out of the hash when empty, so that the hand-kept
+# items keep the notice numbers they had before imports existed.
+_IMPORT_ONLY_FACTS = ("booking_where", "courier", "audience", "joint_departments", "source_url", "unpublished")
+
+
 def notice_number(code: str, situation_key: str | None, content: dict, body: list[str]) -> str:
     """Item code + situation + a short hash of what the citizen reads: same notice, same number."""
+    content = {k: v for k, v in content.items() if k not in _IMPORT_ONLY_FACTS or v not in (None, [])}
     payload = _JSON_DICT.dump_python({**content, "body": body}, mode="json")
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:6].upper()
