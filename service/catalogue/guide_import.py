@@ -41,6 +41,13 @@ _PLACE_PREFIX = "办理地点："
 _COURIER = {"是": True, "否": False, "不支持": False}
 # Department name prefixes that the short name leaves out.
 _AREA_PREFIXES = ("广东省", "广州市")
+# The export's fields that go into the catalogue (see the README for where each goes).
+MAPPED_FIELDS = frozenset({
+    "TASK_CODE", "TASK_NAME", "matter_name", "ORGCODE", "DEPT_NAME", "TASK_TYPE_TEXT", "matter_level",
+    "matter_short", "matter_daily", "accept_standard", "material_intro", "handle_time", "handle_time_limit",
+    "handle_location", "consult_phone", "complain_phone", "online_book", "ONLINECHECK", "bear_paltform",
+    "online_book_addr", "courier_service", "visit_number", "service_object_name", "co_department", "URL",
+})
 # Fields the catalogue has no use for, said once in the report.
 IGNORED_FIELDS = {
     "_id": "导出库的内部编号",
@@ -178,6 +185,7 @@ class _RowMapper:
         self.items: list[ImportedItem] = []
         self.lines_by_code = reading.lines
         self.department_rows: dict[str, list[dict]] = {}
+        self.unknown_fields: set[str] = set()
 
     def _problem(self, line: int, row: dict | None, field_name: str, reason: str, *, rejected: bool) -> None:
         row = row or {}
@@ -204,6 +212,10 @@ class _RowMapper:
         if not isinstance(row, dict):
             self._problem(line, None, "*", t.IMPORT_NOT_OBJECT, rejected=True)
             return
+        for name in row.keys() - MAPPED_FIELDS - IGNORED_FIELDS.keys() - self.unknown_fields:
+            # A field this importer does not know: reported once, where it first appears.
+            self.unknown_fields.add(name)
+            self._problem(line, row, name, t.IMPORT_UNKNOWN_FIELD, rejected=False)
         reason = self._rejection(line, row)
         if reason is not None:
             self._problem(line, row, *reason, rejected=True)

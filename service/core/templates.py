@@ -418,6 +418,7 @@ IMPORT_BAD_VISITS = "跑动次数“{value}”无法识别（应为 0 到 9 的�
 IMPORT_BAD_MATERIAL = "第 {no} 项材料不是文字，已略过"
 IMPORT_BAD_MATERIALS = "材料清单不是列表，按未公布处理"
 IMPORT_FIELD_TOO_LONG = "超过 {limit} 字，按未公布处理"
+IMPORT_UNKNOWN_FIELD = "是导入程序不认识的字段，其内容未导入（以后各行同样）"
 IMPORT_FILE_MISSING = "找不到文件 {path}"
 IMPORT_FILE_UNREADABLE = "无法读取 {path}：{error}"
 IMPORT_LINE_NOT_UTF8 = "不是 UTF-8 编码的文字，整行未导入"

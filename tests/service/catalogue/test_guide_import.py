@@ -13,7 +13,7 @@ from conftest import FIXTURE_SEED, make_client, make_database, rasa_down_transpo
 from sqlalchemy import func, select
 
 from service import cli
-from service.catalogue.guide_import import read_export
+from service.catalogue.guide_import import IGNORED_FIELDS, MAPPED_FIELDS, read_export
 from service.catalogue.models import CatalogueVersion, Department, Item, Origin
 from service.catalogue.publishing import import_export, rollback
 from service.catalogue.search import invalidate_search_index
@@ -95,6 +95,12 @@ def test_the_real_export_maps_every_service_row_and_reports_the_news_rows():
     assert len(reading.rejected) == NEWS_ROWS == len(reading.problems)
     assert all(p.field == "URL" and "新闻标题" in p.reason for p in reading.rejected)
     assert reading.sha256 == "43f5f9fda5406c9cc7eced076019ada0e62291ae77f049b4d83d531583e4a747"
+
+
+def test_every_field_of_the_export_is_mapped_or_said_to_be_left_out():
+    fields = set().union(*(row.keys() for row in source_rows().values()))
+    assert len(fields) == 42
+    assert fields == MAPPED_FIELDS | IGNORED_FIELDS.keys() and not MAPPED_FIELDS & IGNORED_FIELDS.keys()
 
 
 def test_the_import_counts_and_its_version(imported_url):
@@ -192,6 +198,7 @@ def test_a_malformed_row_is_reported_and_not_imported_the_rest_go_on(tmp_path, s
     broken.update(TASK_NAME="无", matter_name="无")
     odd_limit = json.loads(lines[3])
     odd_limit["handle_time"] = "三十个工作日左右"
+    odd_limit["fee_standard"] = "工本费 10 元"  # a field this importer does not know
     export = tmp_path / "export.jsonl"
     export.write_text(
         "\n".join([lines[0], '{"TASK_CODE": "X1", "TASK_NAME": "缺了括号"', lines[1], json.dumps(broken),
@@ -203,8 +210,10 @@ def test_a_malformed_row_is_reported_and_not_imported_the_rest_go_on(tmp_path, s
 
     problems = {(p.line, p.field, p.rejected): p.reason for p in reading.problems}
     assert problems.keys() == {
-        (2, "*", True), (4, "TASK_NAME", True), (5, "handle_time", False), (6, "*", True), (8, "TASK_CODE", True)
+        (2, "*", True), (4, "TASK_NAME", True), (5, "handle_time", False), (5, "fee_standard", False),
+        (6, "*", True), (8, "TASK_CODE", True),
     }
+    assert problems[(5, "fee_standard", False)] == t.IMPORT_UNKNOWN_FIELD
     assert problems[(2, "*", True)].startswith("不是有效的 JSON")
     assert problems[(4, "TASK_NAME", True)] == t.IMPORT_NO_NAME
     assert problems[(8, "TASK_CODE", True)] == t.IMPORT_DUPLICATE_CODE.format(line=7)
