@@ -1,6 +1,8 @@
-"""Command line: python -m service.cli {migrate,seed,export-nlu,outbox}."""
+"""Command line: python -m service.cli {migrate,seed,export-nlu,import-guides,catalogue-versions,
+rollback-catalogue,outbox}."""
 
 import argparse
+import getpass
 import logging
 import sys
 from pathlib import Path
@@ -62,6 +64,118 @@ def export_nlu(args: argparse.Namespace) -> int:
     return 0
 
 
+def _operator() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no user name in a bare container
+        return "unknown"
+
+
+def import_guides(args: argparse.Namespace) -> int:
+    """Read a provincial export, print the validation report, publish it as a version (or only plan it)."""
+    from service.catalogue.guide_import import IGNORED_FIELDS, ExportFileError
+    from service.catalogue.publishing import current_version, import_export
+    from service.core import templates as t
+    from service.core.db import get_session_factory
+
+    with get_session_factory()() as session:
+        try:
+            reading, publication = import_export(
+                session, args.path, created_by=args.by or _operator(), dry_run=args.dry_run
+            )
+        except ExportFileError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        rejected = reading.rejected
+        print(t.IMPORT_REPORT_READ.format(
+            source=reading.source, sha256=reading.sha256[:12], rows=reading.rows,
+            items=reading.rows - len(rejected), rejected=len(rejected), fields=len(reading.problems) - len(rejected),
+        ))
+        print(t.IMPORT_REPORT_PROBLEMS if reading.problems else t.IMPORT_REPORT_NO_PROBLEMS)
+        for problem in reading.problems:
+            print("  " + problem.text())
+        print(t.IMPORT_REPORT_IGNORED.format(fields=t.LIST_SEPARATOR.join(
+            t.IMPORT_REPORT_IGNORED_FIELD.format(name=name, why=why) for name, why in IGNORED_FIELDS.items()
+        )))
+        counts = reading.unpublished_counts()
+        print(t.IMPORT_REPORT_UNPUBLISHED.format(counts=t.LIST_SEPARATOR.join(
+            t.IMPORT_REPORT_UNPUBLISHED_COUNT.format(fact=t.UNPUBLISHED_LABELS[fact.value], count=count)
+            for fact, count in sorted(counts.items())
+        )))
+        changes = publication.changes
+        if args.dry_run:
+            print(t.IMPORT_REPORT_DRY_RUN)
+        print(changes.summary())
+        for line in changes.samples():
+            print(line)
+        if args.dry_run:
+            return 0
+        if publication.version is None:
+            print(t.IMPORT_REPORT_NOTHING.format(version=current_version(session)))
+            return 0
+        _print_published(publication.version)
+    return 0
+
+
+def _print_published(version) -> None:
+    from service.core import templates as t
+
+    # Undoing a publication is publishing the version before it again.
+    print(t.IMPORT_REPORT_VERSION.format(
+        version=version.id, by=version.created_by, when=f"{version.created_at:%Y-%m-%d %H:%M} UTC",
+        previous=version.id - 1,
+    ))
+    print(t.IMPORT_REPORT_NEXT)
+
+
+def catalogue_versions(_args: argparse.Namespace) -> int:
+    from service.catalogue.publishing import versions
+    from service.core import templates as t
+    from service.core.db import get_session_factory
+
+    with get_session_factory()() as session:
+        found = versions(session)
+    if not found:
+        print(t.VERSIONS_NONE)
+        return 0
+    print(t.VERSIONS_HEADER)
+    for v in found:
+        print(t.VERSIONS_LINE.format(
+            mark="*" if v is found[-1] else " ", id=v.id, when=f"{v.created_at:%Y-%m-%d %H:%M:%S}",
+            by=v.created_by, items=v.items, added=v.added, changed=v.changed, removed=v.removed,
+            rejected=v.rejected, source=v.source,
+        ))
+    print(t.VERSIONS_CURRENT)
+    return 0
+
+
+def rollback_catalogue(args: argparse.Namespace) -> int:
+    from service.catalogue.publishing import current_version, rollback
+    from service.core import templates as t
+    from service.core.db import get_session_factory
+    from service.core.errors import NotFoundError
+
+    with get_session_factory()() as session:
+        try:
+            publication = rollback(session, args.version, created_by=args.by or _operator(), dry_run=args.dry_run)
+        except NotFoundError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        if args.dry_run:
+            print(t.IMPORT_REPORT_DRY_RUN)
+        print(publication.changes.summary())
+        for line in publication.changes.samples():
+            print(line)
+        if args.dry_run:
+            return 0
+        if publication.version is None:
+            print(t.IMPORT_REPORT_NOTHING.format(version=current_version(session)))
+            return 0
+        print(t.ROLLBACK_DONE.format(restores=args.version, version=publication.version.id))
+        _print_published(publication.version)
+    return 0
+
+
 def outbox(args: argparse.Namespace) -> int:
     """Counts per status, the parked messages, and replaying them (one id, or --all)."""
     from service.core.db import get_session_factory
@@ -99,6 +213,23 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)
         command.set_defaults(run=run)
+    guides = commands.add_parser(
+        "import-guides", help="import a provincial catalogue export (JSON lines, plain or .xz) as a catalogue version"
+    )
+    guides.add_argument("path", type=Path, help="e.g. service/seed/reference/guangdong_service_guides.jsonl.xz")
+    guides.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    guides.add_argument("--by", help="who publishes (default: the login name)")
+    guides.set_defaults(run=import_guides)
+    commands.add_parser(
+        "catalogue-versions", help="list the versions of the imported catalogue"
+    ).set_defaults(run=catalogue_versions)
+    back = commands.add_parser(
+        "rollback-catalogue", help="publish an earlier version of the imported catalogue again (0: nothing imported)"
+    )
+    back.add_argument("version", type=int)
+    back.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    back.add_argument("--by", help="who publishes (default: the login name)")
+    back.set_defaults(run=rollback_catalogue)
     queue = commands.add_parser("outbox", help="list parked outbox messages, or replay them")
     queue.add_argument("action", choices=["list", "replay"], nargs="?", default="list")
     queue.add_argument("ids", type=int, nargs="*", help="the messages to replay")

@@ -449,3 +449,80 @@ DASHBOARD_COLUMNS = {
     "due_at": "整改期限",
     "overdue": "是否超期",
 }
+
+
+# --- what a guide's source does not publish (an imported provincial export) ----------------
+UNPUBLISHED = "未公布，请以窗口答复为准"
+UNPUBLISHED_LINE = "来源办事指南未公布，请以窗口答复为准"
+SITUATIONS_UNPUBLISHED = "【办理情形】来源办事指南未列出办理情形，不同情形所需材料请以窗口答复为准。"
+MATERIALS_UNPUBLISHED = "来源办事指南未列出申请材料，请先致电咨询或以窗口答复为准"
+MATERIAL_LINE_DETAILS_UNPUBLISHED = "{no}. {name}（份数、原件或复印件等要求未公布，请以窗口答复为准）"
+TIME_LEGAL_UNPUBLISHED = "法定办结时限：未公布，请以窗口答复为准"
+TIME_PROMISED_UNPUBLISHED = "承诺办结时限：未公布，请以窗口答复为准"
+TIME_CALENDAR_DAYS = "{kind}办结时限为{days}个自然日"
+TIME_KIND_LEGAL = "法定"
+TIME_KIND_PROMISED = "承诺"
+VISITS_UNPUBLISHED = "到现场次数：未公布，请以窗口答复为准"
+BOOKING_ONLINE = "网上预约：{where}"
+COURIER_YES = "结果送达：支持快递送达"
+COURIER_NO = "结果送达：不提供快递送达，请到窗口领取"
+AUDIENCE_LINE = "服务对象：{audience}"
+AUDIENCE_JOIN = "、"
+JOINT_DEPARTMENTS_LINE = "联办部门：{departments}"
+SECTION_SOURCE = "九、信息来源"
+SOURCE_LINE = "本告知根据{department}公布的办事指南整理，以官方最新公布为准：{url}"
+SOURCE_LINE_NO_URL = "本告知根据{department}公布的办事指南整理，以官方最新公布为准。"
+
+# --- importing a provincial catalogue export (python -m service.cli import-guides) ----------
+IMPORT_BAD_JSON = "不是有效的 JSON（{error}），整行未导入"
+IMPORT_NOT_OBJECT = "不是一个 JSON 对象，整行未导入"
+IMPORT_NO_CODE = "缺少事项编码 TASK_CODE，整行未导入"
+IMPORT_BAD_CODE = "事项编码“{code}”只能由大写字母和数字组成、不超过 40 位，整行未导入"
+IMPORT_DUPLICATE_CODE = "事项编码与第 {line} 行重复，整行未导入"
+IMPORT_NO_NAME = "缺少事项名称（TASK_NAME、matter_name 均为空），整行未导入"
+IMPORT_NAME_TOO_LONG = "事项名称超过 {limit} 字，整行未导入"
+IMPORT_NO_DEPARTMENT = "缺少实施部门（DEPT_NAME 或 ORGCODE 为空），整行未导入"
+IMPORT_UNKNOWN_TYPE = "事项类型“{value}”不在目录的类型中（{known}），整行未导入"
+IMPORT_UNKNOWN_LEVEL = "事项层级“{value}”无法识别（应为 省级 或 市级），整行未导入"
+IMPORT_NEWS = "是新闻标题（{url}），不是办事事项，整行未导入"
+IMPORT_SEED_CODE = "事项编码与手工维护的目录事项“{name}”相同，为免覆盖，整行未导入"
+IMPORT_SEED_DEPARTMENT = "部门编码 {code} 已被手工维护的目录使用，整行未导入"
+IMPORT_BAD_DAYS = "时限“{value}”无法识别（应为“30(工作日)”这样的写法），按未公布处理"
+IMPORT_BAD_VISITS = "跑动次数“{value}”无法识别（应为 0 到 9 的整数），按未公布处理"
+IMPORT_BAD_MATERIAL = "第 {no} 项材料不是文字，已略过"
+IMPORT_BAD_MATERIALS = "材料清单不是列表，按未公布处理"
+IMPORT_FIELD_TOO_LONG = "超过 {limit} 字，按未公布处理"
+IMPORT_UNKNOWN_FIELD = "是导入程序不认识的字段，其内容未导入（以后各行同样）"
+IMPORT_FILE_MISSING = "找不到文件 {path}"
+IMPORT_FILE_UNREADABLE = "无法读取 {path}：{error}"
+IMPORT_LINE_NOT_UTF8 = "不是 UTF-8 编码的文字，整行未导入"
+ROLLBACK_UNKNOWN_VERSION = "没有版本 {version}（现有版本：{known}）"
+IMPORT_REPORT_READ = "读取 {source}（sha256 {sha256}）：共 {rows} 行，可导入 {items} 项，未导入 {rejected} 行，字段问题 {fields} 处。"
+IMPORT_REPORT_PROBLEMS = "校验报告（每一处未能对应到目录的行或字段）："
+IMPORT_REPORT_NO_PROBLEMS = "校验报告：每一行都已对应到目录。"
+IMPORT_REPORT_IGNORED = "以下字段不进入目录：{fields}"
+IMPORT_REPORT_IGNORED_FIELD = "{name}（{why}）"
+IMPORT_REPORT_UNPUBLISHED = "来源未公布、告知单中标为“未公布，请以窗口答复为准”的内容：{counts}"
+IMPORT_REPORT_UNPUBLISHED_COUNT = "{fact} {count} 项"
+IMPORT_REPORT_DRY_RUN = "试运行（--dry-run），数据库未写入任何内容。若正式执行："
+IMPORT_REPORT_CHANGES = "新增 {added} 项，变更 {changed} 项，移除 {removed} 项，不变 {unchanged} 项；新增或变更部门 {departments} 个。"
+IMPORT_REPORT_SAMPLE = "  {label}：{code} {name}"
+IMPORT_REPORT_SAMPLE_MORE = "  {label}：……另有 {count} 项"
+IMPORT_REPORT_LABELS = {"added": "新增", "changed": "变更", "removed": "移除"}
+IMPORT_REPORT_NOTHING = "目录没有变化，未生成新版本（当前版本 {version}）。"
+IMPORT_REPORT_VERSION = "已发布为目录版本 {version}（{by}，{when}）。如需撤回：python -m service.cli rollback-catalogue {previous}"
+IMPORT_REPORT_NEXT = (
+    "后续：正在运行的服务请重启（或重新部署），检索索引和告知单缓存才会按新目录重建；"
+    "导入事项的名称和别名由检索在建索引时加入 jieba 词典，无需运行 export-nlu。"
+    "Rasa 的查找表 (data/nlu/lookups/service_item.yml) 和 bot/jieba/userdict.txt 只来自手工维护的 YAML，导入不改变它们，不必重新训练。"
+)
+VERSIONS_HEADER = "版本  发布时间(UTC)          发布人        事项数  新增  变更  移除  未导入  来源"
+VERSIONS_LINE = "{mark}{id:<4} {when:<22} {by:<12} {items:>6} {added:>5} {changed:>5} {removed:>5} {rejected:>6}  {source}"
+VERSIONS_NONE = "还没有导入过目录版本（版本 0：只有手工维护的 YAML 事项）。"
+VERSIONS_CURRENT = "* 为当前版本。"
+ROLLBACK_DONE = "已将版本 {restores} 的内容重新发布为版本 {version}。"
+UNPUBLISHED_LABELS = {
+    "basis": "设定依据", "conditions": "受理条件", "situations": "办理情形", "materials": "申请材料",
+    "material_details": "材料份数与形式", "process": "办理流程", "legal_days": "法定时限",
+    "promised_days": "承诺时限", "fee": "收费标准", "hours": "办公时间", "visits": "跑动次数",
+}
