@@ -101,6 +101,7 @@ test: db train browser ## Run the whole test suite
 eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
 	$(RASA_PY) scripts/evaluate.py
 	$(RASA_PY) scripts/evaluate_conversations.py
+	$(RASA_PY) scripts/evaluate_review.py $(if $(BEFORE),--before $(BEFORE))
 	$(SVC_PY) scripts/evaluate_triage.py
 	$(SVC_PY) scripts/evaluate_referral.py
 

@@ -104,3 +104,18 @@ def test_aliases_are_proposed_as_a_diff_and_added_only_on_approval(database, see
     reloaded = [i for f in load_seed(seed_copy).files for i in f.items if i.code == "GA-JJ-001"]
     assert "换本本" in reloaded[0].aliases  # the seed still validates
     assert run(tmp_path) == 0 and "no new aliases to add" in capsys.readouterr().out
+
+
+def test_a_message_the_training_data_already_holds_is_never_held_back(database, seed_copy, tmp_path):
+    from service.core.settings import REPO_ROOT
+    from service.review.export import training_texts
+
+    trained = training_texts(REPO_ROOT / "data" / "nlu", leaving_out=REPO_ROOT / "data" / "nlu" / "review")
+    known = sorted(trained)
+    text = next(t for t in known if held_back(t))
+    label(database, text, "ask_materials")
+    label(database, "一个新的说法第七种" + text, "ask_materials")
+    assert run(tmp_path) == 0
+    holdout = (tmp_path / "review_holdout.yml")
+    held = yaml.safe_load(holdout.read_text(encoding="utf-8"))["examples"] if holdout.is_file() else []
+    assert normalise(text) not in {normalise(e["text"]) for e in held}
