@@ -75,7 +75,8 @@ def export_review(args: argparse.Namespace) -> int:
         return 0
     tests_nlu = REPO_ROOT / "tests" / "nlu"
     others = [tests_nlu / name for name in ("holdout.yml", "holdout_real.yml", "dev_real_style.yml")]
-    train, held = export.split(examples, elsewhere_held_out=export.held_out_texts(others))
+    trained = export.training_texts(REPO_ROOT / "data" / "nlu", leaving_out=args.out_dir)
+    train, held = export.split(examples, elsewhere_held_out=export.held_out_texts(others), trained_elsewhere=trained)
     outputs = {
         args.out_dir / "reviewed.yml": export.render_training(train),
         args.holdout: export.render_holdout(held),
