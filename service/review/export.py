@@ -78,11 +78,12 @@ def render_training(examples: list[Example]) -> str:
     by_intent: dict[str, list[str]] = defaultdict(list)
     for example in examples:
         by_intent[example.intent].append(example.text)
-    blocks = [
-        {"intent": intent, "examples": "".join(f"- {text}\n" for text in texts)}
+    # Literal blocks, as the hand-written files have them: one message per line, read as typed.
+    blocks = "".join(
+        f"  - intent: {intent}\n    examples: |\n" + "".join(f"      - {text}\n" for text in texts)
         for intent, texts in sorted(by_intent.items())
-    ]
-    return GENERATED + yaml.safe_dump({"version": "3.1", "nlu": blocks}, allow_unicode=True, sort_keys=False)
+    )
+    return GENERATED + 'version: "3.1"\nnlu:\n' + blocks
 
 
 def render_holdout(examples: list[Example]) -> str:
