@@ -63,9 +63,18 @@ def test_a_message_is_labelled_in_two_clicks(service_with_turns):
         expect(card).to_contain_text("机动车驾驶证期满换证")
         expect(page.locator("#queues button[data-queue='not_understood']")).to_contain_text("未理解（1）")
         page.screenshot(path=str(SCREENSHOTS / "review_labelled.png"), full_page=True)
+
+        # Labelled messages stay open to a second look: the label is shown and can be changed.
+        page.get_by_role("button", name="已标注（可改）").click()
+        again = page.locator(".turn", has_text="驾照到期了")
+        expect(again.locator(".current")).to_contain_text("机动车驾驶证期满换证")
+        expect(again.locator("button[data-item='GA-JJ-001']")).to_have_attribute("aria-pressed", "true")
+        again.get_by_role("button", name="目录缺项").click()
+        expect(again.get_by_role("status")).to_contain_text("目录缺项")
         browser.close()
 
     staff = {"Authorization": f"Bearer {TOKEN}"}
     [labelled] = httpx.get(f"{base}/api/review/queues/not_understood?labelled=true", headers=staff).json()
-    assert labelled["label"]["item_code"] == "GA-JJ-001" and labelled["label"]["intent"] == "ask_materials"
-    assert labelled["label"]["reviewer"] == "李娜" and labelled["label"]["kind"] == "label"
+    assert labelled["label"]["item_code"] is None and labelled["label"]["intent"] == "ask_materials"
+    assert labelled["label"]["reviewer"] == "李娜" and labelled["label"]["kind"] == "missing"
+    assert labelled["label"]["phrase"] == "驾照到期了那个咋弄，电话138****5678"
