@@ -46,8 +46,9 @@ OUTCOME_BY_RESPONSE = {
     "utter_ask_which_item": NOT_UNDERSTOOD,  # no item found in the message
     "utter_ask_which_life_event": NOT_UNDERSTOOD,
 }
+CATALOGUE_ACTION = "action_answer_service_question"
 # Plain-text messages (no response) of these actions are a notice's sections.
-NOTICE_ACTIONS = {"action_answer_service_question", "action_answer_life_event"}
+NOTICE_ACTIONS = {CATALOGUE_ACTION, "action_answer_life_event"}
 # When a turn says several things, the one that decides what happened to the question.
 OUTCOME_PRIORITY = [HANDOFF, REFERRAL, OFFERED, NOTICE, DECLINED, NOT_UNDERSTOOD, OTHER]
 # Only these answers put the bot's understanding to the test: a "不对" after a form's question
@@ -166,15 +167,16 @@ def _asked_yes_or_no(turn: List[Dict[Text, Any]]) -> bool:
 
 
 def _item_of(turn: List[Dict[Text, Any]], outcome: Text, slots: Dict[Text, Any]) -> Optional[Text]:
-    """The item answered (a follow-up keeps the slot unchanged), the first offered, or one chosen
-    in this turn (a situation asked)."""
-    if outcome == NOTICE:
-        return slots.get("item_code")
+    """The item chosen in this turn, the first offered, or the item a catalogue answer was about
+    (a follow-up such as "那要多久" leaves the slot unchanged; a life event's notice names none)."""
     if outcome == OFFERED:
         offered = slots.get("offered_choices") or []
         return offered[0].get("id") if offered and slots.get("awaiting") == "item" else None
     set_here = [e.get("value") for e in turn if e.get("event") == "slot" and e.get("name") == "item_code"]
-    return set_here[-1] if set_here else None
+    if set_here:
+        return set_here[-1]
+    answered = any(e.get("event") == "action" and e.get("name") == CATALOGUE_ACTION for e in turn)
+    return slots.get("item_code") if outcome == NOTICE and answered else None
 
 
 def _item_score(turn: List[Dict[Text, Any]]) -> Optional[float]:

@@ -74,6 +74,17 @@ def test_a_handoff_reports_its_topic_and_masks_the_phone():
     assert report.item_code is None
 
 
+def test_a_follow_up_keeps_the_item_discussed_a_life_event_names_none():
+    turn = recorded("fee_then_not_this")[0]
+    slots = slots_after("fee_then_not_this", 0)
+    follow_up = [e for e in turn if not (e["event"] == "slot" and e["name"] == "item_code")]  # slot unchanged
+    assert outcomes.report(follow_up, conversation_id="c1", channel="web", slots=slots).item_code == "GA-SFZ-002"
+    life_event = [{**e, "name": "action_answer_life_event"} if e["event"] == "action" and
+                  e["name"] == "action_answer_service_question" else e for e in follow_up]
+    report = outcomes.report(life_event, conversation_id="c1", channel="web", slots=slots)
+    assert report.outcome == outcomes.NOTICE and report.item_code is None
+
+
 def test_a_greeting_names_no_item_even_after_one_was_discussed():
     assert reported("greeting", 1).item_code is None and reported("greeting", 1).item_confidence is None
 
