@@ -98,7 +98,7 @@ test: db train browser ## Run the whole test suite
 	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q -rs
 
 .PHONY: eval
-eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
+eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics, reviewed messages; BEFORE=old model)
 	$(RASA_PY) scripts/evaluate.py
 	$(RASA_PY) scripts/evaluate_conversations.py
 	$(RASA_PY) scripts/evaluate_review.py $(if $(BEFORE),--before $(BEFORE))
