@@ -10,6 +10,8 @@ from service.review.models import LabelKind
 from service.turns.models import Disputed, Outcome
 
 ReviewerName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=30)]
+# An alias is what citizens call an item ("换本本"), not a whole message.
+ALIAS_MAX_CHARS = 20
 Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 
@@ -30,6 +32,10 @@ class LabelIn(BaseModel):
             raise ValueError(t.REVIEW_ALIAS_NEEDS_ITEM)
         if self.kind is LabelKind.ALIAS and not self.phrase:
             raise ValueError(t.REVIEW_ALIAS_NEEDS_PHRASE)
+        if self.kind is LabelKind.ALIAS and len(self.phrase) > ALIAS_MAX_CHARS:
+            raise ValueError(t.REVIEW_ALIAS_TOO_LONG.format(limit=ALIAS_MAX_CHARS))
+        if self.kind is LabelKind.ALIAS and "*" in self.phrase:
+            raise ValueError(t.REVIEW_ALIAS_MASKED)
         if self.kind is LabelKind.MISSING and self.item_code:
             raise ValueError(t.REVIEW_MISSING_HAS_ITEM)
         return self

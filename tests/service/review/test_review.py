@@ -99,6 +99,10 @@ def test_a_missing_matter_has_no_item(booking_client, staff_headers, turns):
         ({"reviewer": "李娜", "kind": "alias", "intent": "ask_fee", "phrase": "换本本"}, 422, "哪个事项"),
         ({"reviewer": "李娜", "kind": "alias", "intent": "ask_fee", "item_code": "GA-JJ-001"}, 422, "别名"),
         ({"reviewer": "李娜", "kind": "missing", "intent": "ask_fee", "item_code": "GA-JJ-001"}, 422, "目录缺项"),
+        ({"reviewer": "李娜", "kind": "alias", "intent": "ask_fee", "item_code": "GA-JJ-001",
+          "phrase": "我那个驾照到期了想换一个新的驾照需要准备哪些东西"}, 422, "20 个字以内"),
+        ({"reviewer": "李娜", "kind": "alias", "intent": "ask_fee", "item_code": "GA-JJ-001",
+          "phrase": "138****5678换驾照"}, 422, "打码"),
         ({"reviewer": " ", "intent": "ask_fee"}, 422, "reviewer"),
     ],
 )
