@@ -67,6 +67,10 @@ db: setup ## Migrate the service database and import the catalogue (idempotent)
 nlu-data: setup ## Regenerate the jieba dictionary and lookup tables from the catalogue
 	$(SVC_PY) -m service.cli export-nlu
 
+.PHONY: review-data
+review-data: setup ## Write the review page's labels as NLU data, a held-back set and the alias proposal (see README)
+	$(SVC_PY) -m service.cli export-review
+
 .PHONY: train
 train: nlu-data ## Train the Rasa model when data, config, domain or catalogue changed
 	@fingerprint=$$(find data bot config.yml domain.yml -type f \( -name '*.yml' -o -name '*.txt' -o -name '*.py' \) \
@@ -94,9 +98,10 @@ test: db train browser ## Run the whole test suite
 	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q -rs
 
 .PHONY: eval
-eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
+eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics, reviewed messages; BEFORE=old model)
 	$(RASA_PY) scripts/evaluate.py
 	$(RASA_PY) scripts/evaluate_conversations.py
+	$(RASA_PY) scripts/evaluate_review.py $(if $(BEFORE),--before $(BEFORE))
 	$(SVC_PY) scripts/evaluate_triage.py
 	$(SVC_PY) scripts/evaluate_referral.py
 

@@ -1,4 +1,4 @@
-"""Command line: python -m service.cli {migrate,seed,export-nlu,import-guides,catalogue-versions,
+"""Command line: python -m service.cli {migrate,seed,export-nlu,export-review,import-guides,catalogue-versions,
 rollback-catalogue,outbox}."""
 
 import argparse
@@ -7,7 +7,7 @@ import logging
 import sys
 from pathlib import Path
 
-from service.core.settings import get_settings
+from service.core.settings import REPO_ROOT, get_settings
 
 
 def migrate(_args: argparse.Namespace) -> int:
@@ -173,6 +173,43 @@ def rollback_catalogue(args: argparse.Namespace) -> int:
             return 0
         print(t.ROLLBACK_DONE.format(restores=args.version, version=publication.version.id))
         _print_published(publication.version)
+def export_review(args: argparse.Namespace) -> int:
+    """The review's labels as NLU data and a held-back set; the alias proposal as a diff, applied with --approve."""
+    from service.catalogue.nlu_export import write_if_changed
+    from service.core.db import get_session_factory
+    from service.review import aliases, export
+
+    with get_session_factory()() as session:
+        examples = export.labelled_examples(session)
+    if not examples:
+        print("no reviewed messages yet: label some on the review page (/review) first; nothing written")
+        return 0
+    tests_nlu = REPO_ROOT / "tests" / "nlu"
+    others = [tests_nlu / name for name in ("holdout.yml", "holdout_real.yml", "dev_real_style.yml")]
+    trained = export.training_texts(REPO_ROOT / "data" / "nlu", leaving_out=args.out_dir)
+    train, held = export.split(examples, elsewhere_held_out=export.held_out_texts(others), trained_elsewhere=trained)
+    outputs = {
+        args.out_dir / "reviewed.yml": export.render_training(train),
+        args.holdout: export.render_holdout(held),
+        args.proposals / "catalogue_gaps.yml": export.render_gaps(examples),
+    }
+    change = aliases.alias_change(args.seed_dir / "catalogue", aliases.proposed(examples))
+    outputs[args.proposals / "aliases.diff"] = change.diff()
+    for path, content in outputs.items():
+        print(f"{path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}: "
+              f"{'written' if write_if_changed(path, content) else 'up to date'}")
+    print(f"{len(train)} message(s) to train on, {len(held)} held back, "
+          f"{sum(e.kind == 'missing' for e in examples)} catalogue gap(s)")
+    for reason in change.skipped:
+        print(f"alias not proposed: {reason}")
+    added = sum(len(new) for new in change.added.values())
+    if not added:
+        print("no new aliases to add")
+    elif args.approve:
+        aliases.apply(change)
+        print(f"{added} alias(es) added to {len(change.files)} seed file(s); run `make db nlu-data` to use them")
+    else:
+        print(f"{added} alias(es) proposed: read {args.proposals / 'aliases.diff'}, then run again with --approve")
     return 0
 
 
@@ -230,6 +267,15 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     back.add_argument("--by", help="who publishes (default: the login name)")
     back.set_defaults(run=rollback_catalogue)
+    review = commands.add_parser("export-review", help="write the review's labels as NLU data (data/nlu/review/), "
+                                 "a held-back set (tests/nlu/review_holdout.yml) and the alias proposal")
+    review.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)
+    review.add_argument("--out-dir", type=Path, default=REPO_ROOT / "data" / "nlu" / "review")
+    review.add_argument("--holdout", type=Path, default=REPO_ROOT / "tests" / "nlu" / "review_holdout.yml")
+    review.add_argument("--proposals", type=Path, default=REPO_ROOT / "var" / "review",
+                        help="where the alias diff and the catalogue gaps go")
+    review.add_argument("--approve", action="store_true", help="add the proposed aliases to the seed files")
+    review.set_defaults(run=export_review)
     queue = commands.add_parser("outbox", help="list parked outbox messages, or replay them")
     queue.add_argument("action", choices=["list", "replay"], nargs="?", default="list")
     queue.add_argument("ids", type=int, nargs="*", help="the messages to replay")

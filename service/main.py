@@ -36,6 +36,8 @@ from service.dashboard.router import page_router as dashboard_page_router
 from service.delivery import delivering
 from service.meta.router import router as meta_router
 from service.outbox.router import router as outbox_router
+from service.review.router import page_router as review_page_router
+from service.review.router import router as review_router
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
@@ -200,6 +202,8 @@ def create_app() -> FastAPI:
     app.include_router(meta_router)
     app.include_router(outbox_router)
     app.include_router(turns_bot_router)
+    app.include_router(review_router)
+    app.include_router(review_page_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

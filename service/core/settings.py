@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.deployment import DEVELOPMENT, DEVELOPMENT_SECRETS, missing_secrets, refusal
@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     WECHAT_SEND_TIMEOUT_S: float = 10.0
     # How often agent-held conversations are read back for citizen messages the relay missed.
     RELAY_CATCH_UP_S: float = 30.0
+    # The review page's low-confidence queue: answers given on an intent or item score below this.
+    REVIEW_LOW_CONFIDENCE: float = Field(default=0.6, ge=0, le=1)
     # 12345 work orders (工单): reply deadlines by type and urgency.
     TICKETS_CONFIG_PATH: Path = Path("service/seed/tickets.yaml")
 

@@ -526,3 +526,61 @@ UNPUBLISHED_LABELS = {
     "material_details": "材料份数与形式", "process": "办理流程", "legal_days": "法定时限",
     "promised_days": "承诺时限", "fee": "收费标准", "hours": "办公时间", "visits": "跑动次数",
 }
+
+# --- review of turns (service/review/) -----------------------------------------------------
+# The intents a reviewer may give a message, as the review page names them (domain.yml's intents
+# but the fallback and the payload-only ones: tests/service/review checks they stay in step).
+REVIEW_INTENTS = {
+    "ask_materials": "问材料（一次性告知）",
+    "ask_conditions": "问办理条件",
+    "ask_fee": "问收费",
+    "ask_time_limit": "问办理时限",
+    "ask_location": "问办理地点",
+    "ask_process": "问办理流程",
+    "ask_online": "问网上办理",
+    "ask_life_event": "一件事（多个事项）",
+    "book_appointment": "预约办理",
+    "query_appointment": "查询预约",
+    "cancel_appointment": "取消预约",
+    "reschedule_appointment": "改约",
+    "check_progress": "查办件进度",
+    "query_ticket": "查工单",
+    "rate_service": "评价",
+    "complain": "投诉",
+    "report": "举报",
+    "suggest": "建议",
+    "seek_help": "求助",
+    "request_human": "转人工",
+    "inform": "回答提问（选择、补充信息）",
+    "greet": "问候",
+    "goodbye": "告别",
+    "thank": "感谢",
+    "affirm": "肯定",
+    "deny": "否定",
+    "bot_challenge": "问是不是机器人",
+    "out_of_scope": "超出服务范围",
+}
+# The review page's queues.
+REVIEW_QUEUES = {
+    "not_understood": "未理解",
+    "low_confidence": "低置信度",
+    "disputed": "市民否认或转人工",
+    "agent_corrected": "坐席改过工单",
+}
+REVIEW_LABEL_KINDS = {"label": "标注意图和事项", "alias": "新别名", "missing": "目录缺项"}
+REVIEW_UNKNOWN_INTENT = "意图“{intent}”不在可选范围内，请从列表中选择"
+REVIEW_UNKNOWN_ITEM = "事项编码 {code} 不在目录中，请从建议中选择或核对编码"
+REVIEW_ALIAS_NEEDS_ITEM = "新别名要指明是哪个事项的别名"
+REVIEW_ALIAS_NEEDS_PHRASE = "请填写要加入的别名"
+REVIEW_ALIAS_TOO_LONG = "别名是市民对事项的叫法，请控制在 {limit} 个字以内"
+REVIEW_ALIAS_MASKED = "别名里不能有打码的部分（*），请只保留事项的叫法"
+REVIEW_MISSING_HAS_ITEM = "目录缺项不能同时指定事项，请去掉事项或改为普通标注"
+REVIEW_TURN_NOT_FOUND = "没有找到第 {turn_id} 条对话记录"
+REVIEW_LABELLED_MEANWHILE = "这条消息刚被其他审核人标注，请刷新后再看"
+REVIEW_OUTCOMES = {
+    "notice": "给出告知", "offered": "列出候选事项", "referral": "告知承办部门", "handoff": "转 12345",
+    "declined": "超出范围", "not_understood": "请市民换个说法", "other": "其他",
+}
+# Intents the bot may read but a reviewer does not give.
+REVIEW_READ_ONLY_INTENTS = {"nlu_fallback": "未能识别", "request_consultation": "点了“转人工咨询”"}
+REVIEW_DISPUTES = {"denied": "市民说不对", "asked_person": "市民要求转人工", "agent_corrected": "坐席改过工单"}
