@@ -3,7 +3,7 @@
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -34,6 +34,7 @@ from service.core.settings import get_settings
 from service.delivery import delivering
 from service.meta.router import router as meta_router
 from service.outbox.router import router as outbox_router
+from service.seeding import drop_stale_caches
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
@@ -156,6 +157,13 @@ async def lifespan(app: FastAPI):
         await rasa.aclose()
 
 
+def fresh_catalogue(session: SessionDep) -> None:
+    """Before a request of a router that reads the catalogue's caches (search, notices, bundles):
+    this process's caches, dropped if another process imported the catalogue since (looked up at
+    most every CATALOGUE_CHECK_S)."""
+    drop_stale_caches(session, every_s=get_settings().CATALOGUE_CHECK_S)
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
         title="导办助手 service",
@@ -171,10 +179,11 @@ def create_app() -> FastAPI:
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(InvalidInputError, _invalid_input)
     app.add_exception_handler(Exception, _unexpected)
-    app.include_router(catalogue_router)
+    reads_catalogue_caches = [Depends(fresh_catalogue)]
+    app.include_router(catalogue_router, dependencies=reads_catalogue_caches)
     app.include_router(hall_router)
-    app.include_router(bundles_router)
-    app.include_router(assist_router)
+    app.include_router(bundles_router, dependencies=reads_catalogue_caches)
+    app.include_router(assist_router, dependencies=reads_catalogue_caches)
     app.include_router(booking_hall_router)
     app.include_router(appointment_router)
     app.include_router(staff_router)
@@ -183,7 +192,7 @@ def create_app() -> FastAPI:
     app.include_router(chat_router)
     app.include_router(console_router)
     app.include_router(triage_router)
-    app.include_router(ticket_citizen_router)
+    app.include_router(ticket_citizen_router, dependencies=reads_catalogue_caches)  # the draft searches
     app.include_router(ticket_agent_router)
     app.include_router(conversation_router)
     app.include_router(case_staff_router)

@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     JIEBA_DICT_PATH: Path = Path("bot/jieba/userdict.txt")
     NLU_LOOKUP_PATH: Path = Path("data/nlu/lookups/service_item.yml")
     MAX_TEXT_CHARS: int = 1000
+    # How often a process looks whether the catalogue was imported (by the CLI or another worker)
+    # since it built its search indexes and notices; a re-seed reaches every worker within this.
+    CATALOGUE_CHECK_S: float = 1.0
     # Development must be asked for (make run and make test do): anything else is production.
     ENVIRONMENT: str = "production"
     # The secrets below, and RASA_TOKEN, must be set outside development.
