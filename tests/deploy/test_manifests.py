@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 
 from service.core.settings import REPO_ROOT, Settings
 from service.main import create_app
@@ -165,8 +166,10 @@ def test_the_ingress_exposes_rasa_only_through_its_channels_and_socketio_is_stic
     assert {r[2] for r in routes} == {"daoban-rasa", "daoban-service"}  # never the action server
     assert backend("/webhooks/rest/webhook") == "daoban-rasa"
     assert backend("/socket.io/?EIO=4&transport=polling") == "daoban-rasa"
+    service = TestClient(create_app())  # no lifespan: the routes alone
     for path in RASA_API_PATHS:
         assert backend(path) == "daoban-service", path
+        assert service.post(path).status_code == 404 and service.get(path).status_code == 404, path
     for path in ("/chat", "/api/catalogue/search", "/wechat", "/health"):
         assert backend(path) == "daoban-service"
     socketio = of_kind("Ingress")["daoban-socketio"]["metadata"]["annotations"]
