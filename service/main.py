@@ -26,7 +26,7 @@ from service.chat.router import router as chat_router
 from service.console.router import router as console_router
 from service.core import templates as t
 from service.core.db import SessionDep
-from service.core.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError
 from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
 from service.core.rasa import RasaClient
@@ -104,6 +104,10 @@ async def _invalid_input(_request: Request, exc: InvalidInputError) -> JSONRespo
     return JSONResponse(status_code=422, content={"detail": exc.detail})
 
 
+async def _too_many(_request: Request, exc: TooManyRequestsError) -> JSONResponse:
+    return JSONResponse(status_code=429, content={"detail": exc.detail})
+
+
 class BodySizeLimit:
     """Refuses request bodies over `max_bytes` with 413, by Content-Length or while reading."""
 
@@ -178,6 +182,7 @@ def create_app() -> FastAPI:
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(InvalidInputError, _invalid_input)
+    app.add_exception_handler(TooManyRequestsError, _too_many)
     app.add_exception_handler(Exception, _unexpected)
     reads_catalogue_caches = [Depends(fresh_catalogue)]
     app.include_router(catalogue_router, dependencies=reads_catalogue_caches)

@@ -10,6 +10,7 @@ import service.bundles.models  # noqa: F401
 import service.cases.models  # noqa: F401
 import service.catalogue.models  # noqa: F401
 import service.core.generations  # noqa: F401
+import service.core.guesses  # noqa: F401
 import service.outbox.models  # noqa: F401
 import service.tickets.models  # noqa: F401
 import service.wechat.models  # noqa: F401

@@ -15,6 +15,7 @@ from service.core.auth import require_staff
 from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
+from service.core.guesses import phone_guesses
 from service.tickets import agent_steps, intake, lookup, queue, ratings, views, workflow
 from service.tickets.deadlines import DeadlineRules, configured_rules
 from service.tickets.draft import draft_ticket
@@ -87,12 +88,14 @@ def draft(session: SessionDep, body: DraftIn) -> DraftOut:
 
 @citizen_router.get("/{number}/status", response_model=CitizenTicketOut)
 def ticket_status(session: SessionDep, number: str, phone: Annotated[Mobile, Query()]) -> CitizenTicketOut:
-    return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
+    with phone_guesses(session, kind="ticket", number=number):
+        return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
 
 
 @citizen_router.post("/{number}/rating", response_model=CitizenTicketOut)
 def rate_ticket(session: SessionDep, now: NowDep, number: str, body: RatingIn) -> CitizenTicketOut:
-    ticket = ratings.rate_with_phone(session, number=number, phone=body.phone, rating=body.rating, now=now)
+    with phone_guesses(session, kind="ticket", number=number):
+        ticket = ratings.rate_with_phone(session, number=number, phone=body.phone, rating=body.rating, now=now)
     return views.citizen_view(ticket)
 
 

@@ -1,5 +1,6 @@
 """State several service processes share: the generation of the catalogue their caches were built
-from, and the WeChat access token (one per AppID, refreshed by one process at a time).
+from, the WeChat access token (one per AppID, refreshed by one process at a time) and the wrong
+phones given for a booking, order or case number (limited whichever worker is asked).
 
 Revision ID: 0016
 Revises: 0011
@@ -31,8 +32,15 @@ def upgrade() -> None:
     sa.Column('refreshed_by', sa.String(length=128), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_wechat_access_token'))
     )
+    op.create_table('wrong_proof',
+    sa.Column('subject', sa.String(length=64), nullable=False),
+    sa.Column('window_start', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('wrong', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('subject', name=op.f('pk_wrong_proof'))
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('wrong_proof')
     op.drop_table('wechat_access_token')
     op.drop_table('data_generation')
