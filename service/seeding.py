@@ -75,16 +75,12 @@ class _SeenGenerations:
 _seen = _SeenGenerations()
 
 
-def drop_stale_caches(session: Session, *, every_s: float) -> bool:
+def drop_stale_caches(session: Session, *, every_s: float) -> None:
     """Drops the catalogue caches when the catalogue has been imported (by any process) since this
-    one last looked; looks at most every `every_s` seconds. True when they were dropped.
+    one last looked (and the first time it looks); looks at most every `every_s` seconds.
 
-    Read before any cache is built from the data, so a cache is never newer than the generation
-    seen: at worst it is dropped once more than needed."""
+    The generation is read before the caches it vouches for are used, so a cache built meanwhile
+    from newer data is at worst dropped once more than needed, never kept when stale."""
     url = str(session.get_bind().url)
-    if not _seen.due(url, every_s):
-        return False
-    if not _seen.changed(url, generations.current(session, CATALOGUE)):
-        return False
-    _drop_catalogue_caches()
-    return True
+    if _seen.due(url, every_s) and _seen.changed(url, generations.current(session, CATALOGUE)):
+        _drop_catalogue_caches()
