@@ -92,7 +92,7 @@ COVERAGE := --cov-config=.coveragerc --cov-report=term --cov-fail-under=85
 .PHONY: test
 test: db train browser ## Run the whole test suite
 	$(RASA) data validate
-	$(SVC_PY) -m pytest tests/service tests/common -q -rs $(COVERAGE) --cov=service --cov=common
+	$(SVC_PY) -m pytest tests/service tests/common tests/deploy -q -rs $(COVERAGE) --cov=service --cov=common
 	$(RASA_PY) -m pytest tests/actions tests/bot tests/common -q -rs $(COVERAGE) --cov=actions
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors --out var/results/core
 	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q -rs

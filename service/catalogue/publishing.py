@@ -34,6 +34,7 @@ from service.catalogue.models import (
 )
 from service.catalogue.search import invalidate_search_index
 from service.catalogue.service import invalidate_notices
+from service.core import generations
 from service.core import templates as t
 from service.core.errors import NotFoundError
 
@@ -196,6 +197,8 @@ def _publish(
     if changes.empty:
         return None
     _write(session, changes)
+    # Every service process sees the new generation and drops its caches (service.seeding).
+    generations.bump(session, generations.CATALOGUE)
     version = CatalogueVersion(
         created_by=created_by,
         source=source,
@@ -265,6 +268,6 @@ def rollback(session: Session, version: int, *, created_by: str, dry_run: bool =
 
 
 def _drop_caches() -> None:
-    # This process's search index and notices; another running service must be restarted.
+    # This process's at once; the others when they see the generation bumped with the version.
     invalidate_search_index()
     invalidate_notices()

@@ -127,6 +127,7 @@ MATERIAL_UNKNOWN = "“{item_name}”的申请材料中没有：{names}"
 MATERIAL_SHARED = "“{item_name}”的{names}通过数据共享获取，无需提交，不在材料清单中"
 MATERIAL_BOTH = "材料不能同时标为已备齐和未备齐：{names}"
 APPOINTMENT_NOT_FOUND = "未找到预约号 {code}，或手机号与预约时填写的不一致"
+PROOF_GUESSES_LOCKED = "该编号的手机号核对错误次数过多，为保护您的信息，请 {minutes} 分钟后再试；如需帮助，请拨打 12345 政务服务便民热线"
 APPOINTMENT_NOT_CHANGEABLE = "预约 {code} 当前状态为“{status}”，不能再{action}"
 ACTION_CANCEL = "取消"
 ACTION_RESCHEDULE = "改约"
@@ -512,7 +513,7 @@ IMPORT_REPORT_LABELS = {"added": "新增", "changed": "变更", "removed": "移�
 IMPORT_REPORT_NOTHING = "目录没有变化，未生成新版本（当前版本 {version}）。"
 IMPORT_REPORT_VERSION = "已发布为目录版本 {version}（{by}，{when}）。如需撤回：python -m service.cli rollback-catalogue {previous}"
 IMPORT_REPORT_NEXT = (
-    "后续：正在运行的服务请重启（或重新部署），检索索引和告知单缓存才会按新目录重建；"
+    "后续：正在运行的服务进程会在下一次查询目录时发现新版本，自动按新目录重建检索索引和告知单缓存，无需重启；"
     "导入事项的名称和别名由检索在建索引时加入 jieba 词典，无需运行 export-nlu。"
     "Rasa 的查找表 (data/nlu/lookups/service_item.yml) 和 bot/jieba/userdict.txt 只来自手工维护的 YAML，导入不改变它们，不必重新训练。"
 )

@@ -15,6 +15,7 @@ from service.core.auth import require_staff
 from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
+from service.core.guesses import phone_guesses
 from service.tickets import agent_steps, followups, intake, lookup, queue, ratings, views, workflow
 from service.tickets.deadlines import DeadlineRules, configured_rules
 from service.tickets.draft import draft_ticket
@@ -92,7 +93,8 @@ def draft(session: SessionDep, body: DraftIn) -> DraftOut:
 
 @citizen_router.get("/{number}/status", response_model=CitizenTicketOut)
 def ticket_status(session: SessionDep, number: str, phone: Annotated[Mobile, Query()]) -> CitizenTicketOut:
-    return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
+    with phone_guesses(session, kind="ticket", number=number):
+        return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
 
 
 @citizen_router.post("/{number}/rating", response_model=CitizenTicketOut)
@@ -100,9 +102,10 @@ def rate_ticket(
     session: SessionDep, now: NowDep, calendar: CalendarDep, number: str, body: RatingIn
 ) -> CitizenTicketOut:
     """The 好差评; a 差评 opens its follow-up task (整改) in the same transaction."""
-    ticket = ratings.rate_with_phone(
-        session, number=number, phone=body.phone, rating=body.rating, now=now, calendar=calendar
-    )
+    with phone_guesses(session, kind="ticket", number=number):
+        ticket = ratings.rate_with_phone(
+            session, number=number, phone=body.phone, rating=body.rating, now=now, calendar=calendar
+        )
     return views.citizen_view(ticket)
 
 

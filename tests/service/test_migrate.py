@@ -13,6 +13,7 @@ EXPECTED_TABLES = {
     "appointment", "appointment_event", "wechat_delivery",
     "ticket", "ticket_event", "ticket_counter", "ticket_message",
     "case_file", "case_event", "case_counter", "bundle", "bundle_step", "catalogue_version",
+    "data_generation", "wechat_access_token", "wrong_proof",
 }
 
 
