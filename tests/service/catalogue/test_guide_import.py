@@ -18,6 +18,7 @@ from service.catalogue.models import CatalogueVersion, Department, Item, Origin
 from service.catalogue.publishing import import_export, rollback
 from service.catalogue.search import invalidate_search_index
 from service.catalogue.service import invalidate_notices
+from service.core import generations
 from service.core import templates as t
 from service.core.db import get_session_factory
 from service.core.seed_files import SeedError
@@ -253,6 +254,20 @@ def test_importing_the_same_file_again_changes_nothing(imported_url):
     with get_session_factory(imported_url)() as session:
         assert dict(session.execute(select(Item.code, Item.updated_at)).all()) == stamps
         assert session.scalar(select(func.count()).select_from(CatalogueVersion)) == 1
+
+
+def test_a_publication_and_only_a_publication_tells_every_process_the_catalogue_changed(seeded_url):
+    def generation() -> int:
+        with get_session_factory(seeded_url)() as session:
+            return generations.current(session, generations.CATALOGUE)
+
+    seeded = generation()
+    publish(seeded_url, dry_run=True)
+    assert generation() == seeded
+    publish(seeded_url)
+    assert generation() == seeded + 1
+    publish(seeded_url)  # the same file again: no version, no new generation
+    assert generation() == seeded + 1
 
 
 def test_rollback_restores_the_previous_version(imported_url, tmp_path):
