@@ -173,6 +173,9 @@ def rollback_catalogue(args: argparse.Namespace) -> int:
             return 0
         print(t.ROLLBACK_DONE.format(restores=args.version, version=publication.version.id))
         _print_published(publication.version)
+    return 0
+
+
 def export_review(args: argparse.Namespace) -> int:
     """The review's labels as NLU data and a held-back set; the alias proposal as a diff, applied with --approve."""
     from service.catalogue.nlu_export import write_if_changed
