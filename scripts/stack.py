@@ -294,7 +294,7 @@ def lock_store_env(redis_url: str, key_prefix: str) -> dict[str, str]:
     if not key_prefix.isalnum():
         raise ValueError("REDIS_KEY_PREFIX must be letters and digits only (Rasa ignores any other)")
     return {
-        "LOCK_STORE_TYPE": "redis",
+        "LOCK_STORE_TYPE": "bot.lock_store.AtomicRedisLockStore",  # Rasa's RedisLockStore, made atomic
         "LOCK_STORE_HOST": parsed.hostname,
         "LOCK_STORE_PORT": str(parsed.port or 6379),
         "LOCK_STORE_DB": parsed.path.strip("/") or "0",

@@ -233,6 +233,32 @@ def test_nginx_serves_the_channels_and_pages_but_not_rasas_api(cluster):
     assert handshake.status_code == 200 and '"sid"' in handshake.text
 
 
+def test_two_messages_of_one_conversation_at_once_on_two_servers_run_one_after_the_other(cluster):
+    """The shared lock in Redis: the second turn starts only when the first has finished."""
+    messages = ("补办身份证要交多少钱", "办护照要去哪里办")
+
+    async def both_at_once(client: httpx.AsyncClient, sender: str) -> None:
+        await asyncio.gather(*(client.post(f"http://127.0.0.1:{PORTS.rasa(i)}/webhooks/rest/webhook",
+                                           json={"sender": sender, "message": message})
+                               for i, message in enumerate(messages)))
+
+    async def all_conversations(senders: list[str]) -> None:
+        async with httpx.AsyncClient(timeout=120) as client:
+            await asyncio.gather(*(both_at_once(client, sender) for sender in senders))
+
+    senders = [f"cluster-lock-{n:02d}" for n in range(20)]
+    asyncio.run(all_conversations(senders))
+    for sender in senders:
+        events = httpx.get(f"http://127.0.0.1:{PORTS.rasa(1)}/conversations/{sender}/tracker",
+                           params=cluster.rasa_api_params, timeout=30).json()["events"]
+        turns = [event for event in events if event["event"] in ("user", "action")]
+        users = [i for i, event in enumerate(turns) if event["event"] == "user"]
+        assert sorted(turns[i]["text"] for i in users) == sorted(messages), sender
+        # The first turn ends (the bot listens again) before the second message is read.
+        assert turns[users[1] - 1].get("name") == "action_listen", (sender, turns)
+        assert turns[-1].get("name") == "action_listen", sender
+
+
 def test_two_hundred_conversations_survive_a_killed_rasa_server(cluster):
     bookings, complaints = CONVERSATIONS // 4, CONVERSATIONS // 4
     days = bookable_mornings(cluster, bookings)
