@@ -6,7 +6,9 @@ to a random Rasa server. When 40 % of the turns are done one Rasa server is kill
 conversations go on on the other with their state. A turn the dead server refused or dropped is sent
 again to the other server, as a load balancer would (README, Cluster mode). Then, counted where it is
 stored: every tracker holds exactly the citizen's messages, in order, none lost or doubled, and every
-booking and work order exists once in the service's database.
+booking and work order exists once in the service's database. Before that, two messages of one
+conversation sent at once to both servers run one after the other (the lock in Redis); after it,
+agents' steps reach the surviving server once each through both service processes' outbox workers.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from tests import postgres
 from tests.e2e.conftest import Chat, after_hours_tickets_config, texts
 from tests.e2e.test_booking import CODE, _valid_id, answer_person, start
 from tests.e2e.test_handoff import file_complaint
+from tests.e2e.test_rasa_outage import OUTBOX_EVENTS, STAFF, file_and_work
 
 # Inside 7000-7100 but apart from `make run-cluster` (7000), so both can run on one machine.
 PORTS = ClusterPorts(base=int(os.environ.get("CLUSTER_TEST_PORT", 7050)))
@@ -302,3 +305,20 @@ def test_two_hundred_conversations_survive_a_killed_rasa_server(cluster):
     results_dir.mkdir(parents=True, exist_ok=True)
     (results_dir / "cluster.json").write_text(json.dumps(figures, indent=2), encoding="utf-8")
     print(f"\ncluster: {figures}")
+
+
+def test_agents_work_orders_on_both_service_processes_and_each_reaches_rasa_once(cluster):
+    """After the kill: the outbox workers of both service processes deliver, through nginx's inside
+    port and with the token, to the Rasa server that is left: pause, the answer, resume and the rating
+    question, once each and in order."""
+    public = f"http://127.0.0.1:{PORTS.public}"
+    orders = dict(file_and_work(public, n) for n in range(20))
+    deadline = time.monotonic() + 120
+    while (counts := httpx.get(f"{public}/api/outbox/counts", headers=STAFF, timeout=10).json()["counts"])["pending"]:
+        assert time.monotonic() < deadline, f"the outbox did not drain: {counts}"
+        time.sleep(1)
+    assert counts["dead"] == counts["undeliverable"] == 0
+    for conversation in orders:
+        events = httpx.get(f"http://127.0.0.1:{PORTS.rasa(0)}/conversations/{conversation}/tracker",
+                           params=cluster.rasa_api_params, timeout=30).json()["events"]
+        assert [e["event"] for e in events if e["event"] in OUTBOX_EVENTS] == ["pause", "bot", "resume", "user", "bot"]
