@@ -115,6 +115,11 @@ def local_rasa_token() -> str:
     return token
 
 
+# endpoints.yml's lock store for one Rasa server (make run): its conversations' locks in memory.
+IN_MEMORY_LOCK_STORE = {"LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "", "LOCK_STORE_PORT": "6379",
+                        "LOCK_STORE_DB": "0", "LOCK_STORE_KEY_PREFIX": ""}
+
+
 def _base_env(extra_env: dict[str, str]) -> dict[str, str]:
     """What every process of a stack or a cluster gets, before the addresses of its neighbours."""
     env = {**os.environ, **extra_env}
@@ -126,10 +131,6 @@ def _base_env(extra_env: dict[str, str]) -> dict[str, str]:
     for name, value in IN_MEMORY_LOCK_STORE.items():
         env.setdefault(name, value)
     return env
-
-
-IN_MEMORY_LOCK_STORE = {"LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "", "LOCK_STORE_PORT": "6379",
-                        "LOCK_STORE_DB": "0", "LOCK_STORE_KEY_PREFIX": ""}
 
 
 def service_process(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
