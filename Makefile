@@ -30,6 +30,17 @@ export RASA_TELEMETRY_ENABLED ?= false
 export SQLALCHEMY_SILENCE_UBER_WARNING ?= 1
 export ACTION_ENDPOINT_URL ?= http://127.0.0.1:5055/webhook
 export TRACKER_STORE_URL ?= sqlite:///$(CURDIR)/var/tracker.db
+# endpoints.yml's lock store: one Rasa server keeps its conversations' locks in memory
+# (make run-cluster: Redis, set by scripts/stack.py from REDIS_URL).
+export LOCK_STORE_TYPE ?= in_memory
+export LOCK_STORE_HOST ?=
+export LOCK_STORE_PORT ?= 6379
+export LOCK_STORE_DB ?= 0
+export LOCK_STORE_KEY_PREFIX ?=
+# make run-cluster: how many of each, and where PostgreSQL and Redis are (README, Cluster mode).
+export RASA_INSTANCES ?= 2
+export ACTION_INSTANCES ?= 2
+export SERVICE_WORKERS ?= 2
 
 .PHONY: help
 help: ## List the commands
@@ -64,6 +75,13 @@ browser: ## Install Debian's Chromium and a Chinese font for the browser tests (
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei; \
 	fi
 
+.PHONY: nginx
+nginx: ## Install Debian's nginx for the cluster (apt)
+	@if ! command -v nginx >/dev/null && [ ! -x /usr/sbin/nginx ]; then \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	fi
+
 .PHONY: setup
 setup: $(RASA_VENV)/.installed $(SVC_VENV)/.installed ## Create both virtual environments (pinned)
 	@mkdir -p var
@@ -76,6 +94,10 @@ db: setup ## Migrate the service database and import the catalogue (idempotent)
 .PHONY: nlu-data
 nlu-data: setup ## Regenerate the jieba dictionary and lookup tables from the catalogue
 	$(SVC_PY) -m service.cli export-nlu
+
+.PHONY: review-data
+review-data: setup ## Write the review page's labels as NLU data, a held-back set and the alias proposal (see README)
+	$(SVC_PY) -m service.cli export-review
 
 .PHONY: train
 train: nlu-data ## Train the Rasa model when data, config, domain or catalogue changed
@@ -92,21 +114,27 @@ train: nlu-data ## Train the Rasa model when data, config, domain or catalogue c
 run: db train ## Set up on first use, then start service (8000), actions (5055) and Rasa (5005)
 	$(SVC_PY) scripts/stack.py run
 
+.PHONY: run-cluster
+run-cluster: setup train nginx ## Several Rasa, action and service processes on PostgreSQL and Redis behind nginx (7000)
+	$(SVC_PY) scripts/stack.py cluster
+
 # Lines of the service and of the actions that their tests run: the build fails below 85 %.
 COVERAGE := --cov-config=.coveragerc --cov-report=term --cov-fail-under=85
 
 .PHONY: test
-test: db train browser ## Run the whole test suite
+test: db train browser nginx ## Run the whole test suite
 	$(RASA) data validate
-	$(SVC_PY) -m pytest tests/service tests/common -q -rs $(COVERAGE) --cov=service --cov=common
+	$(SVC_PY) -m pytest tests/service tests/common tests/deploy -q -rs $(COVERAGE) --cov=service --cov=common
 	$(RASA_PY) -m pytest tests/actions tests/bot tests/common -q -rs $(COVERAGE) --cov=actions
 	$(RASA) test core --stories tests/conversations --model $(MODEL) --fail-on-prediction-errors --out var/results/core
 	$(SVC_PY) -m pytest tests/e2e tests/browser tests/data -q -rs
+	$(SVC_PY) -m pytest tests/cluster -q -rs
 
 .PHONY: eval
-eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics)
+eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12345 topics, reviewed messages; BEFORE=old model)
 	$(RASA_PY) scripts/evaluate.py
 	$(RASA_PY) scripts/evaluate_conversations.py
+	$(RASA_PY) scripts/evaluate_review.py $(if $(BEFORE),--before $(BEFORE))
 	$(SVC_PY) scripts/evaluate_triage.py
 	$(SVC_PY) scripts/evaluate_referral.py
 

@@ -38,6 +38,9 @@ ASPECT_BY_INTENT = {
 # Search scores are 0..1; hits under CANDIDATE_SCORE are too weak to offer as a choice.
 CANDIDATE_SCORE = 0.25
 CHOICES_OFFERED = 3
+# The search score of the item answered or offered rides on the messages' metadata
+# (`item_score`): the tracker store reports it with the turn (bot/turn_outcomes.py).
+ITEM_SCORE = "item_score"
 # A message this long (masks removed) is a story; unless the NLU is this sure that it asks about
 # an item, the item is confirmed before the notice (see _story_read_unsurely).
 STORY_CHARS = 30
@@ -89,17 +92,19 @@ class ActionAnswerServiceQuestion(UsesService, Action):
 
         if situation and not code:
             code = tracker.get_slot("item_code")
+        score = None
         if not code:
             resolved = await self._resolve_from_text(dispatcher, tracker, text, aspect)
             if isinstance(resolved, list):
                 return resolved
-            code = resolved
-        return await self._answer_item(dispatcher, tracker, code, situation, aspect)
+            code, score = resolved
+        return await self._answer_item(dispatcher, tracker, code, situation, aspect, score)
 
     async def _resolve_from_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str
-    ) -> str | list[dict[str, Any]]:
-        """The item code the message names, or the events of a clarifying question or referral.
+    ) -> tuple[str, Optional[float]] | list[dict[str, Any]]:
+        """The item code the message names with its search score (None for the item already
+        discussed), or the events of a clarifying question or referral.
 
         The whole message is searched (the service reads a long one clause by clause); the NLU's
         `service_item` entity is not searched on its own, since a word of a story can name a
@@ -107,14 +112,14 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         wrong notice costs the citizen a wasted trip, a question costs one tap."""
         result = await self.client.search(text)
         if result.confident and not _story_read_unsurely(tracker, text):
-            return result.hits[0].code
+            return result.hits[0].code, result.hits[0].score
         if result.confident:
             return offer_items(dispatcher, result.hits[:1], aspect)
 
         candidates = [hit for hit in result.hits if hit.score >= CANDIDATE_SCORE][:CHOICES_OFFERED]
         # "那要多少钱?" names no item: it is about the one already discussed.
         if not candidates and tracker.get_slot("item_code"):
-            return tracker.get_slot("item_code")
+            return tracker.get_slot("item_code"), None
         events = await offer_or_refer(dispatcher, self.client, text, candidates, aspect)
         if events is None:
             dispatcher.utter_message(response="utter_ask_which_item")
@@ -128,6 +133,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         code: str,
         situation: Optional[str],
         aspect: str,
+        score: Optional[float] = None,
     ) -> list[dict[str, Any]]:
         if not situation and tracker.get_slot("item_code") == code:
             situation = tracker.get_slot("situation")
@@ -144,7 +150,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
             SlotSet("situation", situation),
         ]
         if aspect == FULL_NOTICE and notice.situations and not situation:
-            self._ask_situation(dispatcher, notice)
+            self._ask_situation(dispatcher, notice, score)
             return chosen + [
                 SlotSet("pending_aspect", aspect),
                 SlotSet("awaiting", "situation"),
@@ -155,7 +161,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         if aspect == FULL_NOTICE:
             # The notice itself opens with who handles the item when it is not this hall.
             for message in pack_messages(notice.sections, get_settings().max_message_chars, len):
-                dispatcher.utter_message(text=message)
+                dispatcher.utter_message(text=message, **_scored(score))
             return chosen + cleared + [SlotSet("awaiting", None)]
 
         if not notice.handled_here and notice.handled_by:
@@ -168,6 +174,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 handler_phone=handler.phone,
                 handler_hours=handler.hours,
                 handler_note=words.handler_note_line(handler.note),
+                **_scored(score),
             )
         dispatcher.utter_message(
             response="utter_aspect_answer",
@@ -178,6 +185,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                  "payload": intent_payload("ask_materials", item_code=notice.code)},
                 {"title": words.NO_THANKS, "payload": "/deny"},
             ],
+            **_scored(score),
         )
         return chosen + cleared + [SlotSet("awaiting", "full_notice")]
 
@@ -193,9 +201,10 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         except ItemNotFound:
             return None
 
-    def _ask_situation(self, dispatcher: CollectingDispatcher, notice: Notice) -> None:
+    def _ask_situation(self, dispatcher: CollectingDispatcher, notice: Notice, score: Optional[float]) -> None:
         dispatcher.utter_message(
             response="utter_choose_situation",
+            **_scored(score),
             item_name=notice.name,
             buttons=numbered_buttons(
                 (situation.name, intent_payload("inform", situation=situation.id))
@@ -212,6 +221,7 @@ def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], a
             (words.item_option(hit.name, hit.department), intent_payload("inform", item_code=hit.code))
             for hit in candidates
         ) + [NONE_OF_THESE],
+        **_scored(candidates[0].score),
     )
     return [
         SlotSet("pending_aspect", aspect),
@@ -269,6 +279,10 @@ def _changed_slots(tracker: Tracker, events: list[dict[str, Any]]) -> list[dict[
         event for event in events
         if event.get("event") != "slot" or tracker.get_slot(event["name"]) != event["value"]
     ]
+
+
+def _scored(score: Optional[float]) -> dict[str, float]:
+    return {} if score is None else {ITEM_SCORE: score}
 
 
 def _entity(tracker: Tracker, name: str) -> Optional[str]:

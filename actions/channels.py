@@ -1,15 +1,11 @@
-"""Which channel a conversation comes through, as the service names it.
-
-WeChat's conversations reach Rasa through the service's relay as "wechat:<openid>"; every other
-one is the web chat's (or a REST client's, which the service treats the same way).
-"""
+"""Which channel a conversation comes through, as the service names it (common/channels.py)."""
 
 from __future__ import annotations
 
 from rasa_sdk import Tracker
 
-WECHAT_PREFIX = "wechat:"
+from common.channels import channel_of_sender
 
 
 def channel_of(tracker: Tracker) -> str:
-    return "wechat" if tracker.sender_id.startswith(WECHAT_PREFIX) else "web"
+    return channel_of_sender(tracker.sender_id)

@@ -197,6 +197,9 @@ class ValidateManageBookingForm(UsesService, ReadsEachMessageOnce, FormValidatio
                         "manage_action": None}
             dispatcher.utter_message(response="utter_manage_not_found", code=code)
             return {"manage_code": None, "manage_phone": None if phone != OWN else OWN, "manage_tries": float(tries)}
+        except Refused as refusal:  # too many wrong phones for this code (429): the service's reason, then stop
+            dispatcher.utter_message(response="utter_manage_refused", reason=refusal.detail)
+            return {"manage_code": None, "manage_phone": None, "manage_tries": float(TRIES), "manage_action": None}
         return {"manage_code": appointment["code"], "manage_phone": phone, "manage_current": appointment_line(appointment),
                 "manage_hall": appointment["hall"]["code"], "manage_item": appointment["item_code"]}
 

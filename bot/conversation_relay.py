@@ -1,21 +1,27 @@
-"""Rasa's SQL tracker store, plus: a paused conversation's citizen messages go to the work order.
+"""Rasa's SQL tracker store, plus two things every turn passes through here:
 
-While a hotline agent owns a conversation the service pauses it (`ConversationPaused`) and the bot
-stays quiet, but Rasa still stores what the citizen writes. This store forwards those messages
-to the service (POST /api/conversations/{id}/messages with BOT_TOKEN), which adds them to the
-agent's work order. The tracker is read from the shared store on every message, so the paused
-state is right whichever Rasa instance takes the message. Configured in endpoints.yml.
+- a paused conversation's citizen messages go to the work order. While a hotline agent owns a
+  conversation the service pauses it (`ConversationPaused`) and the bot stays quiet, but Rasa still
+  stores what the citizen writes. This store forwards those messages to the service (POST
+  /api/conversations/{id}/messages with BOT_TOKEN), which adds them to the agent's work order. The
+  tracker is read from the shared store on every message, so the paused state is right whichever
+  Rasa instance takes the message.
+- every other turn's outcome is reported (POST /api/turns; bot/turn_outcomes.py reads it from the
+  turn's events whatever path produced the reply), and a next message that says the answer was
+  wrong or asks for a person marks the previous turn disputed. Reports are fire-and-forget tasks
+  with retries: the citizen's reply never waits for them, and a lost report costs one row of
+  statistics, never a reply.
+
+A SQLite store commits without waiting for the disk (`fast_sqlite_engine`). Configured in endpoints.yml.
 """
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
-from typing import Any, Dict, Iterator, List, Optional, Text
+from typing import Any, Dict, Iterator, List, Set, Text
 from urllib.parse import quote
 
-import aiohttp
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.events import Event, UserUttered
@@ -23,13 +29,10 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from bot import turn_outcomes
+from bot.service_post import post_to_service
+from common.channels import channel_of_sender
 from common.deployment import require_secret
-
-logger = logging.getLogger(__name__)
-
-RELAY_ATTEMPTS = 3
-RELAY_BACKOFF_S = 0.5
-RELAY_TIMEOUT_S = 5.0
 
 
 def fast_sqlite_engine(engine: Any) -> Any:
@@ -66,6 +69,8 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         self._bot_token = require_secret("BOT_TOKEN")
         # Events written by the save in progress, per conversation (set inside SQLTrackerStore.save).
         self._saving: Dict[Text, List[Event]] = {}
+        # Reports in flight: a task nobody references may be collected before it finishes.
+        self._reports: Set[asyncio.Task] = set()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
         events = list(super()._additional_events(session, tracker))
@@ -76,30 +81,43 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         await super().save(tracker)
         new_events = self._saving.pop(tracker.sender_id, [])
         if not tracker.is_paused():
+            self._report_turns(tracker, new_events)
             return
         for event in new_events:
             if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
                 await self._relay(tracker.sender_id, event)
 
     async def _relay(self, sender_id: Text, event: UserUttered) -> None:
-        url = f"{self._service_url}/api/conversations/{quote(sender_id, safe='')}/messages"
-        body = {"text": event.text, "message_id": event.message_id}
-        headers = {"Authorization": f"Bearer {self._bot_token}"}
-        timeout = aiohttp.ClientTimeout(total=RELAY_TIMEOUT_S)
-        for attempt in range(1, RELAY_ATTEMPTS + 1):
-            status: Optional[int] = None
-            try:
-                async with aiohttp.ClientSession(timeout=timeout) as session:
-                    async with session.post(url, json=body, headers=headers) as response:
-                        status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                logger.warning("relay of a paused conversation's message failed (%s), attempt %d", type(exc).__name__, attempt)
-            else:
-                if status < 300:
-                    return
-                if 400 <= status < 500:  # no agent holds the conversation any more, or a bad message
-                    logger.warning("service refused a paused conversation's message: HTTP %s", status)
-                    return
-                logger.warning("service error %s relaying a paused conversation's message, attempt %d", status, attempt)
-            await asyncio.sleep(RELAY_BACKOFF_S * attempt)
-        logger.error("a paused conversation's message was not relayed; it stays in the tracker store")
+        await post_to_service(
+            f"{self._service_url}/api/conversations/{quote(sender_id, safe='')}/messages",
+            {"text": event.text, "message_id": event.message_id},
+            token=self._bot_token,
+            what="relay of a paused conversation's message",
+        )
+
+    def _report_turns(self, tracker: DialogueStateTracker, new_events: List[Event]) -> None:
+        new_turns = turn_outcomes.turns([event.as_dict() for event in new_events])
+        if not new_turns:
+            return
+        sender = tracker.sender_id
+        channel = channel_of_sender(sender)
+        all_turns = turn_outcomes.turns([event.as_dict() for event in tracker.events])
+        base = f"{self._service_url}/api/turns"
+        for turn in new_turns:
+            body = turn_outcomes.report(turn, conversation_id=sender, channel=channel, slots=tracker.current_slot_values())
+            self._spawn(post_to_service(base, body.as_body(), token=self._bot_token, what="a turn's report"))
+            index = next((i for i, t in enumerate(all_turns) if t[0].get("message_id") == body.message_id), 0)
+            reason = turn_outcomes.dispute(all_turns[index - 1], turn) if index > 0 else None
+            if reason:
+                self._spawn(post_to_service(
+                    f"{base}/{quote(sender, safe='')}/disputes",
+                    {"message_id": all_turns[index - 1][0]["message_id"], "reason": reason},
+                    token=self._bot_token,
+                    what="a dispute of the previous turn",
+                    retry_not_found=True,  # the previous turn's own report may still be on its way
+                ))
+
+    def _spawn(self, coroutine: Any) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
+        self._reports.add(task)
+        task.add_done_callback(self._reports.discard)

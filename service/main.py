@@ -3,7 +3,7 @@
 import logging
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -26,19 +26,26 @@ from service.chat.router import router as chat_router
 from service.console.router import router as console_router
 from service.core import templates as t
 from service.core.db import SessionDep
-from service.core.errors import ConflictError, InvalidInputError, NotFoundError
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError, TooManyRequestsError
 from service.core.pages import STATIC_DIR
 from service.core.privacy import install_log_masking
 from service.core.rasa import RasaClient
 from service.core.settings import get_settings
+from service.dashboard.router import api_router as dashboard_api_router
+from service.dashboard.router import page_router as dashboard_page_router
 from service.delivery import delivering
 from service.meta.router import router as meta_router
 from service.outbox.router import router as outbox_router
+from service.review.router import page_router as review_page_router
+from service.review.router import router as review_router
+from service.seeding import drop_stale_caches
 from service.tickets.conversation_router import router as conversation_router
 from service.tickets.router import agent_router as ticket_agent_router
 from service.tickets.router import citizen_router as ticket_citizen_router
+from service.tickets.router import follow_up_router
 from service.triage.classifier import get_classifier
 from service.triage.router import router as triage_router
+from service.turns.router import bot_router as turns_bot_router
 from service.wechat.channel import build_channel
 from service.wechat.router import router as wechat_router
 
@@ -103,6 +110,10 @@ async def _invalid_input(_request: Request, exc: InvalidInputError) -> JSONRespo
     return JSONResponse(status_code=422, content={"detail": exc.detail})
 
 
+async def _too_many(_request: Request, exc: TooManyRequestsError) -> JSONResponse:
+    return JSONResponse(status_code=429, content={"detail": exc.detail})
+
+
 class BodySizeLimit:
     """Refuses request bodies over `max_bytes` with 413, by Content-Length or while reading."""
 
@@ -156,6 +167,13 @@ async def lifespan(app: FastAPI):
         await rasa.aclose()
 
 
+def fresh_catalogue(session: SessionDep) -> None:
+    """Before a request of a router that reads the catalogue's caches (search, notices, bundles):
+    this process's caches, dropped if another process imported the catalogue since (looked up at
+    most every CATALOGUE_CHECK_S)."""
+    drop_stale_caches(session, every_s=get_settings().CATALOGUE_CHECK_S)
+
+
 def create_app() -> FastAPI:
     app = FastAPI(
         title="导办助手 service",
@@ -170,11 +188,13 @@ def create_app() -> FastAPI:
     app.add_exception_handler(NotFoundError, _not_found)
     app.add_exception_handler(ConflictError, _conflict)
     app.add_exception_handler(InvalidInputError, _invalid_input)
+    app.add_exception_handler(TooManyRequestsError, _too_many)
     app.add_exception_handler(Exception, _unexpected)
-    app.include_router(catalogue_router)
+    reads_catalogue_caches = [Depends(fresh_catalogue)]
+    app.include_router(catalogue_router, dependencies=reads_catalogue_caches)
     app.include_router(hall_router)
-    app.include_router(bundles_router)
-    app.include_router(assist_router)
+    app.include_router(bundles_router, dependencies=reads_catalogue_caches)
+    app.include_router(assist_router, dependencies=reads_catalogue_caches)
     app.include_router(booking_hall_router)
     app.include_router(appointment_router)
     app.include_router(staff_router)
@@ -183,8 +203,11 @@ def create_app() -> FastAPI:
     app.include_router(chat_router)
     app.include_router(console_router)
     app.include_router(triage_router)
-    app.include_router(ticket_citizen_router)
+    app.include_router(ticket_citizen_router, dependencies=reads_catalogue_caches)  # the draft searches
     app.include_router(ticket_agent_router)
+    app.include_router(follow_up_router)
+    app.include_router(dashboard_api_router)
+    app.include_router(dashboard_page_router)
     app.include_router(conversation_router)
     app.include_router(case_staff_router)
     app.include_router(case_citizen_router)
@@ -192,6 +215,9 @@ def create_app() -> FastAPI:
     app.include_router(case_page_router)
     app.include_router(meta_router)
     app.include_router(outbox_router)
+    app.include_router(turns_bot_router)
+    app.include_router(review_router)
+    app.include_router(review_page_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(BodySizeLimit, max_bytes=get_settings().MAX_BODY_BYTES)
 

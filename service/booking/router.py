@@ -1,10 +1,12 @@
 """HTTP routes of pre-registration: parse the request, call the booking modules, answer."""
 
+from contextlib import AbstractContextManager, nullcontext
 from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response, status
 from fastapi.responses import FileResponse
+from sqlalchemy.orm import Session
 
 from service.booking import appointments, halls, person_check, views
 from service.booking import availability as free_slots  # the module; `availability` is a route below
@@ -31,6 +33,7 @@ from service.core import clock
 from service.core import templates as t
 from service.core.auth import BotCaller, only_the_bot_names_conversations, require_bot, require_staff
 from service.core.db import SessionDep
+from service.core.guesses import phone_guesses
 from service.core.pages import page
 from service.core.settings import get_settings
 
@@ -41,6 +44,11 @@ def _proof(phone: str | None, conversation_id: str | None, bot: bool) -> Proof:
     if phone is None and conversation_id is None:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, detail=t.PROOF_MISSING)
     return Proof(phone=phone, conversation_id=None if phone else conversation_id)
+
+
+def _guesses(session: Session, proof: Proof, code: str) -> AbstractContextManager[None]:
+    """Wrong phones for a booking code are limited; the bot's conversation proof is not a guess."""
+    return phone_guesses(session, kind="booking", number=code) if proof.phone is not None else nullcontext()
 
 hall_router = APIRouter(prefix="/api/halls", tags=["booking"])
 appointment_router = APIRouter(prefix="/api/appointments", tags=["booking"])
@@ -116,22 +124,26 @@ def get_appointment(
     conversation: Annotated[str | None, Query(min_length=1, max_length=128)] = None,
 ) -> AppointmentOut:
     proof = _proof(phone, conversation, bot)
-    return views.citizen_view(appointments.get_appointment(session, code=code, proof=proof))
+    with _guesses(session, proof, code):
+        return views.citizen_view(appointments.get_appointment(session, code=code, proof=proof))
 
 
 @appointment_router.post("/{code}/cancel", response_model=AppointmentOut)
 def cancel_appointment(session: SessionDep, rules: RulesDep, bot: BotCaller, code: str, body: ProofIn) -> AppointmentOut:
     proof = _proof(body.phone, body.conversation_id, bot)
-    return views.citizen_view(appointments.cancel_appointment(session, rules, code=code, proof=proof))
+    with _guesses(session, proof, code):
+        return views.citizen_view(appointments.cancel_appointment(session, rules, code=code, proof=proof))
 
 
 @appointment_router.post("/{code}/reschedule", response_model=AppointmentOut)
 def reschedule_appointment(
     session: SessionDep, rules: RulesDep, bot: BotCaller, code: str, body: RescheduleIn
 ) -> AppointmentOut:
-    appointment = appointments.reschedule_appointment(
-        session, rules, code=code, proof=_proof(body.phone, body.conversation_id, bot), day=body.date, slot=body.slot
-    )
+    proof = _proof(body.phone, body.conversation_id, bot)
+    with _guesses(session, proof, code):
+        appointment = appointments.reschedule_appointment(
+            session, rules, code=code, proof=proof, day=body.date, slot=body.slot
+        )
     return views.citizen_view(appointment)
 
 

@@ -39,7 +39,7 @@ class Case(TimestampMixin, Base):
     number: Mapped[str] = mapped_column(String(24), unique=True)
     # The booking the applicant came with (one case per booking); None for a walk-in.
     appointment_code: Mapped[str | None] = mapped_column(String(24), unique=True)
-    item_code: Mapped[str] = mapped_column(String(32))
+    item_code: Mapped[str] = mapped_column(String(40))  # as catalogue Item.code
     item_name: Mapped[str] = mapped_column(String(100))
     department: Mapped[str] = mapped_column(String(100))
     applicant: Mapped[str] = mapped_column(String(60))

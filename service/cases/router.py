@@ -32,6 +32,7 @@ from service.core.auth import require_bot, require_staff
 from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
+from service.core.guesses import phone_guesses
 from service.core.pages import page
 from service.core.settings import get_settings
 
@@ -111,7 +112,8 @@ def take_step(session: SessionDep, now: NowDep, keeper: KeeperDep, number: str, 
 @citizen_router.get("/{number}/status", response_model=CaseStatusOut)
 def case_status(session: SessionDep, keeper: KeeperDep, number: str, phone: Annotated[Mobile, Query()]) -> CaseStatusOut:
     """The applicant's view; the phone must be the one given at acceptance (else 404)."""
-    return views.citizen_view(lookup.get_citizen_case(session, number=number, phone=phone), keeper)
+    with phone_guesses(session, kind="case", number=number):
+        return views.citizen_view(lookup.get_citizen_case(session, number=number, phone=phone), keeper)
 
 
 @bot_router.get("/{conversation_id}/cases", response_model=list[CaseStatusOut])

@@ -22,6 +22,7 @@ from service.catalogue.models import (
     Hall,
     Item,
     Material,
+    Origin,
     Situation,
     material_facts,
 )
@@ -194,11 +195,16 @@ def _replace_children(session: Session, item: Item, seed: ItemSeed) -> None:
 def import_seed(session: Session, seed: CatalogueSeed) -> ImportReport:
     """Upsert the validated seed; the caller owns the transaction (commit or roll back)."""
     report = ImportReport(hall_changed=_upsert_hall(session, seed.hall))
-    departments = {d.code: d for d in session.scalars(select(Department))}
+    departments = {d.code: d for d in session.scalars(select(Department).where(Department.origin == Origin.SEED))}
+    # An imported item (catalogue.publishing) is another source: the YAML must not take its code.
+    imported = dict(session.execute(select(Item.code, Item.name).where(Item.origin == Origin.IMPORT)).all())
+    clashes = sorted(f"{item.code}（{imported[item.code]}）" for _, item in seed.items() if item.code in imported)
+    if clashes:
+        raise SeedError(f"item codes already used by imported items: {', '.join(clashes)}")
     items = {
         i.code: i
         for i in session.scalars(
-            select(Item).options(
+            select(Item).where(Item.origin == Origin.SEED).options(
                 selectinload(Item.materials).selectinload(Material.situations),
                 selectinload(Item.situations),
             )

@@ -1,5 +1,6 @@
 """Database models of the catalogue; the seed format (service/seed/README.md) maps onto them 1:1."""
 
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import (
     Column,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -17,10 +19,11 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from service.core.columns import TimestampMixin, string_enum
-from service.core.db import Base
+from service.core.db import Base, UTCDateTime, utcnow
 
 
 class Level(StrEnum):
+    PROVINCE = "省级"  # items of a provincial export (service.catalogue.guide_import)
     CITY = "市级"
     COUNTY = "区县级"
     TOWN = "乡镇街道"
@@ -32,6 +35,8 @@ class ItemType(StrEnum):
     CONFIRMATION = "行政确认"
     PAYMENT = "行政给付"
     PUBLIC_SERVICE = "公共服务"
+    REWARD = "行政奖励"
+    ADJUDICATION = "行政裁决"
     OTHER = "其他行政权力"
 
 
@@ -57,6 +62,13 @@ class Necessity(StrEnum):
     REQUIRED = "必要"
     WAIVABLE = "容缺"
     SITUATIONAL = "情形"
+
+
+class Origin(StrEnum):
+    """Where an item or department comes from; each source updates only its own rows."""
+
+    SEED = "seed"  # the hand-kept YAML (service/seed/catalogue)
+    IMPORT = "import"  # a provincial export (python -m service.cli import-guides)
 
 
 class Hall(TimestampMixin, Base):
@@ -85,6 +97,7 @@ class Department(TimestampMixin, Base):
     hours: Mapped[str] = mapped_column(String(200))
     phone: Mapped[str] = mapped_column(String(50))
     complaint_phone: Mapped[str] = mapped_column(String(50))
+    origin: Mapped[Origin] = mapped_column(string_enum(Origin, "origin"), default=Origin.SEED)
 
     items: Mapped[list["Item"]] = relationship(back_populates="department", order_by="Item.code")
 
@@ -95,7 +108,7 @@ class Item(TimestampMixin, Base):
     __tablename__ = "item"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)  # a provincial TASK_CODE has 31 or 33
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     name: Mapped[str] = mapped_column(String(100), index=True)
     type: Mapped[ItemType] = mapped_column(string_enum(ItemType, "item_type"))
@@ -115,14 +128,24 @@ class Item(TimestampMixin, Base):
     fee_basis: Mapped[str | None] = mapped_column(Text)
     place: Mapped[str | None] = mapped_column(String(200))
     hours: Mapped[str | None] = mapped_column(String(200))
-    phone: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(400))  # a provincial export lists several
     online_available: Mapped[bool] = mapped_column(Boolean, default=False)
-    online_where: Mapped[str | None] = mapped_column(String(200))
+    online_where: Mapped[str | None] = mapped_column(String(500))
     online_note: Mapped[str | None] = mapped_column(Text)
     visits: Mapped[int] = mapped_column(Integer)
     related: Mapped[list[str]] = mapped_column(JSON, default=list)
     # Hash of the validated seed entry: lets a re-import skip unchanged items entirely.
     seed_hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[Origin] = mapped_column(string_enum(Origin, "origin"), default=Origin.SEED, index=True)
+    # Facts the source does not publish (Unpublished values): the notice says so instead of guessing.
+    unpublished: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # What only a provincial export carries; null for the hand-kept items.
+    complaint_phone: Mapped[str | None] = mapped_column(String(100))
+    booking_where: Mapped[str | None] = mapped_column(String(500))  # 网上预约 address
+    courier: Mapped[bool | None] = mapped_column(Boolean)  # 支持快递送达
+    audience: Mapped[list[str]] = mapped_column(JSON, default=list)  # 服务对象
+    joint_departments: Mapped[str | None] = mapped_column(Text)  # 联办部门 and their steps
+    source_url: Mapped[str | None] = mapped_column(String(500))  # the official guide online
 
     department: Mapped[Department] = relationship(back_populates="items")
     situations: Mapped[list["Situation"]] = relationship(
@@ -166,11 +189,12 @@ class Material(Base):
     item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(200))
-    count: Mapped[int] = mapped_column(Integer)
-    form: Mapped[MaterialForm] = mapped_column(string_enum(MaterialForm, "material_form"))
-    media: Mapped[MaterialMedia] = mapped_column(string_enum(MaterialMedia, "material_media"))
-    source: Mapped[MaterialSource] = mapped_column(string_enum(MaterialSource, "material_source"))
-    necessity: Mapped[Necessity] = mapped_column(string_enum(Necessity, "necessity"))
+    # Null only for an imported item's material: the export names it, nothing more.
+    count: Mapped[int | None] = mapped_column(Integer)
+    form: Mapped[MaterialForm | None] = mapped_column(string_enum(MaterialForm, "material_form"))
+    media: Mapped[MaterialMedia | None] = mapped_column(string_enum(MaterialMedia, "material_media"))
+    source: Mapped[MaterialSource | None] = mapped_column(string_enum(MaterialSource, "material_source"))
+    necessity: Mapped[Necessity | None] = mapped_column(string_enum(Necessity, "necessity"))
     note: Mapped[str | None] = mapped_column(Text)
     sample: Mapped[str | None] = mapped_column(Text)
 
@@ -186,3 +210,40 @@ class Material(Base):
 def material_facts(material: object) -> dict:
     """The shared facts of a material, from a row or a seed entry."""
     return {name: getattr(material, name) for name in Material.FACTS}
+
+
+class Unpublished(StrEnum):
+    """Facts of a guide its source leaves out (Item.unpublished); never filled by guessing."""
+
+    BASIS = "basis"
+    CONDITIONS = "conditions"
+    SITUATIONS = "situations"
+    MATERIALS = "materials"
+    MATERIAL_DETAILS = "material_details"  # count, original or copy, paper or electronic
+    PROCESS = "process"
+    LEGAL_DAYS = "legal_days"
+    PROMISED_DAYS = "promised_days"
+    FEE = "fee"
+    HOURS = "hours"
+    VISITS = "visits"
+
+
+class CatalogueVersion(Base):
+    """One publication of the imported catalogue: who, when, from what, with which counts, and
+    the whole published content, so that any version can be published again (rollback)."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)  # the version number
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(100))
+    source: Mapped[str] = mapped_column(String(300))  # the file, or "rollback to version N"
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    restores: Mapped[int | None] = mapped_column(Integer)  # a rollback: the version published again
+    items: Mapped[int] = mapped_column(Integer)
+    added: Mapped[int] = mapped_column(Integer)
+    changed: Mapped[int] = mapped_column(Integer)
+    removed: Mapped[int] = mapped_column(Integer)
+    rejected: Mapped[int] = mapped_column(Integer)
+    # lzma-compressed JSON of the published departments and items (guide_import.Published).
+    content: Mapped[bytes] = mapped_column(LargeBinary)

@@ -17,6 +17,8 @@ from service.catalogue.models import (
     MaterialForm,
     MaterialSource,
     Necessity,
+    Origin,
+    Unpublished,
     material_facts,
 )
 from service.catalogue.schemas import (
@@ -54,7 +56,7 @@ def contact_for(item: Item) -> Contact:
         place=item.place or elsewhere.get("address") or department.window,
         hours=item.hours or elsewhere.get("hours") or department.hours,
         phone=item.phone or elsewhere.get("phone") or department.phone,
-        complaint_phone=department.complaint_phone,
+        complaint_phone=item.complaint_phone or department.complaint_phone,
     )
 
 
@@ -74,17 +76,29 @@ def checklist_for(item: Item, situation_key: str | None) -> list[Material]:
     return [m for m in materials_for(item, situation_key) if m.source is not MaterialSource.SHARED]
 
 
+def unpublished(item: Item, fact: Unpublished) -> bool:
+    """The item's source does not publish this fact (an imported export): say so, never guess."""
+    return fact in (item.unpublished or ())
+
+
 def time_limit_lines(item: Item) -> list[str]:
-    lines = [
-        t.TIME_LEGAL.format(days=item.legal_days) if item.legal_days else t.TIME_LEGAL_NONE,
-        t.TIME_PROMISED.format(days=item.promised_days) if item.promised_days else t.TIME_ON_THE_SPOT,
-    ]
+    if unpublished(item, Unpublished.LEGAL_DAYS):
+        legal = t.TIME_LEGAL_UNPUBLISHED
+    else:
+        legal = t.TIME_LEGAL.format(days=item.legal_days) if item.legal_days else t.TIME_LEGAL_NONE
+    if unpublished(item, Unpublished.PROMISED_DAYS):
+        promised = t.TIME_PROMISED_UNPUBLISHED
+    else:
+        promised = t.TIME_PROMISED.format(days=item.promised_days) if item.promised_days else t.TIME_ON_THE_SPOT
+    lines = [legal, promised]
     if item.time_limit_note:
         lines.append(t.TIME_NOTE.format(note=item.time_limit_note))
     return lines
 
 
 def _material_line(no: int, material: Material, *, show_situations: bool) -> str:
+    if material.form is None:  # an imported item's material: only its name is published
+        return t.MATERIAL_LINE_DETAILS_UNPUBLISHED.format(no=no, name=material.name)
     count_template = t.MATERIAL_COUNT_BOTH if material.form is MaterialForm.BOTH else t.MATERIAL_COUNT
     line = t.MATERIAL_LINE.format(
         no=no,
@@ -124,8 +138,20 @@ def _online_lines(item: Item) -> list[str]:
     ]
     if item.online_note:
         lines.append(t.ONLINE_NOTE.format(note=item.online_note))
-    lines.append(t.VISITS_ZERO if item.visits == 0 else t.VISITS_N.format(visits=item.visits))
+    if item.booking_where:
+        lines.append(t.BOOKING_ONLINE.format(where=item.booking_where))
+    if item.courier is not None:
+        lines.append(t.COURIER_YES if item.courier else t.COURIER_NO)
+    if unpublished(item, Unpublished.VISITS):
+        lines.append(t.VISITS_UNPUBLISHED)
+    else:
+        lines.append(t.VISITS_ZERO if item.visits == 0 else t.VISITS_N.format(visits=item.visits))
     return lines
+
+
+def _listed(item: Item, values: list[str], fact: Unpublished) -> list[str]:
+    """The item's lines, or the one line saying its source does not publish them."""
+    return values if values or not unpublished(item, fact) else [t.UNPUBLISHED_LINE]
 
 
 def _aspects(item: Item, contact: Contact) -> Aspects:
@@ -138,13 +164,17 @@ def _aspects(item: Item, contact: Contact) -> Aspects:
         t.PHONE_LINE.format(phone=contact.phone),
     ]
     return Aspects(
-        conditions=t.ASPECT_CONDITIONS.format(item_name=item.name, lines=_numbered(item.conditions)),
+        conditions=t.ASPECT_CONDITIONS.format(
+            item_name=item.name, lines=_numbered(_listed(item, item.conditions, Unpublished.CONDITIONS))
+        ),
         fee=t.ASPECT_FEE.format(item_name=item.name, fee=fee),
         time_limit=t.ASPECT_TIME_LIMIT.format(
             item_name=item.name, lines=t.ASPECT_PART_JOIN.join(time_limit_lines(item))
         ),
         location=t.ASPECT_LOCATION.format(item_name=item.name, lines=t.ASPECT_PART_JOIN.join(location)),
-        process=t.ASPECT_PROCESS.format(item_name=item.name, steps=t.PROCESS_JOIN.join(item.process)),
+        process=t.ASPECT_PROCESS.format(
+            item_name=item.name, steps=t.PROCESS_JOIN.join(_listed(item, item.process, Unpublished.PROCESS))
+        ),
         online=t.ASPECT_ONLINE.format(
             item_name=item.name, lines=t.ASPECT_PART_JOIN.join(_online_lines(item))
         ),
@@ -154,12 +184,13 @@ def _aspects(item: Item, contact: Contact) -> Aspects:
 def guide_facts(item: Item) -> dict[str, Any]:
     """The elements every view of an item's guide shows alike (detail page and notice)."""
     contact = contact_for(item)
+    promised = None if unpublished(item, Unpublished.PROMISED_DAYS) else item.promised_days
     return dict(
         process=list(item.process),
         time_limit=TimeLimitOut(
-            legal_days=item.legal_days,
-            promised_days=item.promised_days,
-            on_the_spot=item.promised_days == 0,
+            legal_days=None if unpublished(item, Unpublished.LEGAL_DAYS) else item.legal_days,
+            promised_days=promised,
+            on_the_spot=promised == 0,
             note=item.time_limit_note,
         ),
         fee=FeeOut(amount=item.fee_amount, basis=item.fee_basis),
@@ -168,7 +199,13 @@ def guide_facts(item: Item) -> dict[str, Any]:
         phone=contact.phone,
         complaint_phone=contact.complaint_phone,
         online=OnlineOut(available=item.online_available, where=item.online_where, note=item.online_note),
-        visits=item.visits,
+        visits=None if unpublished(item, Unpublished.VISITS) else item.visits,
+        booking_where=item.booking_where,
+        courier=item.courier,
+        audience=list(item.audience or ()),
+        joint_departments=item.joint_departments,
+        source_url=item.source_url,
+        unpublished=list(item.unpublished or ()),
     )
 
 
@@ -199,6 +236,8 @@ def build_notice(
     ]
 
     body: list[str] = []
+    if unpublished(item, Unpublished.SITUATIONS):
+        body.append(t.SITUATIONS_UNPUBLISHED)
     if item.situations:
         if situation is not None:
             line = t.SECTION_SITUATION.format(situation_name=situation.name)
@@ -208,14 +247,16 @@ def build_notice(
         else:
             choices = t.SITUATION_JOIN.join(s.name for s in item.situations)
             body.append(t.SECTION_SITUATION_NONE.format(choices=choices))
-    body.append(_section(t.SECTION_CONDITIONS, [_numbered(item.conditions)]))
     body.append(
-        _section(
-            t.SECTION_MATERIALS.format(count=len(chosen)),
-            [_material_line(no, m, show_situations=show_situations) for no, m in enumerate(chosen, 1)],
-        )
+        _section(t.SECTION_CONDITIONS, [_numbered(_listed(item, item.conditions, Unpublished.CONDITIONS))])
     )
-    body.append(_section(t.SECTION_PROCESS, [t.PROCESS_JOIN.join(item.process)]))
+    material_lines = [_material_line(no, m, show_situations=show_situations) for no, m in enumerate(chosen, 1)]
+    if not chosen and unpublished(item, Unpublished.MATERIALS):
+        material_lines = [t.MATERIALS_UNPUBLISHED]
+    body.append(_section(t.SECTION_MATERIALS.format(count=len(chosen)), material_lines))
+    body.append(
+        _section(t.SECTION_PROCESS, [t.PROCESS_JOIN.join(_listed(item, item.process, Unpublished.PROCESS))])
+    )
     body.append(_section(t.SECTION_TIME_LIMIT, time_limit_lines(item)))
     fee_lines = [t.FEE_AMOUNT.format(amount=item.fee_amount)]
     if item.fee_basis:
@@ -243,6 +284,9 @@ def build_notice(
             for no, r in enumerate(related, 1)
         ]
         body.append(_section(t.SECTION_RELATED, [t.RELATED_INTRO, *lines, t.RELATED_TAIL]))
+    source_lines = _source_lines(item)
+    if source_lines:
+        body.append(_section(t.SECTION_SOURCE, source_lines))
 
     handled_by = HandledByOut(**item.handled_by) if not item.handled_here and item.handled_by else None
     content = dict(
@@ -290,8 +334,29 @@ def build_notice(
     )
 
 
+def _source_lines(item: Item) -> list[str]:
+    """Where an imported guide comes from, whom it serves and who handles it together."""
+    if item.origin is not Origin.IMPORT:
+        return []
+    if item.source_url:
+        lines = [t.SOURCE_LINE.format(department=item.department.name, url=item.source_url)]
+    else:
+        lines = [t.SOURCE_LINE_NO_URL.format(department=item.department.name)]
+    if item.audience:
+        lines.append(t.AUDIENCE_LINE.format(audience=t.AUDIENCE_JOIN.join(item.audience)))
+    if item.joint_departments:
+        lines.append(t.JOINT_DEPARTMENTS_LINE.format(departments=item.joint_departments))
+    return lines
+
+
+# Facts only an imported export carries: left out of the hash when empty, so that the hand-kept
+# items keep the notice numbers they had before imports existed.
+_IMPORT_ONLY_FACTS = ("booking_where", "courier", "audience", "joint_departments", "source_url", "unpublished")
+
+
 def notice_number(code: str, situation_key: str | None, content: dict, body: list[str]) -> str:
     """Item code + situation + a short hash of what the citizen reads: same notice, same number."""
+    content = {k: v for k, v in content.items() if k not in _IMPORT_ONLY_FACTS or v not in (None, [])}
     payload = _JSON_DICT.dump_python({**content, "body": body}, mode="json")
     canonical = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:6].upper()

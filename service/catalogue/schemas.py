@@ -54,11 +54,12 @@ class MaterialFacts(BaseModel):
     """What the item detail and the notice say of every material (models.Material.FACTS)."""
 
     name: str
-    count: int
-    form: MaterialForm
-    media: MaterialMedia
-    source: MaterialSource
-    necessity: Necessity
+    # Null only for an imported item, whose source names the material and nothing more.
+    count: int | None
+    form: MaterialForm | None
+    media: MaterialMedia | None
+    source: MaterialSource | None
+    necessity: Necessity | None
     note: str | None
     sample: str | None
 
@@ -81,7 +82,7 @@ class ItemSummary(BaseModel):
     department: DepartmentBrief
     handled_here: bool
     online_available: bool
-    promised_days: int
+    promised_days: int | None  # null: not published by the item's source
 
 
 class ItemPage(BaseModel):
@@ -92,8 +93,9 @@ class ItemPage(BaseModel):
 
 
 class TimeLimitOut(BaseModel):
-    legal_days: int
-    promised_days: int
+    # Null when the item's source does not publish it (an imported export): never a guess.
+    legal_days: int | None
+    promised_days: int | None
     on_the_spot: bool  # 即办件
     note: str | None = None
 
@@ -126,7 +128,15 @@ class GuideFacts(BaseModel):
     phone: str
     complaint_phone: str
     online: OnlineOut
-    visits: int
+    visits: int | None  # null: not published
+    # What only an imported provincial export carries (null or empty for the hand-kept items).
+    booking_where: str | None = None
+    courier: bool | None = None
+    audience: list[str] = []
+    joint_departments: str | None = None
+    source_url: str | None = None
+    # The facts the item's source leaves out (catalogue.models.Unpublished); the texts say so.
+    unpublished: list[str] = []
 
 
 class ItemDetail(GuideFacts):

@@ -2,7 +2,9 @@
 
 The index is built from the database (items) and service/seed/variants.yaml (the lexicon) once
 and cached per database; the importer invalidates it. A query costs two regex passes, one
-jieba cut and dictionary and set lookups, never a database access.
+jieba cut and dictionary and set lookups, never a database access. Only the items that share a
+token or a character bigram with the query are scored (every other one scores 0 on all three
+signals), so a catalogue of thousands of items costs little more than one of sixty.
 
 First the lexicon rewrites how citizens type a word into the catalogue's word (身分证, ID card →
 身份证). Score (0..1) = noisy-or of three signals, so any one strong signal is enough and weak
@@ -30,7 +32,7 @@ import jieba
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue.models import Item
+from service.catalogue.models import Item, Origin
 from service.catalogue.seed_schemas import VariantsSeed
 from service.catalogue.terms import DepartmentTerms, ItemTerms, userdict_entries
 from service.catalogue.variants import load_variants
@@ -49,6 +51,11 @@ UNKNOWN_TOKEN_IDF = 0.5
 # s * OPERATION_CONTRADICTS (an alias match of the wrong operation ends below the right one).
 OPERATION_AGREES = 0.5
 OPERATION_CONTRADICTS = 0.6
+# An imported provincial item (catalogue.publishing) scores this share of its match: the hall's own
+# hand-kept items, with complete guides, win over a provincial item that names the same thing
+# (held-out top-1 with the Guangdong export imported: 0.807 without it, 0.863 with it; 0.892 without
+# the import; scripts/bench_catalogue.py and the README's Measured section).
+IMPORTED_WEIGHT = 0.7
 
 # Colloquial filler that says nothing about *which* item is meant.
 STOPWORDS = frozenset(
@@ -217,9 +224,11 @@ class _Doc:
     handled_here: bool
     situations: tuple[tuple[str, str], ...]
     fields: dict[str, Counter] = field(default_factory=dict)  # field → token counts
+    lengths: dict[str, int] = field(default_factory=dict)  # field → number of tokens
     phrases: list[tuple[str, float]] = field(default_factory=list)  # (compact text, strength)
     grams: list[frozenset[str]] = field(default_factory=list)  # name and alias bigrams
     operations: frozenset[str] = frozenset()  # named in its name, aliases or keywords
+    weight: float = 1.0  # IMPORTED_WEIGHT for an imported item
 
 
 class SearchIndex:
@@ -236,6 +245,7 @@ class SearchIndex:
                 department=item.department.name,
                 handled_here=item.handled_here,
                 situations=tuple((s.key, s.name) for s in item.situations),
+                weight=IMPORTED_WEIGHT if item.origin is Origin.IMPORT else 1.0,
             )
             doc.fields["name"] = Counter(tokenize(tokenizer, item.name))
             doc.fields["alias"] = Counter(t for a in item.aliases for t in tokenize(tokenizer, a))
@@ -251,6 +261,7 @@ class SearchIndex:
             doc.operations = frozenset().union(
                 *(self.lexicon.operations_in(t) for t in (item.name, *item.aliases, *item.keywords))
             )
+            doc.lengths = {name: sum(counts.values()) for name, counts in doc.fields.items()}
             self.docs.append(doc)
             self.by_code[doc.code] = doc
             self.by_name[normalise(item.name)] = doc.code
@@ -258,6 +269,15 @@ class SearchIndex:
         # Words in every department's name (the city: 清江, 清江市) say nothing about which item.
         names = [set(tokenize(tokenizer, d)) for d in {item.department.name for item in items}]
         self.context = frozenset(set.intersection(*names)) if len(names) > 1 else frozenset()
+
+        # Which documents hold a token or a bigram: a query scores only those (see search).
+        self.by_token: dict[str, list[int]] = {}
+        self.by_gram: dict[str, list[int]] = {}
+        for position, doc in enumerate(self.docs):
+            for token in set().union(*doc.fields.values()):
+                self.by_token.setdefault(token, []).append(position)
+            for gram in frozenset().union(*doc.grams):
+                self.by_gram.setdefault(gram, []).append(position)
 
         n = len(self.docs) or 1
         df = Counter(t for d in self.docs for t in set().union(*d.fields.values()))
@@ -279,7 +299,7 @@ class SearchIndex:
                 counts = doc.fields[name]
                 tf = counts.get(token, 0)
                 if tf:
-                    best = max(best, field_share(tf, sum(counts.values()), self.avg_len[name], weight))
+                    best = max(best, field_share(tf, doc.lengths[name], self.avg_len[name], weight))
             matched += idf * best
         return matched / total if total else 0.0
 
@@ -308,7 +328,7 @@ class SearchIndex:
                 score = 1 - (1 - score) * (1 - OPERATION_AGREES * score)
             else:
                 score *= OPERATION_CONTRADICTS
-        return round(min(1.0, score), 4)
+        return round(min(1.0, score * doc.weight), 4)
 
     def _query(self, text: str) -> _Query:
         text = self.lexicon.rewrite(text)
@@ -329,10 +349,25 @@ class SearchIndex:
         queries = [query for query in queries if query.compact]
         if not queries:
             return []
-        scored = [(max(self._score(doc, query) for query in queries), doc) for doc in self.docs]
-        scored = [pair for pair in scored if pair[0] >= min_score]
+        best: dict[int, float] = {}
+        for query in queries:
+            for position in self._candidates(query):
+                score = self._score(self.docs[position], query)
+                if score > best.get(position, 0.0):
+                    best[position] = score
+        scored = [(score, self.docs[position]) for position, score in best.items() if score >= min_score]
         scored.sort(key=lambda pair: (-pair[0], pair[1].code))
         return [self._hit(doc, score) for score, doc in scored[:limit]]
+
+    def _candidates(self, query: _Query) -> set[int]:
+        """The documents that share a token or a bigram with the query: any other one scores 0
+        (a phrase inside the query, or the query inside a phrase, shares the phrase's bigrams)."""
+        found: set[int] = set()
+        for token in query.tokens:
+            found.update(self.by_token.get(token, ()))
+        for gram in query.grams:
+            found.update(self.by_gram.get(gram, ()))
+        return found
 
     def score_of(self, text: str, code: str) -> SearchHit | None:
         doc = self.by_code.get(code)

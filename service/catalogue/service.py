@@ -3,8 +3,8 @@
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from service.catalogue.models import Department, Hall, Item, Material, material_facts
-from service.catalogue.notice import build_notice, guide_facts
+from service.catalogue.models import Department, Hall, Item, Material, Unpublished, material_facts
+from service.catalogue.notice import build_notice, guide_facts, unpublished
 from service.catalogue.schemas import (
     DepartmentBrief,
     DepartmentOut,
@@ -91,7 +91,7 @@ def list_items(
             ),
             handled_here=i.handled_here,
             online_available=i.online_available,
-            promised_days=i.promised_days,
+            promised_days=None if unpublished(i, Unpublished.PROMISED_DAYS) else i.promised_days,
         )
         for i in rows
     ]

@@ -8,6 +8,11 @@ def _dialect(session: Session):
     return postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
 
 
+def insert_statement(session: Session, model):
+    """INSERT for this session's backend, with its ON CONFLICT clauses (PostgreSQL and SQLite share them)."""
+    return _dialect(session).insert(model)
+
+
 def insert_ignoring_duplicates(session: Session, model, values: dict, keys: list[str]) -> None:
     """Insert the row unless one with the same keys exists (another transaction may insert it first)."""
     statement = _dialect(session).insert(model).values(**values).on_conflict_do_nothing(index_elements=keys)

@@ -23,3 +23,11 @@ class InvalidInputError(Exception):
     def __init__(self, detail: str) -> None:
         super().__init__(detail)
         self.detail = detail
+
+
+class TooManyRequestsError(Exception):
+    """Too many tries (wrong phones for one booking code); 429 until the time in `detail`."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail

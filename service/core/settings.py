@@ -5,7 +5,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import ValidationError, field_validator, model_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from common.deployment import DEVELOPMENT, DEVELOPMENT_SECRETS, missing_secrets, refusal
@@ -37,6 +37,9 @@ class Settings(BaseSettings):
     JIEBA_DICT_PATH: Path = Path("bot/jieba/userdict.txt")
     NLU_LOOKUP_PATH: Path = Path("data/nlu/lookups/service_item.yml")
     MAX_TEXT_CHARS: int = 1000
+    # How often a process looks whether the catalogue was imported (by the CLI or another worker)
+    # since it built its search indexes and notices; a re-seed reaches every worker within this.
+    CATALOGUE_CHECK_S: float = 1.0
     # Development must be asked for (make run and make test do): anything else is production.
     ENVIRONMENT: str = "production"
     # The secrets below, and RASA_TOKEN, must be set outside development.
@@ -54,6 +57,10 @@ class Settings(BaseSettings):
     BOOKING_NO_SHOW_WINDOW_DAYS: int = 90
     BOOKING_SUSPENSION_DAYS: int = 30
     BOOKING_REMINDER_AT: time = time(16, 0)
+    # Wrong phones for one booking code, order or case number: after this many within the window the
+    # number is refused (429) until the window has passed, counted in the database by every worker.
+    PROOF_GUESS_LIMIT: int = 5
+    PROOF_GUESS_WINDOW_S: float = 900.0
     # How often the due reminders (the day before a booking) are looked for.
     REMINDER_SWEEP_S: float = 60.0
     # How often cases past their promised deadline are flagged (超时默认).
@@ -87,6 +94,8 @@ class Settings(BaseSettings):
     WECHAT_SEND_TIMEOUT_S: float = 10.0
     # How often agent-held conversations are read back for citizen messages the relay missed.
     RELAY_CATCH_UP_S: float = 30.0
+    # The review page's low-confidence queue: answers given on an intent or item score below this.
+    REVIEW_LOW_CONFIDENCE: float = Field(default=0.6, ge=0, le=1)
     # 12345 work orders (工单): reply deadlines by type and urgency.
     TICKETS_CONFIG_PATH: Path = Path("service/seed/tickets.yaml")
 

@@ -127,6 +127,7 @@ MATERIAL_UNKNOWN = "“{item_name}”的申请材料中没有：{names}"
 MATERIAL_SHARED = "“{item_name}”的{names}通过数据共享获取，无需提交，不在材料清单中"
 MATERIAL_BOTH = "材料不能同时标为已备齐和未备齐：{names}"
 APPOINTMENT_NOT_FOUND = "未找到预约号 {code}，或手机号与预约时填写的不一致"
+PROOF_GUESSES_LOCKED = "该编号的手机号核对错误次数过多，为保护您的信息，请 {minutes} 分钟后再试；如需帮助，请拨打 12345 政务服务便民热线"
 APPOINTMENT_NOT_CHANGEABLE = "预约 {code} 当前状态为“{status}”，不能再{action}"
 ACTION_CANCEL = "取消"
 ACTION_RESCHEDULE = "改约"
@@ -376,3 +377,211 @@ BUNDLE_WINDOW_NOTE = "{note}。"
 BUNDLE_WINDOW_BOOKING = "预约一次即可：预约时选择“{item_name}”，到窗口说明办理“{bundle_name}”，其余事项一并受理。"
 BUNDLE_WINDOW_NONE = "本事暂未设综合窗口，请按上面的顺序到各窗口办理。"
 BUNDLE_ITEM_NOTICES = "各事项的详细告知单号：{numbers}。想看某一项的完整告知，直接问我事项名称即可。"
+TURN_NOT_FOUND = "没有找到这一轮对话的记录"
+# --- 好差评 follow-up (整改) of a 差评 (service/tickets/followups.py) --------------------------
+FOLLOW_UP_NOT_FOUND = "未找到整改任务 {id}"
+FOLLOW_UP_ALREADY_CLOSED = "整改任务 {id}（工单 {number}）已于 {closed_on} 办结，无需重复办结"
+FOLLOW_UP_ACTION_REQUIRED = "请填写整改情况，办结后会告知市民"
+FOLLOW_UP_ACTION_TOO_LONG = "整改情况请控制在{max_chars}字以内"
+# Told to the citizen through the order's channel when staff close the task.
+FOLLOW_UP_NOTICE = (
+    "【好差评回访】您好！您对工单 {number} 的评价为“{rating}”，我们已认真核查并整改：{action}。"
+    "感谢您的监督，如仍有不满意的地方，欢迎拨打 12345 政务服务便民热线反映。"
+)
+# --- the operators' dashboard (service/dashboard/) --------------------------------------------
+DASHBOARD_RANGE_REVERSED = "开始日期（{start}）不能晚于结束日期（{end}），请重新选择"
+DASHBOARD_RANGE_TOO_LONG = "查询范围最长 {max_days} 天，请缩短日期范围"
+NOT_LABELLED = "（未标注）"
+DASHBOARD_NO_ITEM = "（未关联事项）"
+DASHBOARD_CHARTS = {
+    "conversations": "每日对话与轮次",
+    "outcomes": "每日应答结果与未理解占比",
+    "top-items": "咨询最多的事项",
+    "missing-items": "目录外诉求（转介）",
+    "handoffs": "各主题转人工率",
+    "ticket-deadlines": "12345 工单期限情况",
+    "bookings": "各大厅预约与爽约",
+    "ratings-by-channel": "好差评（按渠道）",
+    "ratings-by-item": "好差评（按事项/分类）",
+    "follow-ups": "差评整改任务",
+}
+TURN_OUTCOME_LABELS = {
+    "notice": "一次性告知",
+    "offered": "推荐事项",
+    "referral": "转介（目录外）",
+    "handoff": "转人工",
+    "declined": "非政务婉拒",
+    "not_understood": "未理解",
+    "other": "其他",
+}
+TICKET_DEADLINE_STATE_LABELS = {
+    "answered_on_time": "按期答复",
+    "answered_late": "超期答复",
+    "open_on_time": "办理中（期限内）",
+    "warning": "临近期限（24小时内）",
+    "overdue": "已超期未答复",
+}
+DASHBOARD_COLUMNS = {
+    "day": "日期",
+    "conversations": "对话数",
+    "turns": "轮次",
+    "not_understood_share": "未理解占比（%）",
+    "item_code": "事项编码",
+    "item_name": "事项名称",
+    "topic": "主题/部门",
+    "example": "最近一次提问（已脱敏）",
+    "handoffs": "转人工",
+    "handoff_rate": "转人工率（%）",
+    "state": "期限状态",
+    "tickets": "工单数",
+    "hall": "大厅",
+    "bookings": "预约数",
+    "attended": "到场/办结",
+    "no_shows": "爽约",
+    "cancelled": "已取消",
+    "no_show_rate": "爽约率（%）",
+    "channel": "渠道",
+    "subject": "事项/分类",
+    "ratings": "评价数",
+    "poor_rate": "差评率（%）",
+    "number": "工单编号",
+    "rating": "评价",
+    "rated_at": "评价时间",
+    "due_at": "整改期限",
+    "overdue": "是否超期",
+}
+
+
+# --- what a guide's source does not publish (an imported provincial export) ----------------
+UNPUBLISHED = "未公布，请以窗口答复为准"
+UNPUBLISHED_LINE = "来源办事指南未公布，请以窗口答复为准"
+SITUATIONS_UNPUBLISHED = "【办理情形】来源办事指南未列出办理情形，不同情形所需材料请以窗口答复为准。"
+MATERIALS_UNPUBLISHED = "来源办事指南未列出申请材料，请先致电咨询或以窗口答复为准"
+MATERIAL_LINE_DETAILS_UNPUBLISHED = "{no}. {name}（份数、原件或复印件等要求未公布，请以窗口答复为准）"
+TIME_LEGAL_UNPUBLISHED = "法定办结时限：未公布，请以窗口答复为准"
+TIME_PROMISED_UNPUBLISHED = "承诺办结时限：未公布，请以窗口答复为准"
+TIME_CALENDAR_DAYS = "{kind}办结时限为{days}个自然日"
+TIME_KIND_LEGAL = "法定"
+TIME_KIND_PROMISED = "承诺"
+VISITS_UNPUBLISHED = "到现场次数：未公布，请以窗口答复为准"
+BOOKING_ONLINE = "网上预约：{where}"
+COURIER_YES = "结果送达：支持快递送达"
+COURIER_NO = "结果送达：不提供快递送达，请到窗口领取"
+AUDIENCE_LINE = "服务对象：{audience}"
+AUDIENCE_JOIN = "、"
+JOINT_DEPARTMENTS_LINE = "联办部门：{departments}"
+SECTION_SOURCE = "九、信息来源"
+SOURCE_LINE = "本告知根据{department}公布的办事指南整理，以官方最新公布为准：{url}"
+SOURCE_LINE_NO_URL = "本告知根据{department}公布的办事指南整理，以官方最新公布为准。"
+
+# --- importing a provincial catalogue export (python -m service.cli import-guides) ----------
+IMPORT_BAD_JSON = "不是有效的 JSON（{error}），整行未导入"
+IMPORT_NOT_OBJECT = "不是一个 JSON 对象，整行未导入"
+IMPORT_NO_CODE = "缺少事项编码 TASK_CODE，整行未导入"
+IMPORT_BAD_CODE = "事项编码“{code}”只能由大写字母和数字组成、不超过 40 位，整行未导入"
+IMPORT_DUPLICATE_CODE = "事项编码与第 {line} 行重复，整行未导入"
+IMPORT_NO_NAME = "缺少事项名称（TASK_NAME、matter_name 均为空），整行未导入"
+IMPORT_NAME_TOO_LONG = "事项名称超过 {limit} 字，整行未导入"
+IMPORT_NO_DEPARTMENT = "缺少实施部门（DEPT_NAME 或 ORGCODE 为空），整行未导入"
+IMPORT_UNKNOWN_TYPE = "事项类型“{value}”不在目录的类型中（{known}），整行未导入"
+IMPORT_UNKNOWN_LEVEL = "事项层级“{value}”无法识别（应为 省级 或 市级），整行未导入"
+IMPORT_NEWS = "是新闻标题（{url}），不是办事事项，整行未导入"
+IMPORT_SEED_CODE = "事项编码与手工维护的目录事项“{name}”相同，为免覆盖，整行未导入"
+IMPORT_SEED_DEPARTMENT = "部门编码 {code} 已被手工维护的目录使用，整行未导入"
+IMPORT_BAD_DAYS = "时限“{value}”无法识别（应为“30(工作日)”这样的写法），按未公布处理"
+IMPORT_BAD_VISITS = "跑动次数“{value}”无法识别（应为 0 到 9 的整数），按未公布处理"
+IMPORT_BAD_MATERIAL = "第 {no} 项材料不是文字，已略过"
+IMPORT_BAD_MATERIALS = "材料清单不是列表，按未公布处理"
+IMPORT_FIELD_TOO_LONG = "超过 {limit} 字，按未公布处理"
+IMPORT_UNKNOWN_FIELD = "是导入程序不认识的字段，其内容未导入（以后各行同样）"
+IMPORT_FILE_MISSING = "找不到文件 {path}"
+IMPORT_FILE_UNREADABLE = "无法读取 {path}：{error}"
+IMPORT_LINE_NOT_UTF8 = "不是 UTF-8 编码的文字，整行未导入"
+ROLLBACK_UNKNOWN_VERSION = "没有版本 {version}（现有版本：{known}）"
+IMPORT_REPORT_READ = "读取 {source}（sha256 {sha256}）：共 {rows} 行，可导入 {items} 项，未导入 {rejected} 行，字段问题 {fields} 处。"
+IMPORT_REPORT_PROBLEMS = "校验报告（每一处未能对应到目录的行或字段）："
+IMPORT_REPORT_NO_PROBLEMS = "校验报告：每一行都已对应到目录。"
+IMPORT_REPORT_IGNORED = "以下字段不进入目录：{fields}"
+IMPORT_REPORT_IGNORED_FIELD = "{name}（{why}）"
+IMPORT_REPORT_UNPUBLISHED = "来源未公布、告知单中标为“未公布，请以窗口答复为准”的内容：{counts}"
+IMPORT_REPORT_UNPUBLISHED_COUNT = "{fact} {count} 项"
+IMPORT_REPORT_DRY_RUN = "试运行（--dry-run），数据库未写入任何内容。若正式执行："
+IMPORT_REPORT_CHANGES = "新增 {added} 项，变更 {changed} 项，移除 {removed} 项，不变 {unchanged} 项；新增或变更部门 {departments} 个。"
+IMPORT_REPORT_SAMPLE = "  {label}：{code} {name}"
+IMPORT_REPORT_SAMPLE_MORE = "  {label}：……另有 {count} 项"
+IMPORT_REPORT_LABELS = {"added": "新增", "changed": "变更", "removed": "移除"}
+IMPORT_REPORT_NOTHING = "目录没有变化，未生成新版本（当前版本 {version}）。"
+IMPORT_REPORT_VERSION = "已发布为目录版本 {version}（{by}，{when}）。如需撤回：python -m service.cli rollback-catalogue {previous}"
+IMPORT_REPORT_NEXT = (
+    "后续：正在运行的服务进程会在下一次查询目录时发现新版本，自动按新目录重建检索索引和告知单缓存，无需重启；"
+    "导入事项的名称和别名由检索在建索引时加入 jieba 词典，无需运行 export-nlu。"
+    "Rasa 的查找表 (data/nlu/lookups/service_item.yml) 和 bot/jieba/userdict.txt 只来自手工维护的 YAML，导入不改变它们，不必重新训练。"
+)
+VERSIONS_HEADER = "版本  发布时间(UTC)          发布人        事项数  新增  变更  移除  未导入  来源"
+VERSIONS_LINE = "{mark}{id:<4} {when:<22} {by:<12} {items:>6} {added:>5} {changed:>5} {removed:>5} {rejected:>6}  {source}"
+VERSIONS_NONE = "还没有导入过目录版本（版本 0：只有手工维护的 YAML 事项）。"
+VERSIONS_CURRENT = "* 为当前版本。"
+ROLLBACK_DONE = "已将版本 {restores} 的内容重新发布为版本 {version}。"
+UNPUBLISHED_LABELS = {
+    "basis": "设定依据", "conditions": "受理条件", "situations": "办理情形", "materials": "申请材料",
+    "material_details": "材料份数与形式", "process": "办理流程", "legal_days": "法定时限",
+    "promised_days": "承诺时限", "fee": "收费标准", "hours": "办公时间", "visits": "跑动次数",
+}
+
+# --- review of turns (service/review/) -----------------------------------------------------
+# The intents a reviewer may give a message, as the review page names them (domain.yml's intents
+# but the fallback and the payload-only ones: tests/service/review checks they stay in step).
+REVIEW_INTENTS = {
+    "ask_materials": "问材料（一次性告知）",
+    "ask_conditions": "问办理条件",
+    "ask_fee": "问收费",
+    "ask_time_limit": "问办理时限",
+    "ask_location": "问办理地点",
+    "ask_process": "问办理流程",
+    "ask_online": "问网上办理",
+    "ask_life_event": "一件事（多个事项）",
+    "book_appointment": "预约办理",
+    "query_appointment": "查询预约",
+    "cancel_appointment": "取消预约",
+    "reschedule_appointment": "改约",
+    "check_progress": "查办件进度",
+    "query_ticket": "查工单",
+    "rate_service": "评价",
+    "complain": "投诉",
+    "report": "举报",
+    "suggest": "建议",
+    "seek_help": "求助",
+    "request_human": "转人工",
+    "inform": "回答提问（选择、补充信息）",
+    "greet": "问候",
+    "goodbye": "告别",
+    "thank": "感谢",
+    "affirm": "肯定",
+    "deny": "否定",
+    "bot_challenge": "问是不是机器人",
+    "out_of_scope": "超出服务范围",
+}
+# The review page's queues.
+REVIEW_QUEUES = {
+    "not_understood": "未理解",
+    "low_confidence": "低置信度",
+    "disputed": "市民否认或转人工",
+    "agent_corrected": "坐席改过工单",
+}
+REVIEW_LABEL_KINDS = {"label": "标注意图和事项", "alias": "新别名", "missing": "目录缺项"}
+REVIEW_UNKNOWN_INTENT = "意图“{intent}”不在可选范围内，请从列表中选择"
+REVIEW_UNKNOWN_ITEM = "事项编码 {code} 不在目录中，请从建议中选择或核对编码"
+REVIEW_ALIAS_NEEDS_ITEM = "新别名要指明是哪个事项的别名"
+REVIEW_ALIAS_NEEDS_PHRASE = "请填写要加入的别名"
+REVIEW_ALIAS_TOO_LONG = "别名是市民对事项的叫法，请控制在 {limit} 个字以内"
+REVIEW_ALIAS_MASKED = "别名里不能有打码的部分（*），请只保留事项的叫法"
+REVIEW_MISSING_HAS_ITEM = "目录缺项不能同时指定事项，请去掉事项或改为普通标注"
+REVIEW_TURN_NOT_FOUND = "没有找到第 {turn_id} 条对话记录"
+REVIEW_LABELLED_MEANWHILE = "这条消息刚被其他审核人标注，请刷新后再看"
+REVIEW_OUTCOMES = {
+    "notice": "给出告知", "offered": "列出候选事项", "referral": "告知承办部门", "handoff": "转 12345",
+    "declined": "超出范围", "not_understood": "请市民换个说法", "other": "其他",
+}
+# Intents the bot may read but a reviewer does not give.
+REVIEW_READ_ONLY_INTENTS = {"nlu_fallback": "未能识别", "request_consultation": "点了“转人工咨询”"}
+REVIEW_DISPUTES = {"denied": "市民说不对", "asked_person": "市民要求转人工", "agent_corrected": "坐席改过工单"}

@@ -9,7 +9,10 @@ import service.booking.models  # noqa: F401  (registers the tables on Base.metad
 import service.bundles.models  # noqa: F401
 import service.cases.models  # noqa: F401
 import service.catalogue.models  # noqa: F401
+import service.core.generations  # noqa: F401
+import service.core.guesses  # noqa: F401
 import service.outbox.models  # noqa: F401
+import service.review.models  # noqa: F401
 import service.tickets.models  # noqa: F401
 import service.wechat.models  # noqa: F401
 from service.core.db import Base

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query
 
 from service.core import clock
 from service.core.auth import require_bot
+from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.tickets import conversation, ratings, views
 from service.tickets.schemas import (
@@ -25,6 +26,7 @@ from service.tickets.schemas import (
 router = APIRouter(prefix="/api/conversations", tags=["conversations"])
 ConversationPath = Annotated[ConversationId, Path()]
 NowDep = Annotated[datetime, Depends(clock.now)]
+CalendarDep = Annotated[WorkCalendar, Depends(clock.work_calendar)]
 
 
 @router.post("/{conversation_id}/messages", response_model=MessageOut, status_code=201,
@@ -56,10 +58,11 @@ def list_conversation_tickets(session: SessionDep, conversation_id: Conversation
 @router.post("/{conversation_id}/tickets/{number}/rating", response_model=CitizenTicketOut,
              dependencies=[Depends(require_bot)])
 def rate_in_conversation(
-    session: SessionDep, now: NowDep, conversation_id: ConversationPath, number: str, body: ConversationRatingIn
+    session: SessionDep, now: NowDep, calendar: CalendarDep, conversation_id: ConversationPath, number: str,
+    body: ConversationRatingIn,
 ) -> CitizenTicketOut:
-    """The 好差评 given in the chat the order came from."""
+    """The 好差评 given in the chat the order came from (a 差评 opens its follow-up task)."""
     ticket = ratings.rate_in_conversation(
-        session, conversation_id=conversation_id, number=number, rating=body.rating, now=now
+        session, conversation_id=conversation_id, number=number, rating=body.rating, now=now, calendar=calendar
     )
     return views.citizen_view(ticket)

@@ -3,15 +3,19 @@ hours for urgent orders, the agents' hours), a new order's due time, and when an
 
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from sqlalchemy import ColumnElement, and_
+from sqlalchemy import ColumnElement, and_, case
 
 from service.core.calendar import WorkCalendar
 from service.core.settings import get_settings
 from service.tickets.models import OPEN, Ticket, TicketType, Urgency
+
+# An open order due within this many hours is shown as a warning (临近期限) before it is overdue.
+WARNING_HOURS = 24
 
 
 @dataclass(frozen=True)
@@ -63,11 +67,15 @@ def compute_deadline(
     """N working days after `created` (local time of day kept); urgent orders within a fixed number of hours."""
     if urgency is Urgency.URGENT:
         return created + timedelta(hours=rules.urgent_hours)
-    n = rules.working_days[type]
+    return working_days_after(calendar, created, rules.working_days[type])
+
+
+def working_days_after(calendar: WorkCalendar, start: datetime, n: int) -> datetime:
+    """The n-th working day after `start`'s day, at `start`'s local time of day (n=0: `start`)."""
     if n == 0:
-        return created
-    due = calendar.next_working_days(created.date() + timedelta(days=1), n)[-1]
-    return datetime.combine(due, created.timetz())
+        return start
+    due = calendar.next_working_days(start.date() + timedelta(days=1), n)[-1]
+    return datetime.combine(due, start.timetz())
 
 
 # One rule in two forms: for an order in hand, and for the queue's query.
@@ -77,3 +85,26 @@ def is_overdue(ticket: Ticket, *, now: datetime) -> bool:
 
 def overdue_clause(now: datetime) -> ColumnElement[bool]:
     return and_(Ticket.status.in_(OPEN), Ticket.deadline < now)
+
+
+class DeadlineState(StrEnum):
+    """Where an order stands against its deadline, for the dashboard: answered in time or late,
+    still open with time left, due within WARNING_HOURS, or open past its deadline."""
+
+    ANSWERED_ON_TIME = "answered_on_time"
+    ANSWERED_LATE = "answered_late"
+    OPEN_ON_TIME = "open_on_time"
+    WARNING = "warning"
+    OVERDUE = "overdue"
+
+
+def deadline_state_clause(now: datetime) -> ColumnElement[str]:
+    """DeadlineState of each order, as SQL (an order answered and then reopened counts as open)."""
+    return case(
+        (overdue_clause(now), DeadlineState.OVERDUE.value),
+        (and_(Ticket.status.in_(OPEN), Ticket.deadline < now + timedelta(hours=WARNING_HOURS)),
+         DeadlineState.WARNING.value),
+        (Ticket.status.in_(OPEN), DeadlineState.OPEN_ON_TIME.value),
+        (and_(Ticket.replied_at.is_not(None), Ticket.replied_at > Ticket.deadline), DeadlineState.ANSWERED_LATE.value),
+        else_=DeadlineState.ANSWERED_ON_TIME.value,
+    )

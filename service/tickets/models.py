@@ -61,6 +61,10 @@ class Satisfaction(StrEnum):
     VERY_DISSATISFIED = "非常不满意"
 
 
+# 差评 under the 政务服务"好差评" rules: each one is followed up (整改) and the citizen told.
+POOR_RATINGS = (Satisfaction.DISSATISFIED, Satisfaction.VERY_DISSATISFIED)
+
+
 class Ticket(TimestampMixin, Base):
     """One work order. `number` (12345-20261122-00042) is what citizens and agents quote."""
 
@@ -147,6 +151,25 @@ class TicketMessage(Base):
     source_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     ticket: Mapped[Ticket] = relationship(back_populates="messages")
+
+
+class RatingFollowUp(Base):
+    """The 整改 task a 差评 opens: due 15 working days after the rating, closed by staff with what
+    was done, which is then told to the citizen. One per order (an order is rated once)."""
+
+    __tablename__ = "rating_follow_up"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("ticket.id", ondelete="CASCADE"), unique=True)
+    rating: Mapped[Satisfaction] = mapped_column(string_enum(Satisfaction, "ticket_satisfaction"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_by: Mapped[str | None] = mapped_column(String(60))
+    # What was done, as told to the citizen; stored with ID numbers and mobiles masked.
+    action_taken: Mapped[str | None] = mapped_column(Text)
+
+    ticket: Mapped[Ticket] = relationship()
 
 
 class TicketCounter(Base):

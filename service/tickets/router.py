@@ -7,7 +7,7 @@ and rate it; everything else is for hotline agents, behind the staff bearer toke
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Header, Path, Query
 from fastapi.responses import StreamingResponse
 
 from service.core import clock
@@ -15,7 +15,8 @@ from service.core.auth import require_staff
 from service.core.calendar import WorkCalendar
 from service.core.db import SessionDep
 from service.core.fields import Mobile
-from service.tickets import agent_steps, intake, lookup, queue, ratings, views, workflow
+from service.core.guesses import phone_guesses
+from service.tickets import agent_steps, followups, intake, lookup, queue, ratings, views, workflow
 from service.tickets.deadlines import DeadlineRules, configured_rules
 from service.tickets.draft import draft_ticket
 from service.tickets.models import Status, TicketType
@@ -27,6 +28,8 @@ from service.tickets.schemas import (
     CorrectionIn,
     DraftIn,
     DraftOut,
+    FollowUpCloseIn,
+    FollowUpOut,
     MessageOut,
     RatingIn,
     ReassignIn,
@@ -40,6 +43,9 @@ from service.tickets.schemas import (
 
 citizen_router = APIRouter(prefix="/api/tickets", tags=["tickets"])
 agent_router = APIRouter(prefix="/api/tickets", tags=["tickets (agents)"], dependencies=[Depends(require_staff)])
+follow_up_router = APIRouter(
+    prefix="/api/follow-ups", tags=["好差评 follow-ups (staff)"], dependencies=[Depends(require_staff)]
+)
 
 NowDep = Annotated[datetime, Depends(clock.now)]
 RulesDep = Annotated[DeadlineRules, Depends(configured_rules)]
@@ -87,12 +93,19 @@ def draft(session: SessionDep, body: DraftIn) -> DraftOut:
 
 @citizen_router.get("/{number}/status", response_model=CitizenTicketOut)
 def ticket_status(session: SessionDep, number: str, phone: Annotated[Mobile, Query()]) -> CitizenTicketOut:
-    return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
+    with phone_guesses(session, kind="ticket", number=number):
+        return views.citizen_view(lookup.get_citizen_ticket(session, number=number, phone=phone))
 
 
 @citizen_router.post("/{number}/rating", response_model=CitizenTicketOut)
-def rate_ticket(session: SessionDep, now: NowDep, number: str, body: RatingIn) -> CitizenTicketOut:
-    ticket = ratings.rate_with_phone(session, number=number, phone=body.phone, rating=body.rating, now=now)
+def rate_ticket(
+    session: SessionDep, now: NowDep, calendar: CalendarDep, number: str, body: RatingIn
+) -> CitizenTicketOut:
+    """The 好差评; a 差评 opens its follow-up task (整改) in the same transaction."""
+    with phone_guesses(session, kind="ticket", number=number):
+        ticket = ratings.rate_with_phone(
+            session, number=number, phone=body.phone, rating=body.rating, now=now, calendar=calendar
+        )
     return views.citizen_view(ticket)
 
 
@@ -169,3 +182,18 @@ def reassign_ticket(session: SessionDep, now: NowDep, number: str, body: Reassig
 def close_ticket(session: SessionDep, now: NowDep, number: str, body: AgentIn) -> TicketOut:
     ticket = agent_steps.close(session, number=number, agent=body.agent, now=now)
     return views.agent_view(ticket, now=now, agent=body.agent)
+
+
+@follow_up_router.get("", response_model=list[FollowUpOut])
+def open_follow_ups(session: SessionDep, now: NowDep) -> list[FollowUpOut]:
+    """The 差评 follow-up tasks not yet closed, soonest deadline first."""
+    return [views.follow_up_view(task, now=now) for task in followups.open_tasks(session)]
+
+
+@follow_up_router.post("/{task_id}/close", response_model=FollowUpOut)
+def close_follow_up(
+    session: SessionDep, now: NowDep, task_id: Annotated[int, Path(ge=1)], body: FollowUpCloseIn
+) -> FollowUpOut:
+    """Closes the task with what was done; the citizen is told through the order's channel."""
+    task = followups.close(session, task_id=task_id, staff=body.agent, action_taken=body.action_taken, now=now)
+    return views.follow_up_view(task, now=now)

@@ -3,7 +3,7 @@
 from datetime import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BaseModel, Field, StringConstraints, model_validator
 
 from service.core import templates as t
 from service.core.fields import Mobile, StatusChangeOut, StrictIn
@@ -220,3 +220,39 @@ class Outbox(BaseModel):
     messages: list[MessageOut]
     # The conversation's newest order, so the page can say whether an agent is on it.
     ticket: CitizenTicketOut | None
+
+
+FOLLOW_UP_ACTION_CHARS = 1000
+
+
+def _what_was_done(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValueError(t.FOLLOW_UP_ACTION_REQUIRED)
+    if len(text) > FOLLOW_UP_ACTION_CHARS:
+        raise ValueError(t.FOLLOW_UP_ACTION_TOO_LONG.format(max_chars=FOLLOW_UP_ACTION_CHARS))
+    return text
+
+
+class FollowUpCloseIn(AgentIn):
+    """Staff close a 差评's follow-up with what was done; it is told to the citizen as written."""
+
+    action_taken: Annotated[str, AfterValidator(_what_was_done)]
+
+
+class FollowUpOut(BaseModel):
+    """A 差评's follow-up task (整改) with the order it is about; the phone is not shown."""
+
+    id: int
+    number: str
+    channel: Channel
+    channel_label: str
+    summary: str
+    subject: str  # the order's item or topic
+    rating: Satisfaction
+    opened_at: datetime
+    due_at: datetime
+    overdue: bool
+    closed_at: datetime | None
+    closed_by: str | None
+    action_taken: str | None

@@ -10,10 +10,11 @@ from pydantic import BaseModel
 from service.core import templates as t
 from service.core.privacy import mask_mobiles
 from service.tickets.deadlines import DeadlineRules, is_overdue
-from service.tickets.models import Ticket, TicketMessage
+from service.tickets.models import RatingFollowUp, Ticket, TicketMessage
 from service.tickets.schemas import (
     CitizenTicketOut,
     EventOut,
+    FollowUpOut,
     MessageOut,
     Outbox,
     TicketBrief,
@@ -80,3 +81,15 @@ def agent_view(ticket: Ticket, *, now: datetime, agent: str | None = None) -> Ti
 def outbox_view(messages: Sequence[TicketMessage], *, newest: Ticket | None) -> Outbox:
     """A web chat's new messages, with the conversation's newest order (is an agent on it?)."""
     return Outbox(messages=[message_view(m) for m in messages], ticket=citizen_view(newest) if newest else None)
+
+
+def follow_up_view(task: RatingFollowUp, *, now: datetime) -> FollowUpOut:
+    ticket = task.ticket
+    topics = [topic for topic in (ticket.topic_l1, ticket.topic_l2) if topic]
+    return FollowUpOut(
+        id=task.id, number=ticket.number, channel=ticket.channel,
+        channel_label=t.TICKET_CHANNEL_LABELS[ticket.channel.value], summary=ticket.summary,
+        subject=" / ".join(topics) or t.NOT_LABELLED, rating=task.rating, opened_at=task.opened_at,
+        due_at=task.due_at, overdue=task.closed_at is None and task.due_at < now, closed_at=task.closed_at,
+        closed_by=task.closed_by, action_taken=task.action_taken,
+    )

@@ -21,6 +21,7 @@ from service.tickets import actors
 from service.tickets.lookup import get_ticket
 from service.tickets.models import CLAIMABLE, Status, Ticket, TicketEvent, TicketType
 from service.tickets.schemas import CorrectionIn
+from service.turns.store import mark_handoff_corrected
 
 log = logging.getLogger(__name__)
 
@@ -187,5 +188,8 @@ def correct(session: Session, *, number: str, correction: CorrectionIn, now: dat
             changes=changes,
         )
     )
+    if ticket.conversation_id:
+        # The bot's reading of the chat that filed it was wrong: its turn goes to review.
+        mark_handoff_corrected(session, conversation_id=ticket.conversation_id, started_by=ticket.created_at)
     session.commit()
     return ticket

@@ -25,11 +25,12 @@ class WeChatChannel:
 def build_channel(settings: Settings, *, rasa: RasaClient, api: WeChatApiClient | None = None,
                   database_url: str | None = None) -> WeChatChannel:
     """The channel from settings around the app's Rasa client; tests pass fake clients and their database."""
+    sessions = get_session_factory(database_url)
     # The outbox worker gives up on a send after WECHAT_SEND_TIMEOUT_S: the request must end then too,
     # or WeChat may still take it while the worker already counts it as failed (and sends it again).
     api = api or WeChatApiClient(
         base_url=settings.WECHAT_API_BASE, app_id=settings.WECHAT_APP_ID, app_secret=settings.WECHAT_APP_SECRET,
-        timeout_s=settings.WECHAT_SEND_TIMEOUT_S,
+        sessions=sessions, timeout_s=settings.WECHAT_SEND_TIMEOUT_S,
     )
     return WeChatChannel(
         protocol=CallbackProtocol(
@@ -37,7 +38,7 @@ def build_channel(settings: Settings, *, rasa: RasaClient, api: WeChatApiClient 
             encoding_aes_key=settings.WECHAT_ENCODING_AES_KEY,
         ),
         connector=WeChatConnector(
-            sessions=get_session_factory(database_url), rasa=rasa, api=api,
+            sessions=sessions, rasa=rasa, api=api,
             passive_reply_s=settings.WECHAT_PASSIVE_REPLY_S,
         ),
         api=api,

@@ -1,18 +1,21 @@
 """Client of WeChat's API through wechatpy's client (Rasa's is service.core.rasa).
 
-wechatpy is synchronous (requests): each send runs in a worker thread. Failures come back as
+wechatpy is synchronous (requests): each send runs in a worker thread. The access token is the one
+every service process shares (service/wechat/tokens.py). Failures come back as
 values (-1 / the errcode), logged by kind only: never a message, an OpenID, a URL or an
 exception's text (requests puts the URL, with the secret or the token, into its exceptions).
 """
 
 import asyncio
 import logging
-import threading
 
 import requests
+from sqlalchemy.orm import Session, sessionmaker
 from wechatpy import WeChatClient
 from wechatpy.constants import WeChatErrorCode
 from wechatpy.exceptions import WeChatClientException
+
+from service.wechat.tokens import DatabaseTokenStorage, TokenUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +26,7 @@ _TOKEN_INVALID = frozenset(code.value for code in (
 ))
 # What a wechatpy call raises: WeChat's errcode (None for an HTTP error status), no connection or
 # no answer in time, an answer that is not JSON or has no access_token.
-_FAILURES = (WeChatClientException, requests.RequestException, ValueError, KeyError)
+_FAILURES = (WeChatClientException, requests.RequestException, ValueError, KeyError, TokenUnavailable)
 # urllib3 logs request URLs (DEBUG; WARNING on retries and bad headers); wechatpy and requests do not.
 _URL_LOGGERS = ("urllib3.connectionpool", "urllib3.connection", "urllib3.poolmanager", "urllib3.util.retry")
 
@@ -60,12 +63,21 @@ class _TimeoutSession(requests.Session):
 
 
 class _WeChatClient(WeChatClient):
-    """wechatpy's client with every request, the token's too, at `base_url` (WeChat's or a fake)."""
+    """wechatpy's client with every request, the token's too, at `base_url` (WeChat's or a fake), and
+    the token from the storage all processes share."""
 
-    def __init__(self, *, base_url: str, app_id: str, app_secret: str, timeout_s: float) -> None:
-        super().__init__(app_id, app_secret, timeout=timeout_s, auto_retry=False)
+    session: DatabaseTokenStorage
+
+    def __init__(self, *, base_url: str, app_id: str, app_secret: str, timeout_s: float,
+                 tokens: DatabaseTokenStorage) -> None:
+        super().__init__(app_id, app_secret, session=tokens, timeout=timeout_s, auto_retry=False)
         self.API_BASE_URL = f"{base_url.rstrip('/')}/cgi-bin/"
         self._http = _TimeoutSession(timeout_s)
+
+    @property
+    def access_token(self) -> str:
+        # wechatpy's own trusts a token it did not fetch itself until it is refused.
+        return self.session.token(self.access_token_key, fetch=self.fetch_access_token)
 
     def fetch_access_token(self) -> dict:
         # wechatpy's own asks https://api.weixin.qq.com whatever API_BASE_URL says.
@@ -79,14 +91,17 @@ class _WeChatClient(WeChatClient):
 
 
 class WeChatApiClient:
-    """The customer-service message API. The access token lives in wechatpy's session storage (in
-    memory) and is fetched again 60 s before it expires or once when WeChat rejects it."""
+    """The customer-service message API. The access token lives in the service's database (one for
+    all processes) and is fetched again 60 s before it expires or once when WeChat rejects it."""
 
-    def __init__(self, *, base_url: str, app_id: str, app_secret: str, timeout_s: float = 10.0):
+    def __init__(self, *, base_url: str, app_id: str, app_secret: str, sessions: sessionmaker[Session],
+                 timeout_s: float = 10.0):
         _hide_api_urls_from_urllib3_log()
-        self._wechat = _WeChatClient(base_url=base_url, app_id=app_id, app_secret=app_secret, timeout_s=timeout_s)
+        # A token fetch takes at most timeout_s: a lease a little longer than that is never cut short.
+        tokens = DatabaseTokenStorage(sessions, lease_s=timeout_s + 5)
+        self._wechat = _WeChatClient(base_url=base_url, app_id=app_id, app_secret=app_secret, timeout_s=timeout_s,
+                                     tokens=tokens)
         self._timeout_s = timeout_s  # each request's (requests) and the whole send's (asyncio)
-        self._token_lock = threading.Lock()
 
     @property
     def configured(self) -> bool:
@@ -130,11 +145,10 @@ class WeChatApiClient:
         return errcode
 
     def _access_token(self, *, rejected: str | None) -> str:
-        """wechatpy's token; a new one when WeChat rejected it, unless another send already replaced it."""
-        with self._token_lock:  # one fetch at a time, the others take its token
-            if rejected is not None and self._wechat.session.get(self._wechat.access_token_key) == rejected:
-                self._wechat.fetch_access_token()
-            return self._wechat.access_token
+        """The shared token; a new one when WeChat rejected it, unless another send (of any process)
+        already replaced it."""
+        return self._wechat.session.token(self._wechat.access_token_key, fetch=self._wechat.fetch_access_token,
+                                          rejected=rejected)
 
     async def aclose(self) -> None:
         self._wechat.close()

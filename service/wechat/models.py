@@ -1,4 +1,5 @@
-"""What the connector remembers: which deliveries it has taken (WeChat retries a message)."""
+"""What the connector remembers: which deliveries it has taken (WeChat retries a message) and the
+API access token every process uses."""
 
 import enum
 from datetime import datetime
@@ -31,3 +32,18 @@ class WechatDelivery(Base):
     # The passive reply, sent again when WeChat retries because it did not get the first one.
     reply: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class WechatAccessToken(Base):
+    """The access token of one AppID, shared by every service process (service/wechat/tokens.py).
+
+    WeChat keeps one token valid per AppID (a fetch replaces the last one), so processes must not
+    each fetch their own; `refresh_until` and `refreshed_by` are the lease of the one refreshing it."""
+
+    __tablename__ = "wechat_access_token"
+
+    key: Mapped[str] = mapped_column(String(96), primary_key=True)  # wechatpy's "<AppID>_access_token"
+    token: Mapped[str | None] = mapped_column(Text)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refresh_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    refreshed_by: Mapped[str | None] = mapped_column(String(128))

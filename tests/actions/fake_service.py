@@ -44,6 +44,7 @@ class FakeServiceClient:
         self.extra_materials: list[str] = []  # only in the notice covering every situation
         self.to_bring: dict[str, list[str]] = {}  # situation ("" for none) → its notice's checklist
         self.refuse_booking: Optional[Refused] = None
+        self.locked_codes: set[str] = set()
         self.calls: list[tuple[str, ...]] = []
         self.drafts: dict[str, dict] = {}  # content → what the service would read from it
         self.tickets: list[tuple[str, dict]] = []  # (idempotency key, body) as filed
@@ -197,6 +198,8 @@ class FakeServiceClient:
         return [view for view, _, conversation in self.appointments.values() if conversation == conversation_id]
 
     def _owned(self, code: str, proof: dict) -> dict:
+        if code in self.locked_codes:  # too many wrong phones for it, as the service answers
+            raise Refused(429, "该编号的手机号核对错误次数过多，为保护您的信息，请 12 分钟后再试")
         found = self.appointments.get(code)
         if found is None or proof not in ({"phone": found[1]}, {"conversation_id": found[2]}):
             raise ItemNotFound(code)

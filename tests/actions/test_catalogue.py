@@ -22,6 +22,7 @@ async def test_clear_item_without_situations_gets_the_notice(dispatcher, fake_se
     texts = [m["text"] for m in dispatcher.messages]
     assert texts[0].startswith("【居民身份证换领】一次性告知")
     assert "1. 居民户口簿" in texts[0]
+    assert dispatcher.messages[0]["item_score"] == 0.9  # reported with the turn (bot/turn_outcomes.py)
     assert slots_set(events)["item_code"] == "GA-SFZ-001"
     assert "awaiting" not in slots_set(events)  # it was not set and stays unset
 
@@ -78,6 +79,7 @@ async def test_unclear_item_offers_top_three_as_buttons(dispatcher, fake_service
     assert titles == ["居民身份证换领（公安局）", "居民身份证补领（公安局）", "临时居民身份证申领（公安局）",
                       "都不是，转人工咨询"]
     assert dispatcher.messages[0]["buttons"][-1]["payload"] == "/request_consultation"
+    assert dispatcher.messages[0]["item_score"] == 0.6  # the first offered
     assert slots_set(events)["pending_aspect"] == "fee"
 
 
@@ -99,6 +101,7 @@ async def test_follow_up_without_an_item_uses_the_item_discussed(dispatcher, fak
     await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
 
     assert dispatcher.messages[0]["answer"] == "承诺20个工作日"
+    assert "item_score" not in dispatcher.messages[0]  # no search chose it
 
 
 async def test_no_item_at_all_asks_which(dispatcher, fake_service):

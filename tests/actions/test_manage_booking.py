@@ -94,6 +94,17 @@ async def test_two_wrong_pairs_end_with_the_halls_phone(dispatcher, fake_service
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
 
 
+async def test_a_code_locked_after_too_many_wrong_phones_says_why_and_stops(dispatcher, fake_service):
+    fake_service.add_appointment(CODE)
+    fake_service.locked_codes.add(CODE)
+    filled = {"manage_action": "cancel", "manage_code": CODE, "requested_slot": "manage_phone"}
+    events = await ValidateManageBookingForm(fake_service).run(dispatcher, form_tracker("13812345678", slots_now=filled),
+                                                               DOMAIN)
+    assert responses(dispatcher) == ["utter_manage_refused"]
+    assert "分钟后再试" in dispatcher.messages[0]["reason"]
+    assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
 async def test_cancel_is_confirmed_then_done_by_the_conversation(dispatcher, fake_service):
     fake_service.add_appointment(CODE)
     filled = {"manage_action": "cancel", "manage_code": CODE, "manage_phone": "own",

@@ -1,5 +1,6 @@
 """Accessibility and 适老化 of the pages, in a real browser: axe-core finds no serious or critical
-violation on the web chat, the window staff's pages (bookings, cases) and the agents' console;
+violation on the web chat, the window staff's pages (bookings, cases), the operators' dashboard and
+the agents' console;
 the web chat has a large-text and a high-contrast mode (remembered, announced), a 转人工 button always in reach, works
 by keyboard alone and needs no sideways scrolling at 200% zoom.
 
@@ -19,7 +20,7 @@ from service.catalogue.models import Item
 from service.catalogue.service import item_notice
 from service.core.db import get_session_factory
 from service.core.identity import id_check_char
-from service.core.settings import REPO_ROOT
+from service.core.settings import REPO_ROOT, get_settings
 from service.migrate import upgrade_database
 from service.seeding import seed_database
 from tests.chromium import SCREENSHOTS, chromium
@@ -172,6 +173,20 @@ def test_axe_finds_no_serious_violation_on_the_staff_case_page(service, browser)
     page.close()
 
 
+def test_axe_finds_no_serious_violation_on_the_dashboard(service, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page.goto(f"{service['base']}/dashboard")
+    expect(page.get_by_label("工作人员令牌")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("工作人员令牌").fill(TOKEN)
+    page.get_by_role("button", name="进入").click()
+    # Every chart is an image named by its title and summary, for screen readers.
+    expect(page.get_by_role("img", name="各大厅预约与爽约：预约 0 个，爽约 0 个（0%）")).to_be_visible()
+    expect(page.get_by_role("img")).to_have_count(9)
+    assert serious_violations(page) == []
+    page.close()
+
+
 def test_axe_finds_no_serious_violation_on_the_agents_console(service, browser):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page.goto(f"{service['base']}/console")
@@ -184,6 +199,22 @@ def test_axe_finds_no_serious_violation_on_the_agents_console(service, browser):
     assert serious_violations(page) == []
     page.locator("#queue-rows button").first.click()
     expect(page.locator("#detail")).to_be_visible()
+    assert serious_violations(page) == []
+    page.close()
+
+
+def test_axe_finds_no_serious_violation_on_the_review_page(service, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    httpx.post(f"{service['base']}/api/turns", headers={"Authorization": f"Bearer {get_settings().BOT_TOKEN}"}, json={
+        "conversation_id": "web-a11y", "message_id": "m1", "at": "2026-12-01T08:00:00Z", "channel": "web",
+        "text": "驾照到期那个咋弄", "intent": "nlu_fallback", "outcome": "not_understood"}).raise_for_status()
+    page.goto(f"{service['base']}/review")
+    expect(page.get_by_label("审核人")).to_be_visible()
+    assert serious_violations(page) == []
+    page.get_by_label("审核人").fill("李娜")
+    page.get_by_label("工作人员令牌").fill(TOKEN)
+    page.get_by_role("button", name="进入").click()
+    expect(page.locator(".turn button[data-item]").first).to_be_visible()
     assert serious_violations(page) == []
     page.close()
 

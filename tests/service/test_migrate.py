@@ -12,7 +12,8 @@ EXPECTED_TABLES = {
     "booking_hall", "hall_window", "capacity_group", "slot_usage", "booking_counter",
     "appointment", "appointment_event", "wechat_delivery",
     "ticket", "ticket_event", "ticket_counter", "ticket_message",
-    "case_file", "case_event", "case_counter", "bundle", "bundle_step",
+    "case_file", "case_event", "case_counter", "bundle", "bundle_step", "catalogue_version",
+    "data_generation", "wechat_access_token", "wrong_proof",
 }
 
 

@@ -4,6 +4,7 @@ A maintainer's tool: no test, make target or run-time code calls it, and a user'
 of its input (SOURCE_DIR holds data/ and catalogue/ as described in SOURCES.md here).
 
 Writes, next to this file:
+- guangdong_service_guides.jsonl.xz: data/guangdong_service_guides.jsonl, unchanged, xz-compressed;
 - guangdong_guides.jsonl: the referral fields of data/guangdong_service_guides.jsonl,
   without the news entries and without repeated (name, department, level) rows;
 - guangan_item_names.tsv: catalogue/reference_item_names.tsv, byte for byte;
@@ -13,52 +14,30 @@ Standard library only; not used at run time (service/catalogue/referral.py reads
 
 import argparse
 import json
-import re
+import lzma
 import shutil
+import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# How the export's fields are written is the catalogue importer's knowledge (stdlib only).
+sys.path.insert(0, str(HERE.parents[2]))
+from service.catalogue.guide_fields import clean, daily_words, is_news  # noqa: E402
+
 GUIDES = "data/guangdong_service_guides.jsonl"
 ITEM_NAMES = "catalogue/reference_item_names.tsv"
 MIT = "data/licenses/MIT_Clarence-Kong_QABasedOnPolicyKnowledgeGraph.txt"
 # The standard Apache-2.0 text (the same file CrossWOZ and KdConv ship); v-luobo/zwfw's licence.
 APACHE = "data/licenses/Apache-2.0_thu-coai_CrossWOZ_KdConv.txt"
 
-GUIDES_OUT = "guangdong_guides.jsonl"
+GUIDES_OUT = "guangdong_service_guides.jsonl.xz"  # the whole export, unchanged, for import-guides
+REFERRAL_OUT = "guangdong_guides.jsonl"
 # Copied byte for byte: (path in SOURCE_DIR, file name here).
 COPIES = (
     (ITEM_NAMES, "guangan_item_names.tsv"),
     (MIT, Path(MIT).name),
     (APACHE, "APACHE-2.0.txt"),
 )
-
-# News headlines from a 文化馆 site, not services (see SOURCES.md here).
-NEWS_URL = "agdzxdt"
-EMPTY = "无"
-_SPACES = re.compile(r"\s+")
-# Everyday words are separated by commas, semicolons, spaces, or 、 outside brackets.
-_DAILY_SEPARATORS = frozenset("，,；; ")
-_OPEN, _CLOSE = frozenset("（([【《“"), frozenset("）)]】》”")
-
-
-def clean(value: str | None) -> str:
-    """Whitespace runs → one space, trimmed; the source's "无" (none) → empty."""
-    value = _SPACES.sub(" ", value or "").strip()
-    return "" if value == EMPTY else value
-
-
-def daily_words(value: str | None) -> list[str]:
-    """'户口，迁出' → ['户口', '迁出']; '债权文书(担保合同、保函)' stays one word."""
-    words, current, depth = [], [], 0
-    for ch in clean(value):
-        depth += (ch in _OPEN) - (ch in _CLOSE)
-        if ch in _DAILY_SEPARATORS or (ch == "、" and depth <= 0):
-            words.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    words.append("".join(current))
-    return list(dict.fromkeys(w.strip() for w in words if w.strip()))
 
 
 def guide_record(row: dict) -> dict:
@@ -82,7 +61,7 @@ def build_guides(source: Path, target: Path) -> tuple[int, int, int]:
         for line in rows:
             row = json.loads(line)
             total += 1
-            if NEWS_URL in (row.get("URL") or ""):
+            if is_news(row):
                 news += 1
                 continue
             record = guide_record(row)
@@ -99,8 +78,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("source", type=Path, help="the source data folder (holds data/ and catalogue/)")
     source_dir = parser.parse_args().source
-    total, news, repeats = build_guides(source_dir / GUIDES, HERE / GUIDES_OUT)
-    print(f"{GUIDES_OUT}: {total - news - repeats} of {total} rows ({news} news, {repeats} repeats dropped)")
+    total, news, repeats = build_guides(source_dir / GUIDES, HERE / REFERRAL_OUT)
+    print(f"{REFERRAL_OUT}: {total - news - repeats} of {total} rows ({news} news, {repeats} repeats dropped)")
+    export = (source_dir / GUIDES).read_bytes()
+    (HERE / GUIDES_OUT).write_bytes(lzma.compress(export, preset=9 | lzma.PRESET_EXTREME))
+    print(f"{GUIDES_OUT}: {GUIDES} compressed, unchanged")
     for source, target in COPIES:
         shutil.copyfile(source_dir / source, HERE / target)
         print(f"{target}: copied from {source}")

@@ -107,9 +107,21 @@ function itemEntry(item, notice) {
   return el("li", {}, [details]);
 }
 
+// An imported item's source may not publish a time limit, the visits or a material's form (null).
+const UNPUBLISHED = "未公布，请以窗口答复为准";
+
 function noticeDigest(notice) {
-  const limit = notice.time_limit.on_the_spot ? "即办件" : "承诺 " + notice.time_limit.promised_days + " 个工作日";
-  return "材料 " + notice.materials.length + " 项 · " + notice.fee.amount + " · " + limit + " · 最多跑 " + notice.visits + " 次";
+  const promised = notice.time_limit.promised_days;
+  const limit = notice.time_limit.on_the_spot ? "即办件" : promised === null ? "时限未公布" : "承诺 " + promised + " 个工作日";
+  const visits = notice.visits === null ? "跑动次数未公布" : "最多跑 " + notice.visits + " 次";
+  return "材料 " + notice.materials.length + " 项 · " + notice.fee.amount + " · " + limit + " · " + visits;
+}
+
+function limitText(limit) {
+  if (limit.on_the_spot) return "即办件，当场办结";
+  const promised = limit.promised_days === null ? "承诺时限" + UNPUBLISHED : "自受理之日起 " + limit.promised_days + " 个工作日";
+  const legal = limit.legal_days === null ? "法定时限未公布" : "法定 " + limit.legal_days + " 个工作日";
+  return promised + "（" + legal + "）";
 }
 
 function renderNotice(body, notice) {
@@ -127,7 +139,7 @@ function renderNotice(body, notice) {
     const tags = [NECESSITY_LABELS[m.necessity], m.source !== "自备" ? m.source : ""].filter(Boolean);
     return el("li", { className: "material" }, [
       el("span", { text: m.name, className: "material-name" }),
-      el("span", { text: " " + m.form + m.count + "份（" + m.media + "）" }),
+      el("span", { text: m.form === null ? " 份数、原件或复印件" + UNPUBLISHED : " " + m.form + m.count + "份（" + m.media + "）" }),
       ...tags.map((tag) => el("span", { text: tag, className: "tag" })),
       m.situations.length ? el("div", { text: "仅限：" + m.situations.join("、"), className: "muted small" }) : null,
       m.note ? el("div", { text: m.note, className: "muted small" }) : null,
@@ -135,13 +147,13 @@ function renderNotice(body, notice) {
   })));
   const facts = el("dl", { className: "fields compact" });
   const limit = notice.time_limit;
-  field(facts, "办理时限", limit.on_the_spot ? "即办件，当场办结" : "自受理之日起 " + limit.promised_days + " 个工作日（法定 " + limit.legal_days + " 个工作日）");
+  field(facts, "办理时限", limitText(limit));
   field(facts, "收费", notice.fee.amount);
   field(facts, "地点", notice.place);
   field(facts, "时间", notice.hours);
   field(facts, "咨询电话", notice.phone);
   field(facts, "网上办理", notice.online.available ? "可以" + (notice.online.where ? "：" + notice.online.where : "") : "不可网上办理");
-  field(facts, "到现场", notice.visits === 0 ? "无需到现场" : "最多 " + notice.visits + " 次");
+  field(facts, "到现场", notice.visits === null ? UNPUBLISHED : notice.visits === 0 ? "无需到现场" : "最多 " + notice.visits + " 次");
   body.appendChild(facts);
   const full = el("details", { className: "full-text" }, [
     el("summary", { text: "一次性告知全文（可照读）" }),

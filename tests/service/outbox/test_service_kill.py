@@ -12,6 +12,7 @@ once more on the same database. Counted where the messages arrive, at a fake WeC
 - Rasa gets each agent line once, in order (the line's outbox key is checked before a retry).
 """
 
+import httpx
 import pytest
 from conftest import make_client, make_database, rasa_down_transport
 from outbox_fakes import RasaTrackers, counts, in_arrival_order, pending, repeated, wait_until, without_repeats_in_a_row
@@ -111,6 +112,11 @@ def test_the_service_killed_mid_batch_loses_nothing_and_repeats_only_what_wechat
         assert HOLD_AFTER <= taken_at_kill < CITIZENS * LINES * 4 // 5  # mid-batch: some taken, not all
         undelivered_at_kill = undelivered_lines(database_url)
         tokens_of_killed = set(wechat.issued_tokens)  # a dead process fetches no more tokens
+        # The token is shared through the database, so the restarted process would send with the killed
+        # one's. One fetched elsewhere replaces it at WeChat: the restarted process is refused once,
+        # fetches its own, and its texts are told apart by it.
+        httpx.get(f"{wechat.base_url}/cgi-bin/token",
+                  params={"grant_type": "client_credential", "appid": APP_ID, "secret": APP_SECRET})
         wechat.release()  # the held answers go to a dead process
 
         restarted = ServiceProcess(database_url=database_url, log_path=log,

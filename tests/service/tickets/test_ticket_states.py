@@ -8,7 +8,9 @@ from sqlalchemy import select
 from tickets_helpers import PHONE, ticket_body, ticket_counts
 
 from service.core.db import get_session_factory
+from service.core.settings import get_settings
 from service.tickets.models import Ticket
+from service.turns.models import Disputed, Turn
 
 
 @pytest.fixture
@@ -144,6 +146,22 @@ def test_corrections_are_kept_as_events_for_retraining(booking_client, staff_hea
     assert same.status_code == 409
     empty = booking_client.patch(url, json={"agent": "王芳"}, headers=staff_headers)
     assert empty.status_code == 422 and "至少修改" in empty.json()["detail"]
+
+
+def test_a_correction_sends_the_chat_turn_that_filed_the_order_to_review(booking_client, booking_db_url, staff_headers):
+    bot = {"Authorization": f"Bearer {get_settings().BOT_TOKEN}"}
+    conversation = "web-corrected-0001"
+    for message_id, outcome in (("m1", "notice"), ("m2", "handoff"), ("m3", "other")):
+        booking_client.post("/api/turns", headers=bot, json={
+            "conversation_id": conversation, "message_id": message_id, "at": "2026-01-05T10:00:00+08:00",
+            "channel": "web", "text": "楼下路灯坏了", "outcome": outcome,
+        })
+    number = booking_client.post("/api/tickets", json=ticket_body(conversation_id=conversation)).json()["number"]
+    corrected = booking_client.patch(f"/api/tickets/{number}", json={"agent": "王芳", "type": "求助"}, headers=staff_headers)
+    assert corrected.status_code == 200, corrected.text
+    with get_session_factory(booking_db_url)() as session:
+        disputed = dict(session.execute(select(Turn.message_id, Turn.disputed)).all())
+    assert disputed == {"m1": None, "m2": Disputed.AGENT_CORRECTED, "m3": None}
 
 
 def test_agent_actions_keep_the_moment_they_happened(booking_client, staff_headers, number):

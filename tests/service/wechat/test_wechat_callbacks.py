@@ -70,7 +70,7 @@ def wechat_service(
     app = create_app()
     app.dependency_overrides[get_wechat_channel] = lambda: channel
     # The worker's own client of the WeChat API: it runs on its own event loop.
-    api = WeChatApiClient(base_url=api_base, app_id=APP_ID, app_secret=app_secret)
+    api = WeChatApiClient(base_url=api_base, app_id=APP_ID, app_secret=app_secret, sessions=get_session_factory(db_url))
     delivery = {WECHAT: Destination(WeChatDelivery(lambda: api).deliver, timeout_s=5.0)}
     with serve(app) as base_url, outbox_worker_running(db_url, delivery):
         yield base_url
