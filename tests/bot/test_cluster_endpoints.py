@@ -37,13 +37,14 @@ def redis_or_skip():
     return client
 
 
-def test_the_cluster_endpoints_give_the_relaying_store_and_a_redis_lock(cluster_environment):
-    from rasa.core.lock_store import LockStore, RedisLockStore
+def test_the_deployed_endpoints_give_the_relaying_store_and_the_atomic_redis_lock(cluster_environment):
+    from rasa.core.lock_store import LockStore
     from rasa.core.tracker_store import TrackerStore
     from rasa.core.utils import AvailableEndpoints
     from rasa.shared.core.domain import Domain
 
     from bot.conversation_relay import RelayingSQLTrackerStore
+    from bot.lock_store import AtomicRedisLockStore
 
     redis = redis_or_skip()
     endpoints = AvailableEndpoints.read_endpoints(str(ENDPOINTS))
@@ -51,7 +52,7 @@ def test_the_cluster_endpoints_give_the_relaying_store_and_a_redis_lock(cluster_
     assert isinstance(TrackerStore.create(endpoints.tracker_store, Domain.empty()), RelayingSQLTrackerStore)
 
     lock_store = LockStore.create(endpoints.lock_store)
-    assert isinstance(lock_store, RedisLockStore)
+    assert isinstance(lock_store, AtomicRedisLockStore)
     conversation = f"test-{uuid.uuid4().hex}"
 
     async def hold_the_lock() -> list[bytes]:

@@ -80,7 +80,7 @@ def test_every_file_parses_and_the_kustomization_lists_every_manifest():
     assert listed == on_disk
     for document in manifests():
         assert {"apiVersion", "kind", "metadata"} <= set(document) and document["metadata"]["name"]
-    assert yaml.safe_load((DEPLOY / "rasa" / "endpoints.yml").read_text(encoding="utf-8"))["lock_store"]["type"] == "redis"
+    assert yaml.safe_load((DEPLOY / "rasa" / "endpoints.yml").read_text(encoding="utf-8"))["lock_store"]["type"] == "bot.lock_store.AtomicRedisLockStore"
     assert set(of_kind("Deployment")) == {"daoban-rasa", "daoban-actions", "daoban-service", "daoban-worker"}
 
 
