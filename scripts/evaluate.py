@@ -46,7 +46,7 @@ def load_holdout() -> list[dict]:
     return yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["examples"]
 
 
-def load_training(nlu_data: Path):
+def load_training(nlu_data: Path = REPO_ROOT / "data" / "nlu"):
     from rasa.shared.nlu.training_data.loading import load_data
 
     data = load_data(str(nlu_data))
