@@ -7,13 +7,16 @@ on the same data in the same run.
   often in-scope messages are wrongly rejected);
 - service_item mentions: spaCy PhraseMatcher (bot/phrase_matching.py) vs lookup substrings.
 
-Runs in the Rasa environment; starts the service and Rasa on spare ports.
+Runs in the Rasa environment; starts the service and Rasa on spare ports (moved by
+EVAL_PORT_OFFSET). `make eval-large` runs it again on the large catalogue: DATABASE_URL names its
+database, and --model, --nlu-data, --jieba and --results its model, NLU data, dictionary and report.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections import Counter
@@ -33,7 +36,8 @@ from scripts.stack import MODEL_PATH, REPO_ROOT, Ports, Stack  # noqa: E402
 
 HOLDOUT = REPO_ROOT / "tests" / "nlu" / "holdout.yml"
 REJECTED = {"out_of_scope", "nlu_fallback"}
-EVAL_PORTS = Ports(service=18100, actions=15155, rasa=15105)
+_OFFSET = int(os.environ.get("EVAL_PORT_OFFSET", "0"))
+EVAL_PORTS = Ports(service=18100 + _OFFSET, actions=15155 + _OFFSET, rasa=15105 + _OFFSET)
 RESULTS = REPO_ROOT / "var" / "results" / "eval.json"
 TARGETS = {"intent_accuracy": 0.92, "item_top1": 0.95, "oos_rejection": 0.90}
 
@@ -42,10 +46,10 @@ def load_holdout() -> list[dict]:
     return yaml.safe_load(HOLDOUT.read_text(encoding="utf-8"))["examples"]
 
 
-def load_training():
+def load_training(nlu_data: Path = REPO_ROOT / "data" / "nlu"):
     from rasa.shared.nlu.training_data.loading import load_data
 
-    data = load_data(str(REPO_ROOT / "data" / "nlu"))
+    data = load_data(str(nlu_data))
     examples = [(m.get("text"), m.get("intent")) for m in data.intent_examples]
     return data, examples
 
@@ -92,9 +96,13 @@ def ratio(hits: int, total: int) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="model to evaluate")
+    parser.add_argument("--nlu-data", type=Path, default=REPO_ROOT / "data" / "nlu",
+                        help="the NLU data the model was trained on (baselines, lookup)")
+    parser.add_argument("--jieba", type=Path, default=REPO_ROOT / "bot" / "jieba", help="its jieba dictionaries")
+    parser.add_argument("--results", type=Path, default=RESULTS, help="where the JSON report goes")
     args = parser.parse_args()
     holdout = load_holdout()
-    training_data, train = load_training()
+    training_data, train = load_training(args.nlu_data)
     texts = [example["text"] for example in holdout]
 
     stack = Stack(ports=EVAL_PORTS, log_dir=REPO_ROOT / "var" / "logs" / "eval", model_path=args.model)
@@ -121,7 +129,7 @@ def main() -> int:
     rasa_intents = [p["intent"]["name"] for p in parsed]
     base_intents = [name for name, _ in baseline_intents(train, texts)]
     base_items = baseline_items(full_items, texts)
-    load_jieba_dictionaries(REPO_ROOT / "bot" / "jieba")
+    load_jieba_dictionaries(args.jieba)
     phrases = catalogue_phrases(training_data)
     matcher = CataloguePhraseMatcher(phrases)
 
@@ -138,6 +146,8 @@ def main() -> int:
         return max(found, key=lambda m: m.end - m.start).official_name if found else None
 
     report = {
+        "model": str(args.model),
+        "catalogue_items": len(catalogue),
         "examples": len(holdout),
         "intent_accuracy": {
             "rasa": ratio(sum(rasa_intents[i] == gold_intents[i] for i in range(len(texts))), len(texts)),
@@ -178,14 +188,15 @@ def main() -> int:
             for i in with_item if top_name(assisted[i]) != holdout[i]["item"]
         ],
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    print_report(report)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(report, args.results)
     return 0
 
 
-def print_report(report: dict) -> None:
-    print(f"\n held-out set: {report['examples']} messages (tests/nlu/holdout.yml)\n")
+def print_report(report: dict, results: Path) -> None:
+    print(f"\n held-out set: {report['examples']} messages (tests/nlu/holdout.yml); "
+          f"model {report['model']}, {report['catalogue_items']} catalogue items\n")
     rows = [
         ("intent accuracy", report["intent_accuracy"]["rasa"], report["intent_accuracy"]["baseline_tfidf_lr"],
          TARGETS["intent_accuracy"]),
@@ -206,7 +217,7 @@ def print_report(report: dict) -> None:
     for name, value in mentions.items():
         print(f"   {name:24} {value:.3f}")
     print(f"\n most frequent intent errors: {report['intent_errors'][:8]}")
-    print(f" item errors: {len(report['item_errors'])} (details in {RESULTS.relative_to(REPO_ROOT)})")
+    print(f" item errors: {len(report['item_errors'])} (details in {results})")
 
 
 if __name__ == "__main__":

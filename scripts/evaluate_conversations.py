@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import tempfile
@@ -50,7 +51,9 @@ SETS = {
 }
 DOMAIN = REPO_ROOT / "domain.yml"
 RESULTS = REPO_ROOT / "var" / "results" / "eval_conversations.json"
-CONVERSATION_PORTS = Ports(service=18300, actions=15355, rasa=15305)
+# EVAL_PORT_OFFSET moves them for a second checkout's run.
+_OFFSET = int(os.environ.get("EVAL_PORT_OFFSET", "0"))
+CONVERSATION_PORTS = Ports(service=18300 + _OFFSET, actions=15355 + _OFFSET, rasa=15305 + _OFFSET)
 WORKERS = 4  # the machine has 2 cores; Rasa, actions and service share them
 REQUEST_TIMEOUT_S = 30
 REPLY_CHARS = 200
@@ -482,6 +485,8 @@ def main() -> int:
                              "dev (dev_real_style.yml) for choosing thresholds")
     parser.add_argument("--limit", type=int, help="run only the first N examples of each set")
     parser.add_argument("--model", type=Path, default=MODEL_PATH, help="model to evaluate")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="where the JSON report goes (the service's database: DATABASE_URL)")
     args = parser.parse_args()
 
     markers = load_domain_markers()
@@ -518,9 +523,9 @@ def main() -> int:
         finally:
             stack.stop()
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    print_report(report)
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    print_report(report, args.results)
     return 0
 
 
@@ -563,7 +568,7 @@ def target_text(metric: Metric) -> str:
     return "" if metric.target is None else f"{'≤' if metric.at_most else '≥'}{metric.target:.2f}"
 
 
-def print_report(report: dict) -> None:
+def print_report(report: dict, results: Path) -> None:
     sets = report["sets"]
     real, old = sets.get("real"), sets.get("old")
     forms = [form for form in (real or {}).get("by_form", {}) if form != "-"]
@@ -594,7 +599,7 @@ def print_report(report: dict) -> None:
         print("   most common failures:")
         for failure, count in body["failures"][:10]:
             print(f"   {count:4}  {failure}")
-    print(f"\n per-message judgements: {RESULTS.relative_to(REPO_ROOT)}")
+    print(f"\n per-message judgements: {results}")
 
 
 if __name__ == "__main__":

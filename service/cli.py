@@ -38,8 +38,9 @@ def export_nlu(args: argparse.Namespace) -> int:
     from service.bundles.importer import load_bundles
     from service.bundles.nlu_export import render_life_event_lookup
     from service.catalogue.importer import load_seed
+    from service.catalogue.nlu_export import NO_TERMS, imported_terms, write_if_changed
     from service.catalogue.nlu_export import export_nlu as write_files
-    from service.catalogue.nlu_export import write_if_changed
+    from service.core.db import get_session_factory
     from service.core.seed_files import SeedError
 
     settings = get_settings()
@@ -49,8 +50,14 @@ def export_nlu(args: argparse.Namespace) -> int:
     except SeedError as exc:
         print(f"seed rejected, nothing written:\n{exc}", file=sys.stderr)
         return 1
+    imported = NO_TERMS
+    if args.with_imported:
+        with get_session_factory()() as session:
+            imported = imported_terms(session)
+        print(f"imported items from the database: {len(imported[0])}")
     changed = write_files(
-        seed=catalogue, userdict_path=settings.JIEBA_DICT_PATH, lookup_path=settings.NLU_LOOKUP_PATH
+        seed=catalogue, userdict_path=settings.JIEBA_DICT_PATH, lookup_path=settings.NLU_LOOKUP_PATH,
+        imported=imported,
     )
     paths = [settings.JIEBA_DICT_PATH, settings.NLU_LOOKUP_PATH]
     if bundles is not None:
@@ -253,6 +260,12 @@ def main(argv: list[str] | None = None) -> int:
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--seed-dir", type=Path, default=get_settings().SEED_DIR)
         command.set_defaults(run=run)
+        if name == "export-nlu":
+            command.add_argument(
+                "--with-imported", action="store_true",
+                help="also the imported items of the database (for a scratch export: set JIEBA_DICT_PATH and "
+                "NLU_LOOKUP_PATH; the committed files hold the hand-kept catalogue only)",
+            )
     guides = commands.add_parser(
         "import-guides", help="import a provincial catalogue export (JSON lines, plain or .xz) as a catalogue version"
     )

@@ -1,12 +1,18 @@
 """Generate the jieba user dictionary and the Rasa lookup/synonym file from the catalogue seed.
 
 Both outputs are pure functions of the validated seed, so the same seed always gives
-byte-identical files (a test compares the committed files with a fresh export).
+byte-identical files (a test compares the committed files with a fresh export). On request
+(`export-nlu --with-imported`, used by `make eval-large` into a scratch directory) the imported
+provincial items of the database are added after the hand-kept ones.
 """
 
 import json
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from service.catalogue.models import Item, Origin
 from service.catalogue.seed_schemas import CatalogueSeed
 from service.catalogue.terms import DepartmentTerms, ItemTerms, userdict_entries
 
@@ -35,8 +41,25 @@ def seed_terms(seed: CatalogueSeed) -> tuple[list[ItemTerms], list[DepartmentTer
     return items, departments
 
 
-def render_userdict(seed: CatalogueSeed) -> str:
+Terms = tuple[list[ItemTerms], list[DepartmentTerms]]
+NO_TERMS: Terms = ([], [])
+
+
+def imported_terms(session: Session) -> Terms:
+    """The names, everyday words and departments of the imported items in the database."""
+    items = session.scalars(
+        select(Item).where(Item.origin == Origin.IMPORT).options(selectinload(Item.department)).order_by(Item.code)
+    ).all()
+    departments = sorted(
+        {DepartmentTerms(name=i.department.name, short_name=i.department.short_name) for i in items},
+        key=lambda d: (d.name, d.short_name),
+    )
+    return [ItemTerms(i.code, i.name, tuple(i.aliases), tuple(i.keywords)) for i in items], departments
+
+
+def render_userdict(seed: CatalogueSeed, imported: Terms = NO_TERMS) -> str:
     items, departments = seed_terms(seed)
+    items, departments = items + imported[0], departments + imported[1]
     lines = [f"{word} {freq} {tag}" for word, freq, tag in userdict_entries(items, departments)]
     # No header comment: jieba (and Rasa, which loads every file in bot/jieba/) has no comments.
     return "\n".join(lines) + "\n"
@@ -52,8 +75,12 @@ def block_line(value: str) -> str:
     return "    - " + " ".join(value.split()) + "\n"
 
 
-def render_lookup(seed: CatalogueSeed) -> str:
-    items, _ = seed_terms(seed)
+def render_lookup(seed: CatalogueSeed, imported: Terms = NO_TERMS) -> str:
+    """Names and aliases (not the short keywords, which would match everywhere); synonyms map an
+    alias to its official name. An imported alias that is already a name or a hand-kept alias
+    keeps its first meaning (Rasa takes one official name per synonym)."""
+    own, _ = seed_terms(seed)
+    items = own + imported[0]
     out = [LOOKUP_HEADER, 'version: "3.1"\n', "nlu:\n", "- lookup: service_item\n", "  examples: |\n"]
     seen: set[str] = set()
     for item in items:
@@ -61,8 +88,12 @@ def render_lookup(seed: CatalogueSeed) -> str:
             if value not in seen:
                 seen.add(value)
                 out.append(block_line(value))
-    for item in items:
+    claimed = {item.name for item in items} | {alias for item in own for alias in item.aliases}
+    for position, item in enumerate(items):
         aliases = [a for a in dict.fromkeys(item.aliases) if a != item.name]
+        if position >= len(own):
+            aliases = [a for a in aliases if a not in claimed]
+            claimed.update(aliases)
         if not aliases:
             continue
         out.append(f"- synonym: {_quoted(item.name)}\n")
@@ -80,10 +111,15 @@ def write_if_changed(path: Path, content: str) -> bool:
     return True
 
 
-def export_nlu(*, seed: CatalogueSeed, userdict_path: Path, lookup_path: Path) -> list[Path]:
+def export_nlu(
+    *, seed: CatalogueSeed, userdict_path: Path, lookup_path: Path, imported: Terms = NO_TERMS
+) -> list[Path]:
     """Write both files; returns the paths whose content changed."""
     return [
         path
-        for path, content in ((userdict_path, render_userdict(seed)), (lookup_path, render_lookup(seed)))
+        for path, content in (
+            (userdict_path, render_userdict(seed, imported)),
+            (lookup_path, render_lookup(seed, imported)),
+        )
         if write_if_changed(path, content)
     ]

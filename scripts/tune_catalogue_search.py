@@ -1,0 +1,145 @@
+"""Choose how the search ranks imported provincial items, on a development set that is not held out:
+`.venvs/svc/bin/python scripts/tune_catalogue_search.py`.
+
+Two parameters decide how the ~2,250 imported Guangdong items compete with the hall's 60:
+`search.IMPORTED_WEIGHT` (the share of its match an imported item scores) and
+`guide_import.MIN_ALIAS_CHARS` (an everyday word of the export this long or longer is an alias,
+matched whole as a phrase; a shorter one is a keyword). Each value of a grid is scored on two
+development sets, built from what the project trains on and imports, never from tests/nlu/:
+
+- hall: every training message of data/nlu (and data/nlu/real_style) that names one hand-kept item
+  (a `service_item` entity, its value mapped through the synonyms of data/nlu/lookups to the
+  official name); top-1 must be that item, with the whole export imported beside it;
+- imported: every fourth imported item (by code) asked by its official name (without a bracketed tail), when no
+  hand-kept item has that name; top-1 must be an item of that name.
+
+The objective is the mean of the two top-1 shares (each set counts equally, whatever its size);
+among values within 0.001 of the best, the largest weight and then the smallest alias length win
+(the least departure from scoring every item alike). The chosen pair is printed last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import sys
+import tempfile
+from pathlib import Path
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO_ROOT))
+os.environ.setdefault("ENVIRONMENT", "development")
+
+from sqlalchemy import select  # noqa: E402
+
+from service.catalogue import guide_import, search  # noqa: E402
+from service.catalogue.models import Item, Origin  # noqa: E402
+from service.catalogue.publishing import import_export  # noqa: E402
+from service.catalogue.terms import name_stem  # noqa: E402
+from service.core.db import get_session_factory  # noqa: E402
+from service.migrate import upgrade_database  # noqa: E402
+from service.seeding import seed_database  # noqa: E402
+
+EXPORT = REPO_ROOT / "service" / "seed" / "reference" / "guangdong_service_guides.jsonl.xz"
+NLU_DIR = REPO_ROOT / "data" / "nlu"
+WEIGHTS = [round(0.4 + 0.1 * i, 1) for i in range(7)]  # 0.4 .. 1.0
+ALIAS_CHARS = [2, 3, 4, 5, 99]  # 2: every everyday word an alias; 99: every one a keyword
+TIE = 0.001
+# Every SAMPLE_EVERY-th imported item (by code) is asked, to keep the grid within minutes.
+SAMPLE_EVERY = 4
+# [居住证]{"entity": "service_item", "value": "居住证申领"} or [居住证](service_item)
+_ANNOTATION = re.compile(r"\[([^\]]+)\](\{[^}]*\}|\([^)]*\))")
+
+
+def training_messages() -> list[tuple[str, str]]:
+    """(plain text, annotated service_item value) of every training message naming one item."""
+    found = []
+    for path in sorted(NLU_DIR.rglob("*.yml")):
+        if "lookups" in path.parts:
+            continue
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
+            if "intent" not in block:
+                continue
+            for line in block.get("examples", "").splitlines():
+                line = line.strip().removeprefix("- ").strip()
+                values = set()
+                for match in _ANNOTATION.finditer(line):
+                    spec = match.group(2)
+                    if spec.startswith("{"):
+                        entity = json.loads(spec)
+                        if entity.get("entity") == "service_item":
+                            values.add(entity.get("value", match.group(1)))
+                    elif spec == "(service_item)":
+                        values.add(match.group(1))
+                if len(values) == 1:
+                    found.append((_ANNOTATION.sub(lambda m: m.group(1), line), values.pop()))
+    return found
+
+
+def synonyms() -> dict[str, str]:
+    """Alias → official name, from the generated lookup file (the hand-kept catalogue)."""
+    mapping = {}
+    data = yaml.safe_load((NLU_DIR / "lookups" / "service_item.yml").read_text(encoding="utf-8"))
+    for block in data["nlu"]:
+        if "synonym" in block:
+            for line in block["examples"].splitlines():
+                mapping[line.strip().removeprefix("- ").strip()] = block["synonym"]
+    return mapping
+
+
+def top1(index: search.SearchIndex, queries: list[tuple[str, str]]) -> float:
+    right = 0
+    for text, gold in queries:
+        hits = index.search(text, limit=1)
+        right += bool(hits) and hits[0].name == gold
+    return right / len(queries) if queries else 0.0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.parse_args()
+    to_official = synonyms()
+    with tempfile.TemporaryDirectory() as tmp:
+        hall_names: set[str] = set()
+        hall: list[tuple[str, str]] = []
+        rows = []
+        for alias_chars in ALIAS_CHARS:
+            # A fresh database per value: the export is imported as this rule reads it.
+            guide_import.MIN_ALIAS_CHARS = alias_chars
+            url = f"sqlite:///{tmp}/tune{alias_chars}.db"
+            upgrade_database(database_url=url)
+            with get_session_factory(url)() as session:
+                seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
+                hall_names = set(session.scalars(select(Item.name)))
+            with get_session_factory(url)() as session:
+                import_export(session, EXPORT, created_by="tune", dry_run=False)
+            if not hall:
+                hall = [(text, to_official.get(value, value)) for text, value in training_messages()]
+                hall = [(text, name) for text, name in hall if name in hall_names]
+                print(f"development set hall: {len(hall)} training messages naming a hand-kept item", flush=True)
+            with get_session_factory(url)() as session:
+                search.get_tokenizer.cache_clear()  # words added by the previous build stay out
+                index = search.build_search_index(session)
+                imported = {i.code: i.name for i in session.scalars(select(Item).where(Item.origin == Origin.IMPORT))}
+            asked = [(name_stem(name), name) for code, name in sorted(imported.items())[::SAMPLE_EVERY]
+                     if name not in hall_names]
+            for weight in WEIGHTS:
+                for doc in index.docs:
+                    doc.weight = weight if doc.code in imported else 1.0
+                hall_top1, imported_top1 = top1(index, hall), top1(index, asked)
+                rows.append((alias_chars, weight, hall_top1, imported_top1, (hall_top1 + imported_top1) / 2))
+                print(f"alias >= {alias_chars:>2} chars  weight {weight:.2f}  hall {hall_top1:.3f}  "
+                      f"imported ({len(asked)}) {imported_top1:.3f}  mean {rows[-1][4]:.3f}", flush=True)
+    best = max(row[4] for row in rows)
+    chosen = max((row for row in rows if row[4] >= best - TIE), key=lambda row: (row[1], -row[0]))
+    print(f"chosen: MIN_ALIAS_CHARS = {chosen[0]}, IMPORTED_WEIGHT = {chosen[1]:.2f} "
+          f"(hall {chosen[2]:.3f}, imported {chosen[3]:.3f}, mean {chosen[4]:.3f})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
