@@ -179,6 +179,17 @@ def postgres_url() -> Iterator[str]:
             get_engine(database_url).dispose()
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request, tmp_path) -> str:
+    """An empty migrated database, once on SQLite and once on PostgreSQL: for what several
+    processes share through the database."""
+    if request.param == "sqlite":
+        return make_database(tmp_path)
+    url = request.getfixturevalue("postgres_url")
+    upgrade_database(database_url=url)
+    return url
+
+
 # --- pre-registration (预约) -------------------------------------------------------------------
 
 # The booking clock in tests: Tuesday 1 December 2026, 08:30 in Shanghai (settings.FIXED_NOW).

@@ -13,11 +13,9 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-import pytest
-from conftest import FIXTURE_SEED, make_database
+from conftest import FIXTURE_SEED
 
 from service.core.db import get_session_factory
-from service.migrate import upgrade_database
 from service.seeding import seed_database
 from tests.live_server import REPO_ROOT, ServiceProcess
 
@@ -51,15 +49,6 @@ NEW_ITEM = """
     available: false
   visits: 1
 """
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return make_database(tmp_path)
-    url = request.getfixturevalue("postgres_url")
-    upgrade_database(database_url=url)
-    return url
 
 
 def changed_seed(seed_dir: Path) -> None:

@@ -4,25 +4,12 @@ the number locked after the limit until its window has passed (SQLite and Postgr
 import threading
 from datetime import UTC, datetime, timedelta
 
-import pytest
-from conftest import make_database
-
 from service.core.db import get_session_factory
 from service.core.errors import TooManyRequestsError
 from service.core.guesses import count_wrong, refuse_while_locked
-from service.migrate import upgrade_database
 
 T0 = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 WINDOW_S = 900
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return make_database(tmp_path)
-    url = request.getfixturevalue("postgres_url")
-    upgrade_database(database_url=url)
-    return url
 
 
 def wrong_answer(url: str, subject: str, now: datetime) -> int:

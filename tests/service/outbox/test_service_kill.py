@@ -13,15 +13,13 @@ once more on the same database. Counted where the messages arrive, at a fake WeC
 """
 
 import httpx
-import pytest
-from conftest import make_client, make_database, rasa_down_transport
+from conftest import make_client, rasa_down_transport
 from outbox_fakes import RasaTrackers, counts, in_arrival_order, pending, repeated, wait_until, without_repeats_in_a_row
 from sqlalchemy import select
 
 from service.core import templates as t
 from service.core.db import get_session_factory
 from service.core.settings import get_settings
-from service.migrate import upgrade_database
 from service.outbox.models import OutboxMessage, OutboxStatus
 from service.wechat.delivery import WECHAT
 from tests.live_server import ServiceProcess
@@ -32,15 +30,6 @@ CITIZENS = 10
 LINES = 20  # per citizen: 200 WeChat texts, and as many agent lines for Rasa
 HOLD_AFTER = 80  # WeChat's answers wait from this text on: the kill lands between its accepting and the record
 SEND_TIMEOUT_S = 3  # WeChat's and Rasa's; a killed process's lease runs out 2 × 3 + 5 s after its claim
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return make_database(tmp_path)
-    url = request.getfixturevalue("postgres_url")
-    upgrade_database(database_url=url)
-    return url
 
 
 def service_env(*, wechat: FakeWeChatApi, rasa: RasaTrackers) -> dict[str, str]:

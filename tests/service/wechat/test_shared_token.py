@@ -12,13 +12,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
-from conftest import make_database
 from sqlalchemy import update
 from wechat_fakes import APP_ID, APP_SECRET, fake_wechat_api
 
 from service.core.db import get_session_factory, utcnow
-from service.migrate import upgrade_database
 from service.wechat.models import WechatAccessToken
 from tests.live_server import REPO_ROOT
 
@@ -71,39 +68,30 @@ def expire_token_in(db_url: str, seconds: float) -> None:
         session.execute(update(WechatAccessToken).values(expires_at=utcnow() + timedelta(seconds=seconds)))
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def shared_db_url(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return make_database(tmp_path)
-    url = request.getfixturevalue("postgres_url")
-    upgrade_database(database_url=url)
-    return url
-
-
-def test_two_processes_fetch_one_token_and_refresh_it_once(shared_db_url, tmp_path):
+def test_two_processes_fetch_one_token_and_refresh_it_once(database_url, tmp_path):
     go = tmp_path / "go"
     with fake_wechat_api() as api:
-        codes = send_from_processes(shared_db_url, api.base_url, go)
+        codes = send_from_processes(database_url, api.base_url, go)
         assert codes == ["0"] * (2 * SENDS_PER_PROCESS)
         assert len(api.token_requests) == 1 and api.refused_tokens == []
 
-        expire_token_in(shared_db_url, 30)  # within the minute before expiry: both want a new one
-        codes = send_from_processes(shared_db_url, api.base_url, go)
+        expire_token_in(database_url, 30)  # within the minute before expiry: both want a new one
+        codes = send_from_processes(database_url, api.base_url, go)
         assert codes == ["0"] * (2 * SENDS_PER_PROCESS)
         assert len(api.token_requests) == 2 and api.refused_tokens == []
         assert {message["access_token"] for message in api.sent} == {"ACCESS_TOKEN_1", "ACCESS_TOKEN_2"}
         assert len(api.sent) == 4 * SENDS_PER_PROCESS
 
 
-def test_a_token_wechat_refuses_is_replaced_once_for_every_process(shared_db_url, tmp_path):
+def test_a_token_wechat_refuses_is_replaced_once_for_every_process(database_url, tmp_path):
     go = tmp_path / "go"
     with fake_wechat_api() as api:
-        send_from_processes(shared_db_url, api.base_url, go, processes=1)
+        send_from_processes(database_url, api.base_url, go, processes=1)
         # Someone fetches a token with the same AppSecret elsewhere: WeChat now refuses the stored one.
         outside = httpx.get(f"{api.base_url}/cgi-bin/token",
                             params={"grant_type": "client_credential", "appid": APP_ID, "secret": APP_SECRET})
         assert outside.json()["access_token"] == "ACCESS_TOKEN_2"
-        codes = send_from_processes(shared_db_url, api.base_url, go)
+        codes = send_from_processes(database_url, api.base_url, go)
     assert codes == ["0"] * (2 * SENDS_PER_PROCESS)
     # Every refused send tried once more, with the one token that one process fetched for all.
     assert len(api.token_requests) == 3
