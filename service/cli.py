@@ -81,7 +81,7 @@ def _operator() -> str:
 def import_guides(args: argparse.Namespace) -> int:
     """Read a provincial export, print the validation report, publish it as a version (or only plan it)."""
     from service.catalogue.guide_import import IGNORED_FIELDS, ExportFileError
-    from service.catalogue.publishing import current_version, import_export
+    from service.catalogue.publishing import import_export
     from service.core import templates as t
     from service.core.db import get_session_factory
 
@@ -109,19 +109,27 @@ def import_guides(args: argparse.Namespace) -> int:
             t.IMPORT_REPORT_UNPUBLISHED_COUNT.format(fact=t.UNPUBLISHED_LABELS[fact.value], count=count)
             for fact, count in sorted(counts.items())
         )))
-        changes = publication.changes
-        if args.dry_run:
-            print(t.IMPORT_REPORT_DRY_RUN)
-        print(changes.summary())
-        for line in changes.samples():
-            print(line)
-        if args.dry_run:
-            return 0
-        if publication.version is None:
-            print(t.IMPORT_REPORT_NOTHING.format(version=current_version(session)))
-            return 0
-        _print_published(publication.version)
+        if _print_changes(session, publication, dry_run=args.dry_run):
+            _print_published(publication.version)
     return 0
+
+
+def _print_changes(session, publication, *, dry_run: bool) -> bool:
+    """What a publication adds, changes and removes; True when it was published as a new version."""
+    from service.catalogue.publishing import current_version
+    from service.core import templates as t
+
+    if dry_run:
+        print(t.IMPORT_REPORT_DRY_RUN)
+    print(publication.changes.summary())
+    for line in publication.changes.samples():
+        print(line)
+    if dry_run:
+        return False
+    if publication.version is None:
+        print(t.IMPORT_REPORT_NOTHING.format(version=current_version(session)))
+        return False
+    return True
 
 
 def _print_published(version) -> None:
@@ -157,7 +165,7 @@ def catalogue_versions(_args: argparse.Namespace) -> int:
 
 
 def rollback_catalogue(args: argparse.Namespace) -> int:
-    from service.catalogue.publishing import current_version, rollback
+    from service.catalogue.publishing import rollback
     from service.core import templates as t
     from service.core.db import get_session_factory
     from service.core.errors import NotFoundError
@@ -168,18 +176,9 @@ def rollback_catalogue(args: argparse.Namespace) -> int:
         except NotFoundError as exc:
             print(exc, file=sys.stderr)
             return 1
-        if args.dry_run:
-            print(t.IMPORT_REPORT_DRY_RUN)
-        print(publication.changes.summary())
-        for line in publication.changes.samples():
-            print(line)
-        if args.dry_run:
-            return 0
-        if publication.version is None:
-            print(t.IMPORT_REPORT_NOTHING.format(version=current_version(session)))
-            return 0
-        print(t.ROLLBACK_DONE.format(restores=args.version, version=publication.version.id))
-        _print_published(publication.version)
+        if _print_changes(session, publication, dry_run=args.dry_run):
+            print(t.ROLLBACK_DONE.format(restores=args.version, version=publication.version.id))
+            _print_published(publication.version)
     return 0
 
 
