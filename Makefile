@@ -139,7 +139,7 @@ eval: db train ## Accuracy on the held-out sets beside baselines (NLU, items, 12
 	$(SVC_PY) scripts/evaluate_referral.py
 
 .PHONY: bench
-bench: db train ## Latency, where a turn's time goes, load, memory, start-up, training time; catalogue search, small and large
+bench: db train nginx ## Latency, where a turn's time goes, load, memory, start-up, training time; catalogue search, small and large
 	$(RASA_PY) scripts/bench.py
 	$(SVC_PY) scripts/bench_catalogue.py
 

@@ -25,19 +25,32 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from scripts.bench_load import print_load, run_load  # noqa: E402
+from scripts.bench_load import print_load, print_scaling, run_load  # noqa: E402
 from scripts.bench_timing import summary, timed_gets, timed_turns  # noqa: E402
+from scripts.cluster_databases import drop_if_exists  # noqa: E402
 from scripts.evaluate import load_training  # noqa: E402
-from scripts.stack import RASA_VENV, REPO_ROOT, SERVICE_VENV, Ports, Stack  # noqa: E402
+from scripts.stack import (  # noqa: E402
+    LOCAL_POSTGRESQL,
+    RASA_VENV,
+    REPO_ROOT,
+    SERVICE_VENV,
+    Cluster,
+    ClusterPorts,
+    ClusterSize,
+    Ports,
+    Stack,
+)
 from scripts.turn_breakdown import measure_breakdown, print_breakdown  # noqa: E402
 
 # E2E_PORT_OFFSET moves them, as for the end-to-end tests, when two checkouts bench at once.
 _OFFSET = int(os.environ.get("E2E_PORT_OFFSET", "0"))
 BENCH_PORTS = Ports(service=18200 + _OFFSET, actions=15255 + _OFFSET, rasa=15205 + _OFFSET)
+BENCH_CLUSTER_PORTS = ClusterPorts(base=7300 + _OFFSET)
 CATALOGUE_TURN = "补办身份证要交多少钱"
 # A message of about the same length, answered by a rule with a plain response: the
 # difference between the two is the custom action and the service, not the NLU.
@@ -237,17 +250,62 @@ async def measure(turns: int, scratch: Path, load_seconds: int) -> dict:
     return result
 
 
+def cluster_load(scratch: Path, instances: int, load_seconds: int) -> dict:
+    """The load on `make run-cluster`'s topology (nginx, PostgreSQL tracker store, Redis lock store)
+    with `instances` Rasa servers, action servers and service processes, on scratch databases."""
+    scratch_name = uuid.uuid4().hex[:8]
+    env = {
+        "DATABASE_URL": f"{LOCAL_POSTGRESQL.replace('postgresql', 'postgresql+psycopg', 1)}/daoban_bench_{scratch_name}",
+        "TRACKER_STORE_URL": f"{LOCAL_POSTGRESQL}/daoban_bench_tracker_{scratch_name}",
+        "REDIS_URL": "redis://127.0.0.1:6379/1",
+        "REDIS_KEY_PREFIX": f"bench{scratch_name}",
+    }
+    size = ClusterSize(rasa=instances, actions=instances, service=instances)
+    cluster = Cluster(size=size, ports=BENCH_CLUSTER_PORTS, work_dir=scratch / f"cluster-{instances}", extra_env=env)
+    try:
+        cluster.prepare()
+        started = time.monotonic()
+        cluster.start()
+        start_up_s = round(time.monotonic() - started, 1)
+        pids = {name: process.popen.pid for name, process in cluster.processes.items()}
+        before = {name: cpu_seconds(pid) for name, pid in pids.items()}
+        load = run_load(f"http://127.0.0.1:{cluster.ports.public}", seconds=load_seconds)
+        load["cpu_share"] = {name: round((cpu_seconds(pid) - before[name]) / load_seconds, 2)
+                             for name, pid in pids.items()}
+        load["start_up_s"] = start_up_s
+        return load
+    finally:
+        cluster.stop()
+        for url in (env["DATABASE_URL"], env["TRACKER_STORE_URL"]):
+            drop_if_exists(url)
+
+
+def cluster_scaling(scratch: Path, load_seconds: int) -> dict:
+    """Conversations per second with 1 and with 2 of each process, the same load, one after the other."""
+    try:
+        one = cluster_load(scratch, 1, load_seconds)
+        two = cluster_load(scratch, 2, load_seconds)
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:  # no nginx, PostgreSQL or Redis here
+        return {"skipped": f"the cluster could not run: {error}"}
+    return {"one": one, "two": two,
+            "ratio": round(two["conversations_per_s"] / one["conversations_per_s"], 2) if one["conversations_per_s"] else None}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--turns", type=int, default=240, help="turns per scenario and concurrency")
     parser.add_argument("--skip-training", action="store_true", help="do not time a full training")
     parser.add_argument("--skip-outbox", action="store_true", help="do not run the outbox soak")
+    parser.add_argument("--skip-scaling", action="store_true",
+                        help="do not run the same load on the cluster with 1 and with 2 of each process")
     parser.add_argument("--load-seconds", type=int, default=60,
                         help="seconds of whole conversations under load per target (0: none); BENCH_CLUSTER_URL "
                              "adds a run against a cluster's Rasa URL and the ratio")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-") as scratch:
         result = asyncio.run(measure(args.turns, Path(scratch), args.load_seconds))
+        if args.load_seconds and not args.skip_scaling:
+            result["scaling"] = cluster_scaling(Path(scratch), args.load_seconds)
     if not args.skip_outbox:
         result["outbox"] = outbox_soak()
     if not args.skip_training:
@@ -271,6 +329,7 @@ def print_report(result: dict) -> None:
               f"ratio {row['throughput_ratio']} (target >= 0.85 at concurrency 8)")
     print_breakdown(result.get("breakdown"))
     print_load(result.get("load"))
+    print_scaling(result.get("scaling"))
     search = result["search"]
     print(f" search p50/p95 ms: {search['search']['p50_ms']} / {search['search']['p95_ms']} "
           f"(health {search['health_baseline']['p50_ms']} / {search['health_baseline']['p95_ms']}; "

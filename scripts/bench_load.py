@@ -78,17 +78,33 @@ def print_load(load: dict | None) -> None:
     if not load:
         return
     for label, run in (("1 instance", load["one"]), ("cluster", load.get("cluster"))):
-        if run is None:
-            continue
-        kinds = ", ".join(f"{kind} {c['done']}" + (f" ({c['failed']} failed)" if c["failed"] else "")
-                          for kind, c in sorted(run["conversations"].items()))
-        print(f" load, {label} ({run['users']} citizens, {run['seconds']} s, {run['host']}): "
-              f"{run['conversations_per_s']} conversations/s ({kinds}); {run['turns_per_s']} turns/s, "
-              f"turn p50/p95 {run['turn_p50_ms']:.0f} / {run['turn_p95_ms']:.0f} ms, {run['turn_failures']} failed")
-        if "cpu_share" in run:
-            print("   cores busy during it: " + ", ".join(f"{name} {share}" for name, share in run["cpu_share"].items())
-                  + " (of 2)")
-        for error in run["errors"][:5]:
-            print(f"   {error[:300]}")
+        if run is not None:
+            _print_run(label, run)
     if "cluster_ratio" in load:
         print(f"   cluster / 1 instance, conversations per second: {load['cluster_ratio']}")
+
+
+def print_scaling(scaling: dict | None) -> None:
+    """The same load on the cluster's topology with 1 and with 2 of each process (bench.cluster_scaling)."""
+    if not scaling:
+        return
+    if "skipped" in scaling:
+        print(f" load on the cluster: skipped ({scaling['skipped']})")
+        return
+    for label, run in (("cluster, 1 of each", scaling["one"]), ("cluster, 2 of each", scaling["two"])):
+        _print_run(label, run)
+    print(f"   2 of each / 1 of each, conversations per second: {scaling['ratio']} "
+          "(one machine of 2 cores: the second Rasa server shares the cores the first one used)")
+
+
+def _print_run(label: str, run: dict) -> None:
+    kinds = ", ".join(f"{kind} {c['done']}" + (f" ({c['failed']} failed)" if c["failed"] else "")
+                      for kind, c in sorted(run["conversations"].items()))
+    print(f" load, {label} ({run['users']} citizens, {run['seconds']} s, {run['host']}): "
+          f"{run['conversations_per_s']} conversations/s ({kinds}); {run['turns_per_s']} turns/s, "
+          f"turn p50/p95 {run['turn_p50_ms']:.0f} / {run['turn_p95_ms']:.0f} ms, {run['turn_failures']} failed")
+    if "cpu_share" in run:
+        print("   cores busy during it: " + ", ".join(f"{name} {share}" for name, share in run["cpu_share"].items())
+              + " (of 2)")
+    for error in run["errors"][:5]:
+        print(f"   {error[:300]}")

@@ -34,6 +34,19 @@ def create_if_missing(url: str) -> None:
         connection.close()
 
 
+def drop_if_exists(url: str) -> None:
+    """A scratch cluster's database, when it is done with (make bench)."""
+    target = make_url(url)
+    connection = psycopg2.connect(host=target.host, port=target.port or 5432, user=target.username,
+                                  password=target.password, dbname="postgres", connect_timeout=5)
+    connection.autocommit = True
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(target.database)))
+    finally:
+        connection.close()
+
+
 def create_tracker_tables(url: str) -> None:
     from rasa.core.tracker_store import SQLTrackerStore
     from rasa.shared.core.domain import Domain
