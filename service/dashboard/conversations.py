@@ -4,13 +4,14 @@ was asked that this hall's catalogue lacks, and the handoff rate by topic."""
 
 from collections import defaultdict
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from service.catalogue.models import Item
 from service.core import templates as t
 from service.dashboard.period import Period, local_day
 from service.dashboard.schemas import ChartTable, columns, percent
+from service.review.models import LabelKind, ReviewLabel
 from service.turns.models import Outcome, Turn
 
 TOP = 10
@@ -70,9 +71,17 @@ def top_items(session: Session, period: Period) -> ChartTable:
 
 
 def catalogue_gaps(period: Period) -> Select:
-    """The turns that show an item missing from this hall's catalogue: those referred elsewhere
-    (首问负责). The one place that says so; an operator's "目录缺项" label can be added here."""
-    return select(Turn).where(period.covers(Turn.at), Turn.outcome == Outcome.REFERRAL)
+    """The turns that show a matter missing from this hall's catalogue: those a reviewer labelled
+    目录缺项 (grouped by what the reviewer says is missing), and those referred elsewhere (首问负责)
+    that no reviewer has given an item of the catalogue. The one place that says so."""
+    return (
+        select(Turn.conversation_id, Turn.at, Turn.text, func.coalesce(ReviewLabel.phrase, Turn.topic).label("topic"))
+        .outerjoin(ReviewLabel, ReviewLabel.turn_id == Turn.id)
+        .where(period.covers(Turn.at), or_(
+            ReviewLabel.kind == LabelKind.MISSING,
+            and_(Turn.outcome == Outcome.REFERRAL, ReviewLabel.id.is_(None)),
+        ))
+    )
 
 
 def missing_items(session: Session, period: Period) -> ChartTable:

@@ -3,13 +3,17 @@ figures on PostgreSQL."""
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from conftest import REAL_SEED, make_client, rasa_down_transport
+from sqlalchemy import select
 
 from service.core.db import get_session_factory
 from service.migrate import upgrade_database
+from service.review.models import LabelKind, ReviewLabel
 from service.seeding import seed_database
+from service.turns.models import Turn
 from tests.dashboard_data import add_dashboard_rows
 
 CHARTS = ("conversations", "outcomes", "top-items", "missing-items", "handoffs", "ticket-deadlines", "bookings",
@@ -68,6 +72,20 @@ def test_the_items_asked_about_most_carry_their_catalogue_names(client, staff_he
 def test_referrals_show_what_the_catalogue_lacks_with_the_latest_question(client, staff_headers):
     table = chart(client, staff_headers, "missing-items")
     assert table["rows"] == [["市不动产登记中心", 2, 1, "二手房过户去哪里办"], ["（未标注）", 1, 1, "养老保险怎么交"]]
+
+
+def test_a_reviewers_labels_move_a_message_into_or_out_of_what_the_catalogue_lacks(client, staff_headers, dashboard_db_url):
+    with get_session_factory(dashboard_db_url)() as session:
+        turns = {turn.text: turn.id for turn in session.scalars(select(Turn))}
+        session.add_all([
+            ReviewLabel(turn_id=turns["那个东西咋弄"], kind=LabelKind.MISSING, intent="ask_materials",
+                        phrase="护照加急", reviewer="李娜", labelled_at=datetime(2026, 12, 2, tzinfo=UTC)),
+            ReviewLabel(turn_id=turns["养老保险怎么交"], kind=LabelKind.LABEL, intent="ask_materials",
+                        item_code="GA-SFZ-002", reviewer="李娜", labelled_at=datetime(2026, 12, 2, tzinfo=UTC)),
+        ])
+        session.commit()
+    table = chart(client, staff_headers, "missing-items")
+    assert table["rows"] == [["市不动产登记中心", 2, 1, "二手房过户去哪里办"], ["护照加急", 1, 1, "那个东西咋弄"]]
 
 
 def test_the_handoff_rate_by_topic(client, staff_headers):
