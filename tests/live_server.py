@@ -6,13 +6,30 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def seeded_database(directory: Path, add_rows: Callable | None = None) -> str:
+    """A SQLite database in `directory`, migrated and seeded with the real catalogue and halls, then
+    `add_rows(session)` if given (committed); its URL, for `running_service`."""
+    from service.core.db import get_session_factory
+    from service.migrate import upgrade_database
+    from service.seeding import seed_database
+
+    url = f"sqlite:///{directory / 'service.db'}"
+    upgrade_database(database_url=url)
+    with get_session_factory(url)() as session:
+        seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
+        if add_rows is not None:
+            add_rows(session)
+            session.commit()
+    return url
 
 
 def spare_port() -> int:

@@ -3,7 +3,7 @@
 // open 好差评 follow-ups, which staff close here with what was done. Chart.js is vendored (static/vendor).
 
 import { apiClient } from "./js/api.js";
-import { $, el, say } from "./js/dom.js";
+import { $, el, say, saveFile } from "./js/dom.js";
 
 const TOKEN_KEY = "staffToken";
 const STAFF_NAME_KEY = "dashboardStaffName";
@@ -149,12 +149,7 @@ async function downloadCsv(name) {
   query.set("format", "csv");
   try {
     const { blob, name: filename } = await api.file(`/api/dashboard/${name}?${query}`, `dashboard-${name}.csv`);
-    const link = el("a", { attrs: { href: URL.createObjectURL(blob), download: filename } });
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);  // the download must start first
+    saveFile(blob, filename);
   } catch (error) {
     say("message", error.message || "下载未成功，请稍后再试");
   }

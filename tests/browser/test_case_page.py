@@ -7,13 +7,9 @@ Runs Debian's Chromium (apt-get install chromium) through Playwright, like test_
 import httpx
 import pytest
 
-from service.core.db import get_session_factory
 from service.core.identity import id_check_char
-from service.core.settings import REPO_ROOT
-from service.migrate import upgrade_database
-from service.seeding import seed_database
 from tests.chromium import SCREENSHOTS, chromium
-from tests.live_server import running_service
+from tests.live_server import running_service, seeded_database
 
 TOKEN = "browser-test-token"
 PHONE = "13812345678"
@@ -23,10 +19,7 @@ sync_api = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def service(tmp_path):
-    url = f"sqlite:///{tmp_path / 'service.db'}"
-    upgrade_database(database_url=url)
-    with get_session_factory(url)() as session:
-        seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
+    url = seeded_database(tmp_path)
     env = {"FIXED_NOW": "2026-12-01T08:30:00", "STAFF_TOKEN": TOKEN, "OUTBOX_WORKER": "false"}
     with running_service(database_url=url, log_path=tmp_path / "uvicorn.log", env=env) as base:
         yield base

@@ -8,13 +8,9 @@ Runs Debian's Chromium (tests/chromium.py) through Playwright.
 import httpx
 import pytest
 
-from service.core.db import get_session_factory
-from service.core.settings import REPO_ROOT
-from service.migrate import upgrade_database
-from service.seeding import seed_database
 from tests.chromium import SCREENSHOTS, chromium
 from tests.dashboard_data import add_dashboard_rows
-from tests.live_server import running_service
+from tests.live_server import running_service, seeded_database
 
 TOKEN = "dashboard-test-token"
 
@@ -24,11 +20,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def service(tmp_path):
-    url = f"sqlite:///{tmp_path / 'service.db'}"
-    upgrade_database(database_url=url)
-    with get_session_factory(url)() as session:
-        seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
-        add_dashboard_rows(session)
+    url = seeded_database(tmp_path, add_dashboard_rows)
     env = {"FIXED_NOW": "2026-12-01T08:30:00", "STAFF_TOKEN": TOKEN, "OUTBOX_WORKER": "false"}
     with running_service(database_url=url, log_path=tmp_path / "uvicorn.log", env=env) as base:
         yield base

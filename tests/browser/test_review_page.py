@@ -8,12 +8,9 @@ suggestions come from the catalogue search behind POST /api/assist.
 import httpx
 import pytest
 
-from service.core.db import get_session_factory
-from service.core.settings import REPO_ROOT, get_settings
-from service.migrate import upgrade_database
-from service.seeding import seed_database
+from service.core.settings import get_settings
 from tests.chromium import SCREENSHOTS, chromium
-from tests.live_server import running_service, spare_port
+from tests.live_server import running_service, seeded_database, spare_port
 
 TOKEN = "review-test-token"
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -22,10 +19,7 @@ expect = sync_api.expect
 
 @pytest.fixture
 def service_with_turns(tmp_path):
-    url = f"sqlite:///{tmp_path / 'service.db'}"
-    upgrade_database(database_url=url)
-    with get_session_factory(url)() as session:
-        seed_database(seed_dir=REPO_ROOT / "service" / "seed", session=session)
+    url = seeded_database(tmp_path)
     env = {"STAFF_TOKEN": TOKEN, "RASA_URL": f"http://127.0.0.1:{spare_port()}", "OUTBOX_WORKER": "false"}
     with running_service(database_url=url, log_path=tmp_path / "uvicorn.log", env=env) as base:
         bot = {"Authorization": f"Bearer {get_settings().BOT_TOKEN}"}

@@ -1,6 +1,6 @@
 // The work-order queue: filters, one page of orders, paging and the CSV export of the filter.
 
-import { $, el, say } from "../js/dom.js";
+import { $, el, say, saveFile } from "../js/dom.js";
 import { label } from "../js/vocabulary.js";
 import { api, reportError, state } from "./desk.js";
 import { URGENT, localTime, remember, statusBadge, topicText } from "./format.js";
@@ -25,12 +25,7 @@ async function exportQueue() {
   params.delete("page_size");
   try {
     const { blob, name } = await api.file("/api/tickets/export.csv?" + params, "12345.csv");
-    const link = el("a", { attrs: { href: URL.createObjectURL(blob), download: name } });
-    link.hidden = true;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(link.href), 60_000);  // the download must start first
+    saveFile(blob, name);
   } catch (error) {
     say("message", error.message || "导出未成功，请稍后再试");
   }
