@@ -146,13 +146,21 @@ def test_axe_finds_no_serious_violation_on_the_chat(service, browser, modes):
     page.context.close()
 
 
-def test_axe_finds_no_serious_violation_on_the_staff_page(service, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page.goto(f"{service['base']}/staff")
-    expect(page.locator("#token")).to_be_visible()
+def signed_in_staff_page(browser, base: str, path: str, *, height: int = 800, reviewer: str | None = None):
+    """A staff page checked by axe-core on its sign-in form, then signed in with the staff token."""
+    page = browser.new_page(viewport={"width": 1280, "height": height}, locale="zh-CN")
+    page.goto(f"{base}{path}")
+    expect(page.get_by_label("工作人员令牌")).to_be_visible()
     assert serious_violations(page) == []
+    if reviewer is not None:
+        page.get_by_label("审核人").fill(reviewer)
     page.get_by_label("工作人员令牌").fill(TOKEN)
     page.get_by_role("button", name="进入").click()
+    return page
+
+
+def test_axe_finds_no_serious_violation_on_the_staff_page(service, browser):
+    page = signed_in_staff_page(browser, service["base"], "/staff")
     page.get_by_label("日期").fill(DAY)
     page.get_by_label("大厅").select_option("A")
     page.get_by_role("button", name="查看预约").click()
@@ -162,24 +170,14 @@ def test_axe_finds_no_serious_violation_on_the_staff_page(service, browser):
 
 
 def test_axe_finds_no_serious_violation_on_the_staff_case_page(service, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 800}, locale="zh-CN")
-    page.goto(f"{service['base']}/staff/cases")
-    expect(page.locator("#token")).to_be_visible()
-    assert serious_violations(page) == []
-    page.get_by_label("工作人员令牌").fill(TOKEN)
-    page.get_by_role("button", name="进入").click()
+    page = signed_in_staff_page(browser, service["base"], "/staff/cases")
     expect(page.get_by_label("经办人")).to_be_visible()
     assert serious_violations(page) == []
     page.close()
 
 
 def test_axe_finds_no_serious_violation_on_the_dashboard(service, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    page.goto(f"{service['base']}/dashboard")
-    expect(page.get_by_label("工作人员令牌")).to_be_visible()
-    assert serious_violations(page) == []
-    page.get_by_label("工作人员令牌").fill(TOKEN)
-    page.get_by_role("button", name="进入").click()
+    page = signed_in_staff_page(browser, service["base"], "/dashboard", height=900)
     # Every chart is an image named by its title and summary, for screen readers.
     expect(page.get_by_role("img", name="各大厅预约与爽约：预约 0 个，爽约 0 个（0%）")).to_be_visible()
     expect(page.get_by_role("img")).to_have_count(9)
@@ -204,16 +202,10 @@ def test_axe_finds_no_serious_violation_on_the_agents_console(service, browser):
 
 
 def test_axe_finds_no_serious_violation_on_the_review_page(service, browser):
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     httpx.post(f"{service['base']}/api/turns", headers={"Authorization": f"Bearer {get_settings().BOT_TOKEN}"}, json={
         "conversation_id": "web-a11y", "message_id": "m1", "at": "2026-12-01T08:00:00Z", "channel": "web",
         "text": "驾照到期那个咋弄", "intent": "nlu_fallback", "outcome": "not_understood"}).raise_for_status()
-    page.goto(f"{service['base']}/review")
-    expect(page.get_by_label("审核人")).to_be_visible()
-    assert serious_violations(page) == []
-    page.get_by_label("审核人").fill("李娜")
-    page.get_by_label("工作人员令牌").fill(TOKEN)
-    page.get_by_role("button", name="进入").click()
+    page = signed_in_staff_page(browser, service["base"], "/review", height=900, reviewer="李娜")
     expect(page.locator(".turn button[data-item]").first).to_be_visible()
     assert serious_violations(page) == []
     page.close()
