@@ -101,7 +101,7 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
             return
         sender = tracker.sender_id
         channel = channel_of_sender(sender)
-        all_turns = turn_outcomes.turns([event.as_dict() for event in tracker.events])
+        all_turns = turn_outcomes.turns([event.as_dict() for event in self._with_turn_before(tracker, new_events)])
         base = f"{self._service_url}/api/turns"
         for turn in new_turns:
             body = turn_outcomes.report(turn, conversation_id=sender, channel=channel, slots=tracker.current_slot_values())
@@ -116,6 +116,17 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
                     what="a dispute of the previous turn",
                     retry_not_found=True,  # the previous turn's own report may still be on its way
                 ))
+
+    @staticmethod
+    def _with_turn_before(tracker: DialogueStateTracker, new_events: List[Event]) -> List[Event]:
+        """The new events and the turn before them, all a dispute compares: a long conversation's
+        earlier turns are not serialised again on every save."""
+        events = list(tracker.events)
+        earlier = events[: len(events) - len(new_events)]
+        for start in range(len(earlier) - 1, -1, -1):
+            if turn_outcomes.is_citizen_message(earlier[start].as_dict()):
+                return earlier[start:] + new_events
+        return new_events
 
     def _spawn(self, coroutine: Any) -> None:
         task = asyncio.get_running_loop().create_task(coroutine)

@@ -89,7 +89,7 @@ def turns(events: List[Dict[Text, Any]]) -> List[List[Dict[Text, Any]]]:
     """The events split into turns, each starting with a citizen's message (earlier events dropped)."""
     split: List[List[Dict[Text, Any]]] = []
     for event in events:
-        if _is_citizen_message(event):
+        if is_citizen_message(event):
             split.append([event])
         elif split:
             split[-1].append(event)
@@ -151,7 +151,7 @@ def dispute(previous: List[Dict[Text, Any]], turn: List[Dict[Text, Any]]) -> Opt
     return None
 
 
-def _is_citizen_message(event: Dict[Text, Any]) -> bool:
+def is_citizen_message(event: Dict[Text, Any]) -> bool:
     if event.get("event") != "user" or not event.get("text") or not event.get("message_id"):
         return False
     intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name") or ""
