@@ -335,7 +335,7 @@ class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         except ServiceUnavailable:
             dispatcher.utter_message(response="utter_booking_service_down",
                                      hall_phone=get_settings().hall_phone)
-            return stopped()
+            return stopped(BOOKING_SLOTS)
         except ItemNotFound:
             dispatcher.utter_message(response="utter_booking_item_unclear")
             return [SlotSet("booking_item", None)]
@@ -352,6 +352,10 @@ class SubmitBooking(UsesService, Action):
         slot = tracker.get_slot
         if slot("booking_not_bookable"):
             return cleared(BOOKING_SLOTS)  # ended early: the citizen was told where to go instead
+        if slot("booking_confirmed") is not True:
+            # The form ended without the citizen's yes (the service failed mid-way and the citizen
+            # was given the hall's phone): nothing to send.
+            return cleared(BOOKING_SLOTS)
         booking = {
             "item_code": slot("booking_item"),
             "situation": slot("booking_situation"),

@@ -89,6 +89,8 @@ class TellCaseStatus(UsesService, Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         number = tracker.get_slot("case_number")
+        if not number:
+            return cleared(CASE_SLOTS)  # the form stopped (the service down): the citizen was told
         try:
             if tracker.get_slot("case_own"):
                 own = await _own_cases(self.client, tracker)

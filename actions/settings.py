@@ -32,7 +32,7 @@ def get_settings() -> ActionSettings:
     hall = yaml.safe_load(HALL_FILE.read_text(encoding="utf-8"))
     return ActionSettings(
         service_url=os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/"),
-        service_timeout_s=float(os.environ.get("SERVICE_TIMEOUT_S", "3")),
+        service_timeout_s=float(os.environ.get("SERVICE_TIMEOUT_S", "5")),
         max_message_chars=int(os.environ.get("MAX_MESSAGE_CHARS", "1000")),
         hall_phone=str(hall["phone"]),
         bot_token=require_secret("BOT_TOKEN"),

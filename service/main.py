@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from service.assist.router import router as assist_router
 from service.booking.router import appointment_router, page_router, staff_router
 from service.booking.router import hall_router as booking_hall_router
+from service.booking.when import load_time_reader
 from service.bundles.router import router as bundles_router
 from service.cases.router import bot_router as case_bot_router
 from service.cases.router import citizen_router as case_citizen_router
@@ -155,6 +156,7 @@ async def lifespan(app: FastAPI):
     settings = get_settings()
     # The work-order classifier trains in about a second: before the first request, not during it.
     await run_in_threadpool(get_classifier)
+    await run_in_threadpool(load_time_reader)
     # One Rasa client for the process: the assist panel, the WeChat channel and the outbox share it.
     app.state.rasa_client = rasa = RasaClient.from_settings(settings)
     app.state.wechat_channel = build_channel(settings, rasa=rasa) if settings.WECHAT_TOKEN else None

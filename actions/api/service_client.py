@@ -17,6 +17,8 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 
+CONNECT_TIMEOUT_S = 2.0
+
 
 class ServiceUnavailable(Exception):
     """The service could not be reached, timed out, or answered with a 5xx."""
@@ -168,7 +170,8 @@ class ServiceClient:
 
     def __init__(self, base_url: str, timeout_s: float) -> None:
         self._base_url = base_url.rstrip("/")
-        self._timeout = aiohttp.ClientTimeout(total=timeout_s)
+        # A refused or unanswered connect fails fast; an answer may take the whole timeout.
+        self._timeout = aiohttp.ClientTimeout(total=timeout_s, sock_connect=CONNECT_TIMEOUT_S)
         self._session: Optional[aiohttp.ClientSession] = None
 
     async def search(self, query: str, limit: int = 5) -> SearchResult:
@@ -280,7 +283,7 @@ class ServiceClient:
 
     async def availability(self, hall: str, when: str, item: str) -> Availability:
         body = await self._request(
-            "POST", f"/api/halls/{hall}/availability", json={"when": when, "item": item}
+            "POST", f"/api/halls/{hall}/availability", json={"when": when, "item": item}, repeatable=True
         )
         return Availability(
             understood=body.get("requested") is not None,
@@ -291,7 +294,7 @@ class ServiceClient:
 
     async def check_field(self, field: str, text: str) -> FieldCheck:
         """One of name / phone / id_number, checked by the same rules as a booking."""
-        body = await self._request("POST", "/api/appointments/check-person", json={field: text})
+        body = await self._request("POST", "/api/appointments/check-person", json={field: text}, repeatable=True)
         result = body[field]
         return FieldCheck(result["ok"], result["value"], result["masked"], result["reason"])
 
@@ -345,7 +348,8 @@ class ServiceClient:
 
     async def draft_ticket(self, content: str) -> dict[str, Any]:
         """Type, topic, summary, phone, place and item the service reads from the citizen's words."""
-        return await self._request("POST", "/api/tickets/draft", json={"content": query_text(content)})
+        return await self._request("POST", "/api/tickets/draft", json={"content": query_text(content)},
+                                   repeatable=True)
 
     async def create_ticket(self, ticket: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
         """The new order as its requester may see it, with the agents' hours; retries are safe."""
@@ -383,22 +387,38 @@ class ServiceClient:
     async def _get(self, path: str, params: Optional[dict[str, str]] = None) -> dict[str, Any]:
         return await self._request("GET", path, params=params)
 
-    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+    async def _request(self, method: str, path: str, *, repeatable: bool = False, **kwargs: Any) -> Any:
+        """`repeatable`: sending the request twice does nothing twice (a POST that only reads or
+        checks). GETs and writes carrying an Idempotency-Key are repeatable too: a connection
+        dropped under them (a kept-alive one the other side closed as it was reused, a worker
+        restarting behind nginx) gets one more try. A timeout does not: the service is slow, and
+        a second request would only add to its load."""
+        repeatable = repeatable or method == "GET" or "Idempotency-Key" in kwargs.get("headers", {})
+        tries = 2 if repeatable else 1
+        for attempt in range(1, tries + 1):
+            try:
+                return await self._send(method, path, **kwargs)
+            except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+                # Only the kind of failure is logged: request bodies carry personal data.
+                logger.warning("service call %s %s failed (try %d of %d): %s",
+                               method, path, attempt, tries, type(error).__name__)
+                dropped = isinstance(error, aiohttp.ClientConnectionError) and not isinstance(
+                    error, asyncio.TimeoutError)
+                if not dropped or attempt == tries:
+                    raise ServiceUnavailable(path) from error
+        raise AssertionError("unreachable: the last try returns or raises")
+
+    async def _send(self, method: str, path: str, **kwargs: Any) -> Any:
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(timeout=self._timeout)
-        try:
-            async with self._session.request(method, self._base_url + path, **kwargs) as response:
-                if response.status == 404:
-                    raise ItemNotFound(path)
-                if 400 <= response.status < 500:
-                    raise Refused(response.status, _detail(await response.json(content_type=None)))
-                if response.status >= 500:
-                    raise ServiceUnavailable(f"{path} answered {response.status}")
-                return await response.json()
-        except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
-            # Only the kind of failure is logged: request bodies carry personal data.
-            logger.warning("service call %s %s failed: %s", method, path, type(error).__name__)
-            raise ServiceUnavailable(path) from error
+        async with self._session.request(method, self._base_url + path, **kwargs) as response:
+            if response.status == 404:
+                raise ItemNotFound(path)
+            if 400 <= response.status < 500:
+                raise Refused(response.status, _detail(await response.json(content_type=None)))
+            if response.status >= 500:
+                raise ServiceUnavailable(f"{path} answered {response.status}")
+            return await response.json()
 
 
 # The service reads at most this many characters of a citizen's text (MAX_TEXT_CHARS there).

@@ -87,6 +87,12 @@ def _extractor() -> Any:
     return TimeExtractor()
 
 
+def load_time_reader() -> None:
+    """Load jionlp's extractor and read one phrase (its lexicons load on first use, about half a
+    second): done at start-up, not in the first citizen's request."""
+    understand_when("明天上午", now=datetime.now(SHANGHAI))
+
+
 def _extract(text: str, base: datetime, *, future: bool) -> list[dict[str, Any]]:
     with _EXTRACTOR_LOCK:
         return _extractor()(text, time_base=base, with_parsing=True, ret_future=future)

@@ -31,6 +31,8 @@ FILLED = {
     "applicant_id_masked": "110****", "booking_materials": ["居民户口簿", "近期免冠照片"],
     "materials_answer": "checked", "materials_missing": ["近期免冠照片"], "booking_nonce": "abc",
 }
+# What the submit action finds once the citizen said yes.
+CONFIRMED = {**FILLED, "booking_confirmed": True}
 
 
 async def validate(fake, tracker, dispatcher):
@@ -141,7 +143,7 @@ async def test_questions_and_stops_are_not_taken_as_answers(dispatcher, fake_ser
 
 
 async def test_submit_sends_the_declared_materials_and_reports_the_code(dispatcher, fake_service):
-    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
 
     key, booking = fake_service.bookings[0]
     assert booking["materials_ready"] == ["居民户口簿"] and booking["materials_missing"] == ["近期免冠照片"]
@@ -152,15 +154,15 @@ async def test_submit_sends_the_declared_materials_and_reports_the_code(dispatch
 
 async def test_an_unclear_submit_is_retried_with_the_same_key(dispatcher, fake_service):
     fake_service.down = True
-    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
     assert responses(dispatcher) == ["utter_booking_not_sent"]
     assert slots(events)["requested_slot"] == "booking_confirmed"
     assert {"event": "active_loop", "name": "booking_form"} in [
         {k: e[k] for k in ("event", "name")} for e in events if e["event"] == "active_loop"]
 
     fake_service.down = False
-    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
-    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
     keys = {key for key, _ in fake_service.bookings}
     assert len(keys) == 1
 
@@ -169,7 +171,7 @@ async def test_an_unclear_submit_is_retried_with_the_same_key(dispatcher, fake_s
 async def test_refused_booking(dispatcher, fake_service, detail, asks_again):
     fake_service.refuse_booking = Refused(409, detail)
 
-    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
 
     assert (slots(events).get("requested_slot") == "booking_when") is asks_again
 
@@ -179,7 +181,7 @@ async def test_a_suspended_person_is_told_why_until_when_and_the_halls_phone(dis
     detail = ("您近 90 天内有 3 次预约未到场（爽约），按清江市政务服务中心的规定，网上预约暂停至 2027-01-02（含）。"
               "期间仍可到大厅现场取号办理；如有疑问请致电 0571-86012345")
     fake_service.refuse_booking = Refused(409, detail)
-    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
     assert responses(dispatcher) == ["utter_booking_refused"] and dispatcher.messages[0]["reason"] == detail
     assert slots(events)["applicant_id"] is None  # the booking ends; its personal data is not kept
 
@@ -392,7 +394,7 @@ async def test_the_materials_answer_records_what_is_missing(dispatcher, fake_ser
 
 
 async def test_a_skipped_check_books_no_material_as_ready(dispatcher, fake_service):
-    skipped = {**FILLED, "materials_answer": "skipped", "materials_missing": None}
+    skipped = {**CONFIRMED, "materials_answer": "skipped", "materials_missing": None}
 
     await SubmitBooking(fake_service).run(dispatcher, make_tracker("确认", "affirm", slots=skipped), DOMAIN)
 
@@ -424,6 +426,16 @@ async def test_the_service_down_in_the_form_stops_it_with_the_halls_phone(dispat
     assert events[0] == {"event": "active_loop", "name": None, "timestamp": None}
 
 
+async def test_a_form_stopped_by_the_service_down_submits_nothing(dispatcher, fake_service):
+    # Rasa's submit rule follows any end of the form, the service-down stop included: all filled but
+    # never confirmed.
+    events = await SubmitBooking(fake_service).run(dispatcher, make_tracker("换身份证", "book_appointment",
+                                                                           slots=FILLED), DOMAIN)
+
+    assert dispatcher.messages == [] and not any(call[0] == "create_appointment" for call in fake_service.calls)
+    assert {"applicant_id", "booking_item"} <= {e["name"] for e in events if e["value"] is None}
+
+
 async def test_stopping_drops_the_personal_data_and_the_form(dispatcher):
     events = await StopBooking().run(dispatcher, make_tracker("算了", "deny", slots=FILLED), DOMAIN)
 
@@ -446,7 +458,7 @@ async def test_the_life_event_button_books_the_bundles_item_at_its_window(dispat
 
 async def test_a_bundle_booking_goes_to_the_bundle_and_says_what_the_window_takes(dispatcher, fake_service):
     fake_service.add_life_event("newborn", "新生儿出生一件事")
-    filled = {**FILLED, "booking_bundle": "newborn", "booking_bundle_name": "新生儿出生一件事"}
+    filled = {**CONFIRMED, "booking_bundle": "newborn", "booking_bundle_name": "新生儿出生一件事"}
     await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=filled), DOMAIN)
     assert fake_service.calls[0][:2] == ("create_bundle_appointment", "newborn")
     done = dispatcher.messages[-1]
@@ -454,5 +466,5 @@ async def test_a_bundle_booking_goes_to_the_bundle_and_says_what_the_window_take
 
 
 async def test_an_ordinary_booking_has_no_bundle_line(dispatcher, fake_service):
-    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=FILLED), DOMAIN)
+    await SubmitBooking(fake_service).run(dispatcher, make_tracker("/affirm", "affirm", slots=CONFIRMED), DOMAIN)
     assert dispatcher.messages[-1]["bundle_line"] == ""

@@ -80,3 +80,9 @@ async def test_the_service_down_ends_the_form(dispatcher, fake_service):
         dispatcher, form_tracker(NUMBER, slots_now={"requested_slot": "case_number"}), DOMAIN)
     assert responses(dispatcher) == ["utter_service_unavailable"]
     assert any(e["event"] == "active_loop" and e["name"] is None for e in events)
+
+
+async def test_a_form_stopped_without_a_number_tells_nothing_more(dispatcher, fake_service):
+    # Rasa's rule runs the status action after any end of the form, the service-down stop included.
+    await TellCaseStatus(fake_service).run(dispatcher, make_tracker("", "check_progress", slots={}), DOMAIN)
+    assert dispatcher.messages == [] and fake_service.calls == []

@@ -4,6 +4,7 @@ the shapes it reads, and how each kind of failure comes back."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import subprocess
 
@@ -102,6 +103,69 @@ def test_a_referral_for_a_matter_outside_the_catalogue(service_url):
 def test_a_service_that_is_down_is_unavailable_not_an_error():
     with pytest.raises(ServiceUnavailable):
         call("http://127.0.0.1:9", "search", "身份证")
+
+
+class DropsFirstConnections:
+    """A server that closes the first `drops` connections without answering (as a kept-alive
+    connection closed by the other side as it was reused) and answers the rest with `answer`."""
+
+    def __init__(self, drops: int, answer: object = None) -> None:
+        self.drops = drops
+        self.body = json.dumps({} if answer is None else answer).encode()
+        self.requests = 0
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                       if line.lower().startswith(b"content-length:")), 0)
+        await reader.readexactly(length)
+        self.requests += 1
+        if self.requests > self.drops:
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                         + str(len(self.body)).encode() + b"\r\n\r\n" + self.body)
+            await writer.drain()
+        writer.close()
+
+    def call(self, method: str, *args):
+        async def run():
+            server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
+            client = ServiceClient(f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}", timeout_s=5)
+            try:
+                return await getattr(client, method)(*args)
+            finally:
+                await client.close()
+                server.close()
+                await server.wait_closed()
+
+        return asyncio.run(run())
+
+
+CHECKED_PHONE = {"phone": {"ok": True, "value": "13812345678", "masked": "138****5678", "reason": None}}
+
+
+@pytest.mark.parametrize("method, args, answer", [
+    ("conversation_tickets", ("c1",), []),  # a read
+    ("check_field", ("phone", "13812345678"), CHECKED_PHONE),  # a POST that only checks
+    ("create_ticket", ({"content": "投诉"}, "key-1"), {"number": "12345-1"}),  # a write with its key
+])
+def test_a_dropped_connection_is_tried_again_when_sending_twice_is_harmless(method, args, answer):
+    server = DropsFirstConnections(drops=1, answer=answer)
+    server.call(method, *args)
+    assert server.requests == 2
+
+
+def test_a_write_without_an_idempotency_key_is_not_sent_twice():
+    server = DropsFirstConnections(drops=1)
+    with pytest.raises(ServiceUnavailable):
+        server.call("cancel_appointment", "YY-1", {"phone": "13812345678"})
+    assert server.requests == 1
+
+
+def test_a_connection_dropped_twice_is_unavailable():
+    server = DropsFirstConnections(drops=2)
+    with pytest.raises(ServiceUnavailable):
+        server.call("conversation_tickets", "c1")
+    assert server.requests == 2
 
 
 def test_very_long_text_keeps_its_start_and_its_end():
