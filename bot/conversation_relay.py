@@ -8,9 +8,11 @@
   Rasa instance takes the message.
 - every other turn's outcome is reported (POST /api/turns; bot/turn_outcomes.py reads it from the
   turn's events whatever path produced the reply), and a next message that says the answer was
-  wrong or asks for a person marks the previous turn disputed. Reports are fire-and-forget tasks
-  with retries: the citizen's reply never waits for them, and a lost report costs one row of
-  statistics, never a reply.
+  wrong or asks for a person marks the previous turn disputed.
+
+Both are written to the service outbox (bot/service_outbox.py) in the transaction that stores the
+turn's events, and posted from there in order: the citizen's reply never waits for the service, and
+a service away for a while, or a Rasa process killed, loses nothing.
 
 A SQLite store commits without waiting for the disk (`fast_sqlite_engine`). Configured in endpoints.yml.
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any, Dict, Iterator, List, Set, Text
+from typing import Any, Dict, Iterator, List, Text
 from urllib.parse import quote
 
 import sqlalchemy as sa
@@ -29,8 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import turn_outcomes
-from bot.service_post import post_to_service
+from bot import service_outbox, turn_outcomes
 from common.channels import channel_of_sender
 from common.deployment import require_secret
 
@@ -65,57 +66,54 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.engine = fast_sqlite_engine(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
-        self._service_url = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000").rstrip("/")
-        self._bot_token = require_secret("BOT_TOKEN")
-        # Events written by the save in progress, per conversation (set inside SQLTrackerStore.save).
-        self._saving: Dict[Text, List[Event]] = {}
-        # Reports in flight: a task nobody references may be collected before it finishes.
-        self._reports: Set[asyncio.Task] = set()
+        service_outbox.create_table(self.engine)
+        service_url = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000")
+        self.outbox = service_outbox.OutboxSender(self.engine, service_url, require_secret("BOT_TOKEN"))
+        try:  # what a previous run left owed is sent from start-up, not from the first message
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return
+        self.outbox.wake()
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator:
+        # Inside SQLTrackerStore.save's transaction: what the service is owed for these events is
+        # committed with them, or neither is.
         events = list(super()._additional_events(session, tracker))
-        self._saving[tracker.sender_id] = events
+        for owed in self._owed_to_service(tracker, events):
+            service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
         return iter(events)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
-        new_events = self._saving.pop(tracker.sender_id, [])
-        if not tracker.is_paused():
-            self._report_turns(tracker, new_events)
-            return
-        for event in new_events:
-            if isinstance(event, UserUttered) and event.text and not event.text.startswith("/"):
-                await self._relay(tracker.sender_id, event)
+        self.outbox.wake()
 
-    async def _relay(self, sender_id: Text, event: UserUttered) -> None:
-        await post_to_service(
-            f"{self._service_url}/api/conversations/{quote(sender_id, safe='')}/messages",
-            {"text": event.text, "message_id": event.message_id},
-            token=self._bot_token,
-            what="relay of a paused conversation's message",
-        )
-
-    def _report_turns(self, tracker: DialogueStateTracker, new_events: List[Event]) -> None:
+    def _owed_to_service(self, tracker: DialogueStateTracker, new_events: List[Event]) -> List[Dict[Text, Any]]:
+        conversation = quote(tracker.sender_id, safe="")
+        if tracker.is_paused():
+            return [
+                {"path": f"/api/conversations/{conversation}/messages",
+                 "body": {"text": event.text, "message_id": event.message_id},
+                 "what": "relay of a paused conversation's message"}
+                for event in new_events
+                if isinstance(event, UserUttered) and event.text and not event.text.startswith("/")
+            ]
         new_turns = turn_outcomes.turns([event.as_dict() for event in new_events])
         if not new_turns:
-            return
-        sender = tracker.sender_id
-        channel = channel_of_sender(sender)
+            return []
+        channel = channel_of_sender(tracker.sender_id)
         all_turns = turn_outcomes.turns([event.as_dict() for event in self._with_turn_before(tracker, new_events)])
-        base = f"{self._service_url}/api/turns"
+        owed = []
         for turn in new_turns:
-            body = turn_outcomes.report(turn, conversation_id=sender, channel=channel, slots=tracker.current_slot_values())
-            self._spawn(post_to_service(base, body.as_body(), token=self._bot_token, what="a turn's report"))
+            body = turn_outcomes.report(turn, conversation_id=tracker.sender_id, channel=channel,
+                                        slots=tracker.current_slot_values())
+            owed.append({"path": "/api/turns", "body": body.as_body(), "what": "a turn's report"})
             index = next((i for i, t in enumerate(all_turns) if t[0].get("message_id") == body.message_id), 0)
             reason = turn_outcomes.dispute(all_turns[index - 1], turn) if index > 0 else None
             if reason:
-                self._spawn(post_to_service(
-                    f"{base}/{quote(sender, safe='')}/disputes",
-                    {"message_id": all_turns[index - 1][0]["message_id"], "reason": reason},
-                    token=self._bot_token,
-                    what="a dispute of the previous turn",
-                    retry_not_found=True,  # the previous turn's own report may still be on its way
-                ))
+                owed.append({"path": f"/api/turns/{conversation}/disputes",
+                             "body": {"message_id": all_turns[index - 1][0]["message_id"], "reason": reason},
+                             "what": "a dispute of the previous turn", "retry_not_found": True})
+        return owed
 
     @staticmethod
     def _with_turn_before(tracker: DialogueStateTracker, new_events: List[Event]) -> List[Event]:
@@ -127,8 +125,3 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
             if turn_outcomes.is_citizen_message(earlier[start].as_dict()):
                 return earlier[start:] + new_events
         return new_events
-
-    def _spawn(self, coroutine: Any) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)
-        self._reports.add(task)
-        task.add_done_callback(self._reports.discard)

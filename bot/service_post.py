@@ -1,11 +1,13 @@
-"""POSTs from the Rasa server to the service (bot token), retried with a growing pause.
+"""One POST from the Rasa server to the service (bot token), and what it means for a retry.
 
-Shared by the paused-conversation relay and the turn reports (bot/conversation_relay.py).
+The retries themselves are the outbox's (bot/service_outbox.py): a row stays until the service has
+taken it or refused it for good.
 """
 
 from __future__ import annotations
 
 import asyncio
+import enum
 import logging
 from typing import Any, Dict, Text
 
@@ -13,32 +15,30 @@ import aiohttp
 
 logger = logging.getLogger(__name__)
 
-ATTEMPTS = 3
-BACKOFF_S = 0.5
-TIMEOUT_S = 5.0
+
+class Delivery(enum.Enum):
+    TAKEN = "taken"  # 2xx: stored (or stored before: the service de-duplicates)
+    REFUSED = "refused"  # a 4xx the same request will always get: logged and dropped
+    NOT_FOUND = "not found"  # a 404: what it refers to is unknown, or not there yet
+    LATER = "later"  # no answer, or a 5xx
 
 
-async def post_to_service(
-    url: Text, body: Dict[Text, Any], *, token: Text, what: Text, retry_not_found: bool = False
-) -> bool:
-    """True once the service took it. A 4xx is final (logged) unless it is a 404 and
-    `retry_not_found` (what it refers to may still be on its way); errors and 5xx are retried."""
-    headers = {"Authorization": f"Bearer {token}"}
-    timeout = aiohttp.ClientTimeout(total=TIMEOUT_S)
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            async with aiohttp.ClientSession(timeout=timeout) as session:
-                async with session.post(url, json=body, headers=headers) as response:
-                    status = response.status
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-            logger.warning("%s failed (%s), attempt %d", what, type(exc).__name__, attempt)
-        else:
-            if status < 300:
-                return True
-            if 400 <= status < 500 and not (status == 404 and retry_not_found):
-                logger.warning("service refused %s: HTTP %s", what, status)
-                return False
-            logger.warning("service answered %s with HTTP %s, attempt %d", what, status, attempt)
-        await asyncio.sleep(BACKOFF_S * attempt)
-    logger.error("%s was not delivered after %d attempts", what, ATTEMPTS)
-    return False
+async def post_once(
+    http: aiohttp.ClientSession, url: Text, body: Dict[Text, Any], *, token: Text, what: Text,
+) -> Delivery:
+    try:
+        async with http.post(url, json=body, headers={"Authorization": f"Bearer {token}"}) as response:
+            status = response.status
+    except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        # Only the kind of failure: bodies carry citizens' messages.
+        logger.warning("%s not taken (%s); tried again later", what, type(exc).__name__)
+        return Delivery.LATER
+    if status < 300:
+        return Delivery.TAKEN
+    if status == 404:
+        return Delivery.NOT_FOUND
+    if 400 <= status < 500:
+        logger.warning("service refused %s: HTTP %s", what, status)
+        return Delivery.REFUSED
+    logger.warning("service answered %s with HTTP %s; tried again later", what, status)
+    return Delivery.LATER

@@ -1,8 +1,9 @@
-"""The tracker store reports each saved turn, and the dispute of the one before, without the turn
-waiting for the service; a paused conversation's messages go to the work order instead.
+"""The tracker store owes the service each saved turn's report, the dispute of the one before, and
+a paused conversation's messages; it writes them with the turn's events and posts them from its
+outbox (bot/service_outbox.py) without the turn waiting, in order, until the service takes them.
 
 Replays a recorded conversation (tests/bot/fixtures/recorded_turns.json) into the real store on a
-SQLite file; the POSTs to the service are captured."""
+SQLite file; the service is a small HTTP server that records what it is sent."""
 
 from __future__ import annotations
 
@@ -11,15 +12,50 @@ import json
 from pathlib import Path
 
 import pytest
+from aiohttp import web
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import conversation_relay
+from bot import service_outbox
 from bot.conversation_relay import RelayingSQLTrackerStore
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "recorded_turns.json").read_text(encoding="utf-8"))
+
+
+class FakeService:
+    """The service's POST endpoints as the tracker store sees them: each request recorded, and
+    answered with the next status of `answers` (201 once they run out)."""
+
+    def __init__(self) -> None:
+        self.posted: list[tuple[str, dict]] = []
+        self.answers: list[int] = []
+        self.slow_s = 0.0
+        self.url = ""
+        self._runner: web.AppRunner | None = None
+
+    async def _take(self, request: web.Request) -> web.Response:
+        await asyncio.sleep(self.slow_s)
+        status = self.answers.pop(0) if self.answers else 201
+        if status < 300:
+            self.posted.append((request.path, await request.json()))
+        return web.json_response({}, status=status)
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_post("/{path:.*}", self._take)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        self.url = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def bodies(self, suffix: str) -> list[dict]:
+        return [body for path, body in self.posted if path.endswith(suffix)]
 
 
 @pytest.fixture(scope="module")
@@ -28,17 +64,36 @@ def domain() -> Domain:
 
 
 @pytest.fixture
-def posted(monkeypatch) -> list[tuple[str, dict, dict]]:
-    sent: list[tuple[str, dict, dict]] = []
-
-    async def capture(url, body, **options):
-        await asyncio.sleep(0.05)  # the service takes a while: the save must not wait for it
-        sent.append((url, body, options))
-        return True
-
+async def service(monkeypatch):
     monkeypatch.setenv("ENVIRONMENT", "development")
-    monkeypatch.setattr(conversation_relay, "post_to_service", capture)
-    return sent
+    monkeypatch.setattr(service_outbox, "FIRST_PAUSE_S", 0.02)  # retries within a test's patience
+    fake = FakeService()
+    await fake.start()
+    monkeypatch.setenv("SERVICE_URL", fake.url)
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def open_store(tmp_path):
+    """Opens stores on the test's SQLite file (several: a restart); their senders stop at the end."""
+    opened: list[RelayingSQLTrackerStore] = []
+
+    def open_one() -> RelayingSQLTrackerStore:
+        opened.append(RelayingSQLTrackerStore(domain=Domain.empty(), db=str(tmp_path / "tracker.db")))
+        return opened[-1]
+
+    yield open_one
+    for store in opened:
+        await store.outbox.stop()
+
+
+async def all_taken(store: RelayingSQLTrackerStore, timeout_s: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout_s
+    while store.outbox.pending():
+        assert loop.time() < deadline, f"{store.outbox.pending()} rows still owed to the service"
+        await asyncio.sleep(0.02)
 
 
 def user_message_indexes(events: list[dict]) -> list[int]:
@@ -59,25 +114,73 @@ async def save_turn_by_turn(store, domain, sender: str, events: list[dict], extr
         await store.save(tracker)
 
 
-async def test_each_turn_is_reported_and_the_next_message_disputes_the_answer(tmp_path, domain, posted):
-    store = RelayingSQLTrackerStore(domain=domain, db=str(tmp_path / "tracker.db"))
-    events = RECORDED["fee_then_not_this"]
-    await save_turn_by_turn(store, domain, "web-relay-1", events)
-    assert posted == []  # reported in the background, after the saves returned
-    await asyncio.gather(*store._reports)
-    reports = [body for url, body, _ in posted if url.endswith("/api/turns")]
+async def test_each_turn_is_reported_and_the_next_message_disputes_the_answer(open_store, domain, service):
+    store = open_store()
+    service.slow_s = 0.05  # the service takes a while: the saves must not wait for it
+    await save_turn_by_turn(store, domain, "web-relay-1", RECORDED["fee_then_not_this"])
+    assert service.posted == []  # posted after the saves returned
+    await all_taken(store)
+    reports = service.bodies("/api/turns")
     assert [r["outcome"] for r in reports] == ["notice", "other"]
     assert reports[0]["text"] == "补办身份证要交多少钱" and reports[0]["item_code"] == "GA-SFZ-002"
-    [(url, dispute, options)] = [p for p in posted if p[0].endswith("/disputes")]
-    assert url.endswith("/api/turns/web-relay-1/disputes") and options["retry_not_found"]
-    assert dispute == {"message_id": reports[0]["message_id"], "reason": "denied"}
+    assert service.bodies("/api/turns/web-relay-1/disputes") == [
+        {"message_id": reports[0]["message_id"], "reason": "denied"}]
+    # In order: the disputed turn's report reached the service before its dispute.
+    assert [path for path, _ in service.posted][-1].endswith("/disputes")
 
 
-async def test_a_paused_conversation_is_relayed_not_reported(tmp_path, domain, posted):
-    store = RelayingSQLTrackerStore(domain=domain, db=str(tmp_path / "tracker.db"))
-    events = RECORDED["greeting"]
-    await save_turn_by_turn(store, domain, "web-relay-2", events, extra=[ConversationPaused()])
-    await asyncio.gather(*store._reports)
-    reports = [body["text"] for url, body, _ in posted if url.endswith("/api/turns")]
-    relayed = [body["text"] for url, body, _ in posted if url.endswith("/api/conversations/web-relay-2/messages")]
-    assert reports == ["你好呀"] and relayed == ["谢谢"]  # the second message came while an agent held it
+async def test_a_paused_conversation_is_relayed_not_reported(open_store, domain, service):
+    store = open_store()
+    await save_turn_by_turn(store, domain, "web-relay-2", RECORDED["greeting"], extra=[ConversationPaused()])
+    await all_taken(store)
+    assert [r["text"] for r in service.bodies("/api/turns")] == ["你好呀"]
+    # The second message came while an agent held the conversation.
+    assert [m["text"] for m in service.bodies("/api/conversations/web-relay-2/messages")] == ["谢谢"]
+
+
+async def test_what_is_owed_while_the_service_is_away_is_sent_after_a_restart_once_in_order(
+    open_store, domain, service, monkeypatch
+):
+    # The service is not listening: the turns are saved and answered all the same.
+    monkeypatch.setenv("SERVICE_URL", "http://127.0.0.1:9")
+    first = open_store()
+    for name in ("fee_then_not_this", "notice_then_person"):
+        await save_turn_by_turn(first, domain, f"web-{name}", RECORDED[name])
+    owed = first.outbox.pending()
+    assert owed >= 5
+    await first.outbox.stop()  # the process dies with everything still owed
+
+    monkeypatch.setenv("SERVICE_URL", service.url)
+    again = open_store()  # Rasa restarted on the same database
+    await all_taken(again)
+    assert len(service.posted) == owed  # each once
+    sent_for: dict[str, list[str]] = {}
+    for path, body in service.posted:  # /api/turns carries the conversation; a dispute names it in its path
+        conversation = body.get("conversation_id") or path.split("/")[3]
+        sent_for.setdefault(conversation, []).append(path.rsplit("/", 1)[-1])
+    assert sent_for["web-fee_then_not_this"] == ["turns", "turns", "disputes"]  # in the order of the turns
+    assert set(sent_for) == {"web-fee_then_not_this", "web-notice_then_person"}
+
+
+async def test_a_failing_service_is_tried_again_until_it_takes_the_report(open_store, domain, service):
+    service.answers = [503, 503, 502]
+    store = open_store()
+    await save_turn_by_turn(store, domain, "web-relay-3", RECORDED["declined"])
+    await all_taken(store)
+    assert [r["outcome"] for r in service.bodies("/api/turns")] == ["declined"]  # taken once, after three tries
+
+
+async def test_a_refused_report_is_dropped_and_the_next_still_goes(open_store, domain, service):
+    service.answers = [422]
+    store = open_store()
+    await save_turn_by_turn(store, domain, "web-relay-4", RECORDED["fee_then_not_this"])
+    await all_taken(store)
+    # The first report was refused for good; its dispute then finds no turn and is dropped too.
+    assert [r["outcome"] for r in service.bodies("/api/turns")] == ["other"]
+
+
+def test_pauses_grow_with_each_try_and_are_jittered():
+    pauses = [service_outbox.pause_after(n) for n in range(1, 20)]
+    assert 0.25 <= pauses[0] <= 0.5 and 1.0 <= pauses[3] <= 4.0 * 1.0
+    assert max(pauses) <= service_outbox.LONGEST_PAUSE_S
+    assert len({round(service_outbox.pause_after(3), 6) for _ in range(20)}) > 1

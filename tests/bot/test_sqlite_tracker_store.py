@@ -6,7 +6,6 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import conversation_relay
 from bot.conversation_relay import RelayingSQLTrackerStore
 
 
@@ -17,11 +16,7 @@ def store_at(path) -> RelayingSQLTrackerStore:
 
 async def test_sqlite_store_is_in_wal_mode_with_normal_sync_and_keeps_trackers(tmp_path, monkeypatch):
     monkeypatch.setenv("ENVIRONMENT", "development")
-
-    async def no_service(url, body, **options):  # the turn reports are another test's concern
-        return True
-
-    monkeypatch.setattr(conversation_relay, "post_to_service", no_service)
+    monkeypatch.setenv("SERVICE_URL", "http://127.0.0.1:9")  # the turn reports are another test's concern
     store = store_at(tmp_path / "tracker.db")
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -33,6 +28,9 @@ async def test_sqlite_store_is_in_wal_mode_with_normal_sync_and_keeps_trackers(t
     await store.save(tracker)
     await store.save(tracker)  # nothing new: nothing written twice
     # Another store on the same file (another Rasa instance of the same host) reads it back.
-    again = await store_at(tmp_path / "tracker.db").retrieve("citizen-1")
+    other = store_at(tmp_path / "tracker.db")
+    again = await other.retrieve("citizen-1")
     assert [e.as_dict()["event"] for e in again.events] == ["action", "user", "bot"]
     assert again.latest_message.text == "身份证丢了补办要带啥"
+    for each in (store, other):
+        await each.outbox.stop()

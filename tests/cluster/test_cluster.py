@@ -29,6 +29,7 @@ from functools import partial
 import httpx
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from scripts.stack import MODEL_PATH, REPO_ROOT, Cluster, ClusterPorts, ClusterSize
 from tests import postgres
@@ -295,6 +296,19 @@ def test_two_hundred_conversations_survive_a_killed_rasa_server(cluster):
     assert len({conversation for _, conversation in stored_codes}) == bookings
     assert dict((conversation, number) for number, conversation in stored_orders) == numbers
     assert len(stored_orders) == complaints
+
+    # Every turn's report reached the service once, the killed server's included: the survivor
+    # sends what the tracker store's outbox still holds (bot/service_outbox.py).
+    deadline = time.monotonic() + 90
+    tracker_url = make_url(cluster.env["TRACKER_STORE_URL"]).set(drivername="postgresql+psycopg")
+    with create_engine(tracker_url).connect() as trackers:
+        while owed := trackers.execute(text("SELECT count(*) FROM service_outbox")).scalar_one():
+            assert time.monotonic() < deadline, f"{owed} reports still owed to the service"
+            time.sleep(1)
+    with create_engine(cluster.env["DATABASE_URL"]).connect() as database:
+        reported = dict(database.execute(text("SELECT conversation_id, count(*) FROM turn GROUP BY conversation_id")).all())
+    assert {chat.sender: reported.get(chat.sender, 0) for chat, _ in results} == {
+        chat.sender: len(chat.sent) for chat, _ in results}
 
     figures = {"conversations": CONVERSATIONS, "turns": run.counts["turns"], "killed_at_turn": run.killed_at_turn,
                "turns_refused_then_resent": run.counts["refused"],
