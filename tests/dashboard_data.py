@@ -25,19 +25,19 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=LOCAL)
 
 
-# (conversation, message, local time, channel, outcome, item code, topic, masked text)
+# (conversation, message, local time, channel, outcome, item code, 12345 topic as stored, masked text)
 TURNS = [
-    ("A", "m1", "2026-11-30 23:30", "web", Outcome.NOTICE, "GA-SFZ-002", "市公安局", "身份证丢了怎么补办"),
+    ("A", "m1", "2026-11-30 23:30", "web", Outcome.NOTICE, "GA-SFZ-002", "政法", "身份证丢了怎么补办"),
     # Ten past midnight in Shanghai is still 30 November in UTC: it counts on 1 December.
     ("A", "m2", "2026-12-01 00:10", "web", Outcome.NOT_UNDERSTOOD, None, None, "那个东西咋弄"),
-    ("B", "m1", "2026-12-01 08:00", "wechat", Outcome.REFERRAL, None, "市不动产登记中心", "房产证抵押怎么办"),
-    ("B", "m2", "2026-12-01 08:05", "wechat", Outcome.REFERRAL, None, "市不动产登记中心", "二手房过户去哪里办"),
+    ("B", "m1", "2026-12-01 08:00", "wechat", Outcome.REFERRAL, None, "城乡建设", "房产证抵押怎么办"),
+    ("B", "m2", "2026-12-01 08:05", "wechat", Outcome.REFERRAL, None, "城乡建设", "二手房过户去哪里办"),
     ("C", "m1", "2026-12-01 08:06", "web", Outcome.HANDOFF, None, "城乡建设", "小区路灯坏了没人修"),
-    ("C", "m2", "2026-12-01 08:07", "web", Outcome.NOTICE, "GA-SFZ-002", "市公安局", "补办身份证要带啥"),
-    ("D", "m1", "2026-12-01 08:20", "web", Outcome.HANDOFF, None, "市公安局", "我要投诉窗口态度"),
+    ("C", "m2", "2026-12-01 08:07", "web", Outcome.NOTICE, "GA-SFZ-002", "政法", "补办身份证要带啥"),
+    ("D", "m1", "2026-12-01 08:20", "web", Outcome.HANDOFF, None, "政法", "我要投诉窗口态度"),
     ("E", "m1", "2026-11-30 10:00", "web", Outcome.HANDOFF, None, "城乡建设", "井盖丢了很危险"),
-    ("F", "m1", "2026-11-30 11:00", "web", Outcome.REFERRAL, None, None, "养老保险怎么交"),
-    ("H", "m1", "2026-11-30 12:00", "web", Outcome.OFFERED, "BDC-ZYDJ-001", None, "买二手房要办什么"),
+    ("F", "m1", "2026-11-30 11:00", "web", Outcome.REFERRAL, None, "劳动和社会保障", "养老保险怎么交"),
+    ("H", "m1", "2026-11-30 12:00", "web", Outcome.OFFERED, "BDC-ZYDJ-001", "城乡建设", "买二手房要办什么"),
     ("G", "m1", "2026-10-01 10:00", "web", Outcome.NOT_UNDERSTOOD, None, None, "在吗"),
 ]
 

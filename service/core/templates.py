@@ -428,7 +428,7 @@ DASHBOARD_COLUMNS = {
     "not_understood_share": "未理解占比（%）",
     "item_code": "事项编码",
     "item_name": "事项名称",
-    "topic": "主题/部门",
+    "topic": "主题",
     "example": "最近一次提问（已脱敏）",
     "handoffs": "转人工",
     "handoff_rate": "转人工率（%）",

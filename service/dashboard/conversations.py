@@ -85,7 +85,8 @@ def catalogue_gaps(period: Period) -> Select:
 
 
 def missing_items(session: Session, period: Period) -> ChartTable:
-    """What was asked that the catalogue lacks, by topic (the department referred to), most first,
+    """What was asked that the catalogue lacks, by what a reviewer says is missing or else the
+    12345 topic of the question referred elsewhere, most first,
     with the latest question (masked when stored) as an example."""
     gaps = catalogue_gaps(period).subquery()
     count = func.count().label("turns")
@@ -102,12 +103,13 @@ def missing_items(session: Session, period: Period) -> ChartTable:
 
 
 def handoffs_by_topic(session: Session, period: Period) -> ChartTable:
-    """Per topic, the turns and how many of them were handed to a person (12345), the most handoffs first."""
+    """Per 12345 topic, the government-matter turns and how many of them were handed to a person,
+    the most handoffs first (a topic with many questions and none handed over shows its 0 %)."""
     handoffs = func.sum(case((Turn.outcome == Outcome.HANDOFF, 1), else_=0)).label("handoffs")
     groups = session.execute(
         select(Turn.topic, func.count(), handoffs)
         .where(period.covers(Turn.at), Turn.topic.is_not(None))
-        .group_by(Turn.topic).having(handoffs > 0).order_by(handoffs.desc(), Turn.topic).limit(TOP)
+        .group_by(Turn.topic).order_by(handoffs.desc(), func.count().desc(), Turn.topic).limit(TOP)
     ).all()
     rows = [[topic, turns, handed, percent(handed, turns)] for topic, turns, handed in groups]
     return _table("handoffs", period, ["topic", "turns", "handoffs", "handoff_rate"], rows)

@@ -49,6 +49,7 @@ class Turn(Base):
     item_code: Mapped[str | None] = mapped_column(String(64), index=True)
     item_confidence: Mapped[float | None] = mapped_column(Float)
     outcome: Mapped[Outcome] = mapped_column(string_enum(Outcome, "turn_outcome"))
-    # The 12345 topic (handoffs) or the item's department (notices), for rates by topic.
+    # The 12345 first-level topic of a government matter (service/turns/store.py topic_of), for
+    # the handoff rate by topic.
     topic: Mapped[str | None] = mapped_column(String(64))
     disputed: Mapped[Disputed | None] = mapped_column(string_enum(Disputed, "turn_disputed"))

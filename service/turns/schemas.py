@@ -22,7 +22,8 @@ class TurnIn(BaseModel):
     item_code: str | None = Field(default=None, max_length=64)
     item_confidence: Confidence | None = None
     outcome: Outcome
-    topic: str | None = Field(default=None, max_length=64)
+    topic: str | None = Field(default=None, max_length=64,
+                              description="the 12345 topic the citizen confirmed for a handoff, as l1/l2")
 
 
 class DisputeIn(BaseModel):

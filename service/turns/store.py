@@ -7,9 +7,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from common.personal_data import mask_personal_data
+from service.triage.classifier import get_classifier
 from service.turns.models import Disputed, Outcome, Turn
 from service.turns.schemas import TurnIn
 
+# What the bot took for a government matter (a greeting, a form's step or a declined message has no topic).
+GOVERNMENT_MATTERS = {Outcome.NOTICE, Outcome.OFFERED, Outcome.REFERRAL, Outcome.HANDOFF}
 # Enough of a long story to review it; the rest adds nothing a reviewer needs.
 STORED_TEXT_CHARS = 2000
 
@@ -19,7 +22,8 @@ def record(session: Session, turn: TurnIn) -> Turn:
     existing = _find(session, turn.conversation_id, turn.message_id)
     if existing is not None:
         return existing
-    row = Turn(**turn.model_dump(exclude={"text"}), text=mask_personal_data(turn.text)[:STORED_TEXT_CHARS])
+    text = mask_personal_data(turn.text)[:STORED_TEXT_CHARS]
+    row = Turn(**turn.model_dump(exclude={"text", "topic"}), text=text, topic=topic_of(turn, text))
     session.add(row)
     try:
         session.commit()
@@ -27,6 +31,17 @@ def record(session: Session, turn: TurnIn) -> Turn:
         session.rollback()
         return _find(session, turn.conversation_id, turn.message_id)
     return row
+
+
+def topic_of(turn: TurnIn, masked_text: str) -> str | None:
+    """The 12345 first-level topic of a message the bot took for a government matter: the one the
+    citizen confirmed for a handoff ("城乡建设/物业管理" → 城乡建设), else the 12345 classifier's
+    reading of the words. One taxonomy for every outcome, so the dashboard's handoff rate by topic
+    compares handoffs with all the questions on that topic."""
+    if turn.outcome not in GOVERNMENT_MATTERS:
+        return None
+    confirmed = (turn.topic or "").partition("/")[0]
+    return confirmed or get_classifier().classify(content=masked_text).l1
 
 
 def dispute(session: Session, *, conversation_id: str, message_id: str, reason: Disputed) -> bool:

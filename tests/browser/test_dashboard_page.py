@@ -80,7 +80,7 @@ def test_the_dashboard_draws_the_seeded_figures_and_follows_the_date_range(servi
         saved = tmp_path / "handoffs.csv"
         download.value.save_as(saved)
         assert saved.read_bytes().decode("utf-8-sig").splitlines() == [
-            "主题/部门,轮次,转人工,转人工率（%）", "城乡建设,1,1,100.0", "市公安局,2,1,50.0"]
+            "主题,轮次,转人工,转人工率（%）", "城乡建设,3,1,33.3", "政法,2,1,50.0"]
 
         # A reversed range is refused in Chinese and the charts stay as they were.
         page.get_by_label("开始日期").fill("2026-12-01")

@@ -71,7 +71,7 @@ def test_the_items_asked_about_most_carry_their_catalogue_names(client, staff_he
 
 def test_referrals_show_what_the_catalogue_lacks_with_the_latest_question(client, staff_headers):
     table = chart(client, staff_headers, "missing-items")
-    assert table["rows"] == [["市不动产登记中心", 2, 1, "二手房过户去哪里办"], ["（未标注）", 1, 1, "养老保险怎么交"]]
+    assert table["rows"] == [["城乡建设", 2, 1, "二手房过户去哪里办"], ["劳动和社会保障", 1, 1, "养老保险怎么交"]]
 
 
 def test_a_reviewers_labels_move_a_message_into_or_out_of_what_the_catalogue_lacks(client, staff_headers, dashboard_db_url):
@@ -85,12 +85,13 @@ def test_a_reviewers_labels_move_a_message_into_or_out_of_what_the_catalogue_lac
         ])
         session.commit()
     table = chart(client, staff_headers, "missing-items")
-    assert table["rows"] == [["市不动产登记中心", 2, 1, "二手房过户去哪里办"], ["护照加急", 1, 1, "那个东西咋弄"]]
+    assert table["rows"] == [["城乡建设", 2, 1, "二手房过户去哪里办"], ["护照加急", 1, 1, "那个东西咋弄"]]
 
 
 def test_the_handoff_rate_by_topic(client, staff_headers):
     table = chart(client, staff_headers, "handoffs")
-    assert table["rows"] == [["城乡建设", 2, 2, 100.0], ["市公安局", 3, 1, 33.3]]
+    # One taxonomy for every outcome: 城乡建设's five questions, two of them handed over.
+    assert table["rows"] == [["城乡建设", 5, 2, 40.0], ["政法", 3, 1, 33.3], ["劳动和社会保障", 1, 0, 0.0]]
 
 
 def test_work_orders_against_their_deadlines_as_of_now(client, staff_headers):
@@ -138,7 +139,8 @@ def test_each_chart_downloads_as_csv_that_excel_reads(client, staff_headers):
         assert rows[0] == [c["label"] for c in table["columns"]]
         assert rows[1:] == [[str(cell) for cell in row] for row in table["rows"]]
     handoffs = client.get("/api/dashboard/handoffs?format=csv", headers=staff_headers).content.decode("utf-8-sig")
-    assert handoffs.splitlines() == ["主题/部门,轮次,转人工,转人工率（%）", "城乡建设,2,2,100.0", "市公安局,3,1,33.3"]
+    assert handoffs.splitlines() == ["主题,轮次,转人工,转人工率（%）", "城乡建设,5,2,40.0", "政法,3,1,33.3",
+                                     "劳动和社会保障,1,0,0.0"]
 
 
 @pytest.mark.parametrize(("params", "reason"), [

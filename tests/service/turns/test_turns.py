@@ -25,7 +25,7 @@ def turn(**changes) -> dict:
         "conversation_id": CONVERSATION, "message_id": "m1", "at": "2026-12-07T10:00:00+08:00", "channel": "web",
         "text": "我身份证110101199003074578丢了，电话13912345678，补办要带啥", "intent": "ask_materials",
         "intent_confidence": 0.93, "item_code": "GA-001", "item_confidence": 0.88, "outcome": "notice",
-        "topic": "市公安局", **changes,
+        "topic": None, **changes,
     }
 
 
@@ -48,6 +48,20 @@ def test_a_long_story_is_kept_to_its_start(client, empty_db_url):
     client.post("/api/turns", json=turn(text="领导您好，" * 1000, message_id="long"), headers=bot())
     [row] = stored(empty_db_url)
     assert len(row.text) == 2000
+
+
+def test_each_government_matter_gets_its_12345_topic(client, empty_db_url):
+    reports = [
+        turn(message_id="notice"),  # the 12345 classifier reads the question
+        turn(message_id="handoff", outcome="handoff", text="楼下烧烤店天天半夜吵", topic="环境保护/噪声污染"),
+        turn(message_id="greeting", outcome="other", text="你好"),
+        turn(message_id="declined", outcome="declined", text="帮我订个酒店"),
+    ]
+    for report in reports:
+        assert client.post("/api/turns", json=report, headers=bot()).status_code == 201
+    topics = {row.message_id: row.topic for row in stored(empty_db_url)}
+    # The citizen's confirmed topic wins for a handoff, at its first level, as the dashboard groups.
+    assert topics == {"notice": "政法", "handoff": "环境保护", "greeting": None, "declined": None}
 
 
 def test_the_next_message_marks_a_turn_as_disputed_once(client, empty_db_url):
