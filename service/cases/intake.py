@@ -15,10 +15,12 @@ from service.cases.deadlines import Timekeeper
 from service.cases.lookup import get_case
 from service.cases.models import Case, CaseCounter, CaseEvent, CaseStatus
 from service.cases.schemas import CaseIn
+from service.catalogue.models import Item, Unpublished
+from service.catalogue.notice import unpublished
 from service.catalogue.service import get_item
 from service.core import templates as t
 from service.core.counters import next_in_sequence
-from service.core.errors import ConflictError, NotFoundError
+from service.core.errors import ConflictError, InvalidInputError, NotFoundError
 from service.core.identity import hash_id_number, mask_id_number
 
 log = logging.getLogger(__name__)
@@ -75,6 +77,20 @@ def _replay(earlier: Case, request: CaseIn) -> Case:
     return earlier
 
 
+def _promised_days(item: Item, request: CaseIn) -> int:
+    """The item's published 承诺时限, or, where its guide publishes none, the one the window gives:
+    a case's deadline is never invented (0 days would make it due the day it is accepted)."""
+    if not unpublished(item, Unpublished.PROMISED_DAYS):
+        if request.promised_days is not None:
+            raise InvalidInputError(t.CASE_PROMISED_DAYS_PUBLISHED.format(days=item.promised_days))
+        return item.promised_days
+    if request.promised_days is None:
+        legal = (t.CASE_LEGAL_DAYS_HINT.format(days=item.legal_days)
+                 if item.legal_days and not unpublished(item, Unpublished.LEGAL_DAYS) else "")
+        raise InvalidInputError(t.CASE_PROMISED_DAYS_NEEDED.format(item_name=item.name, legal=legal))
+    return request.promised_days
+
+
 def create_case(
     session: Session,
     *,
@@ -90,6 +106,7 @@ def create_case(
         return _replay(earlier, request), False
     person = _applicant(session, request, hash_key=hash_key)
     item = get_item(session, code=person["item_code"])
+    promised_days = _promised_days(item, request)
     accepted_on = now.date()  # the local day numbers the case and starts its time limit
     actor = actors.staff(request.staff)
     case = Case(
@@ -98,10 +115,10 @@ def create_case(
         item_name=item.name,
         department=item.department.name,
         status=CaseStatus.ACCEPTED,
-        promised_days=item.promised_days,
+        promised_days=promised_days,
         accepted_on=accepted_on,
         paused_days=0,
-        due_on=keeper.due_date(accepted_on=accepted_on, working_days=item.promised_days),
+        due_on=keeper.due_date(accepted_on=accepted_on, working_days=promised_days),
         materials_missing=[],
         idempotency_key=idempotency_key,
         created_at=now.astimezone(UTC),

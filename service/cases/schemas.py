@@ -29,6 +29,9 @@ class CaseIn(StrictIn):
     id_number: IdNumber | None = None
     channel: ChannelName | None = None
     conversation_id: ConversationId | None = None
+    promised_days: Annotated[int, Field(ge=1, le=365)] | None = Field(
+        default=None, description="承诺时限 in working days, given by the window only for an item whose "
+                                  "guide does not publish one (an imported guide); refused otherwise")
 
     @model_validator(mode="after")
     def _booking_or_walk_in(self) -> "CaseIn":

@@ -110,9 +110,12 @@ $("create-form").addEventListener("submit", async (event) => {
   const body = appointment
     ? { staff: value("staff"), appointment_code: appointment }
     : { staff: value("staff"), item_code: value("item"), applicant: value("applicant"), phone: value("phone"), id_number: value("id-number") };
+  // Only for an item whose guide publishes no 承诺时限: the service says when it is needed.
+  const promisedDays = value("promised-days");
+  if (promisedDays) body.promised_days = Number(promisedDays);
   try {
     const created = await api("/api/cases", { method: "POST", body });
-    for (const id of ["appointment", "item", "applicant", "phone", "id-number"]) $(id).value = "";
+    for (const id of ["appointment", "item", "applicant", "phone", "id-number", "promised-days"]) $(id).value = "";
     await loadCases();
     say("message", "已受理，办件编号 " + created.number);
   } catch (error) { say("message", error.message); }

@@ -8,6 +8,7 @@ from conftest import booking_body, valid_id_number
 from sqlalchemy import select, text
 
 from service.cases import push
+from service.catalogue.models import Item, Unpublished
 from service.core import templates as t
 from service.core.db import get_session_factory
 from service.core.settings import get_settings
@@ -67,6 +68,30 @@ def test_a_walk_in_needs_a_valid_item_and_applicant(booking_client, booking_db_u
     response = booking_client.post("/api/cases", json={k: v for k, v in body.items() if v is not None},
                                    headers=staff_headers)
     assert response.status_code in (404, 422) and words in response.json()["detail"]
+    assert stored(booking_db_url) == before
+
+
+def test_an_item_whose_guide_publishes_no_time_limit_takes_the_windows(booking_client, booking_db_url, staff_headers):
+    # As an imported provincial guide without 承诺时限 is stored: the fact marked unpublished, never 0 days.
+    with get_session_factory(booking_db_url)() as session:
+        item = session.scalar(select(Item).where(Item.code == ITEM))
+        item.unpublished, legal_days = [Unpublished.PROMISED_DAYS], item.legal_days
+        session.commit()
+    before = stored(booking_db_url)
+    missing = booking_client.post("/api/cases", json=walk_in(), headers=staff_headers)
+    assert missing.status_code == 422 and stored(booking_db_url) == before
+    assert missing.json()["detail"] == t.CASE_PROMISED_DAYS_NEEDED.format(
+        item_name="居民身份证补领", legal=t.CASE_LEGAL_DAYS_HINT.format(days=legal_days))
+    given = booking_client.post("/api/cases", json=walk_in(promised_days=15), headers=staff_headers)
+    assert given.status_code == 201, given.text
+    # 15 working days from Tuesday 2026-12-01 (the day after acceptance counts first).
+    assert given.json()["deadline"]["promised_days"] == 15 and given.json()["deadline"]["due_on"] == "2026-12-22"
+
+
+def test_a_published_time_limit_is_not_overridden(booking_client, booking_db_url, staff_headers):
+    before = stored(booking_db_url)
+    response = booking_client.post("/api/cases", json=walk_in(promised_days=3), headers=staff_headers)
+    assert response.status_code == 422 and "已公布承诺时限 10 个工作日" in response.json()["detail"]
     assert stored(booking_db_url) == before
 
 
