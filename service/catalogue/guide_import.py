@@ -35,8 +35,8 @@ MAX_COMPLAINT_PHONE = 100
 MAX_DEPARTMENT_PHONE = 50
 MAX_URL = 500
 # Shorter everyday words ("户口", "迁出", "户口迁出") say what an item is about, not which item it is.
-# Chosen on the development set (training messages and imported names, never the held-out sets):
-# scripts/tune_catalogue_search.py.
+# Chosen on the development sets (the dev questions, training messages and imported names, never
+# the held-out sets): scripts/tune_catalogue_search.py.
 MIN_ALIAS_CHARS = 5
 LEVELS = {"省级": Level.PROVINCE, "市级": Level.CITY}
 _PLACE_PREFIX = "办理地点："

@@ -16,7 +16,7 @@ from service import cli
 from service.catalogue.guide_import import IGNORED_FIELDS, MAPPED_FIELDS, read_export
 from service.catalogue.models import CatalogueVersion, Department, Item, Origin
 from service.catalogue.publishing import import_export, rollback
-from service.catalogue.search import invalidate_search_index
+from service.catalogue.search import build_search_index, invalidate_search_index
 from service.catalogue.service import invalidate_notices
 from service.core import generations
 from service.core import templates as t
@@ -191,6 +191,21 @@ def test_search_finds_an_imported_item_by_its_everyday_words(imported_url):
     with make_client(imported_url, rasa_down_transport()) as client:
         hits = client.get("/api/catalogue/search", params={"q": "技工学校终止办学要怎么申请"}).json()["items"]
     assert hits[0]["code"] == CALENDAR_DAYS
+
+
+@pytest.mark.parametrize("question", ["身份证丢了怎么补办", "孩子上户口要带什么", "营业执照怎么办理", "结婚登记在哪办"])
+def test_importing_adds_competitors_but_does_not_change_how_the_halls_items_score(tmp_path, imported_url, question):
+    hall_alone = make_database(tmp_path, "hall.db")  # beside imported_url's file, not over it
+    with get_session_factory(hall_alone)() as session:
+        seed_database(seed_dir=FIXTURE_SEED, session=session)
+
+    def hall_scores(url: str) -> dict[str, float]:
+        with get_session_factory(url)() as session:
+            index = build_search_index(session)
+            hall = [doc.code for doc in index.docs if doc.origin is Origin.SEED]
+        return {code: index.score_of(question, code).score for code in hall}
+
+    assert hall_scores(imported_url) == hall_scores(hall_alone)
 
 
 def test_a_malformed_row_is_reported_and_not_imported_the_rest_go_on(tmp_path, seeded_url):
