@@ -10,7 +10,8 @@ ALIAS_FREQ = 2000
 DEPARTMENT_FREQ = 2000
 KEYWORD_FREQ = 1000
 
-_PAREN_TAIL = re.compile(r"[（(].*$")
+# A bracketed part of a name, closed with either width of bracket ("（协议)") or left open at the end.
+_BRACKETED = re.compile(r"[（(][^（()）]*(?:[)）]|$)")
 
 
 @dataclass(frozen=True)
@@ -28,8 +29,11 @@ class DepartmentTerms:
 
 
 def name_stem(name: str) -> str:
-    """'住房公积金提取（租房）' → '住房公积金提取': jieba splits at the bracket anyway."""
-    return _PAREN_TAIL.sub("", name).strip()
+    """The name without its bracketed parts: '住房公积金提取（租房）' → '住房公积金提取' (jieba splits at
+    the bracket anyway), '合同（协议)之损害赔偿（补偿）协议公证指引' → '合同之损害赔偿协议公证指引'.
+    Cutting at the first bracket instead made the stem of such a name the bare word '合同', which
+    then matched any message about a contract as the name of a notarisation guide."""
+    return _BRACKETED.sub("", name).strip()
 
 
 def userdict_entries(

@@ -193,6 +193,16 @@ def test_search_finds_an_imported_item_by_its_everyday_words(imported_url):
     assert hits[0]["code"] == CALENDAR_DAYS
 
 
+def test_a_name_bracketed_in_the_middle_is_not_matched_by_the_word_before_its_bracket(imported_url):
+    # 44 notarisation guides are named "合同（协议)之…公证指引": their stem was once the bare word 合同.
+    with get_session_factory(imported_url)() as session:
+        index = build_search_index(session)
+    hits = index.search("租房子住了大半年 房东不给房产证复印件 租房合同要去哪备案吗", limit=5)
+    assert not [hit.name for hit in hits if hit.name.startswith("合同（协议)")]
+    by_name = index.search("合同之损害赔偿协议公证指引", limit=1)
+    assert by_name[0].name == "合同（协议)之损害赔偿（补偿）协议公证指引"
+
+
 @pytest.mark.parametrize("question", ["身份证丢了怎么补办", "孩子上户口要带什么", "营业执照怎么办理", "结婚登记在哪办"])
 def test_importing_adds_competitors_but_does_not_change_how_the_halls_items_score(tmp_path, imported_url, question):
     hall_alone = make_database(tmp_path, "hall.db")  # beside imported_url's file, not over it

@@ -7,6 +7,7 @@ from conftest import FIXTURE_SEED, REAL_SEED
 
 from service.catalogue.importer import load_seed
 from service.catalogue.nlu_export import export_nlu, render_lookup, render_userdict
+from service.catalogue.terms import name_stem
 from service.core.settings import get_settings
 
 
@@ -61,3 +62,16 @@ def test_committed_files_equal_a_fresh_export():
     stale = "out of date: run `python -m service.cli export-nlu`"
     assert settings.JIEBA_DICT_PATH.read_text(encoding="utf-8") == render_userdict(seed), stale
     assert settings.NLU_LOOKUP_PATH.read_text(encoding="utf-8") == render_lookup(seed), stale
+
+
+@pytest.mark.parametrize(
+    ("name", "stem"),
+    [
+        ("住房公积金提取（租房）", "住房公积金提取"),
+        ("合同（协议)之损害赔偿（补偿）协议公证指引", "合同之损害赔偿协议公证指引"),
+        ("居民身份证补领", "居民身份证补领"),
+        ("技工学校（筹设", "技工学校"),
+    ],
+)
+def test_a_names_stem_drops_its_bracketed_parts_wherever_they_are(name, stem):
+    assert name_stem(name) == stem
