@@ -205,6 +205,8 @@ class _Query:
     tokens: list[str]
     grams: frozenset[str]
     operations: frozenset[str]
+    # Per source: the tokens with their idf in that source, and the sum of those idfs.
+    weighted_tokens: dict[Origin, tuple[list[tuple[str, float]], float]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -231,6 +233,9 @@ class _Doc:
     operations: frozenset[str] = frozenset()  # named in its name, aliases or keywords
     weight: float = 1.0  # IMPORTED_WEIGHT for an imported item
     origin: Origin = Origin.SEED
+    # token → its best field_share over the fields holding it, with its source's statistics:
+    # constant per document, so a query's lexical score is one lookup per token.
+    token_shares: dict[str, float] = field(default_factory=dict)
 
 
 class _CollectionStats:
@@ -299,23 +304,24 @@ class SearchIndex:
             origin: _CollectionStats([d for d in self.docs if d.origin is origin])
             for origin in {d.origin for d in self.docs}
         }
+        for doc in self.docs:
+            doc.token_shares = _token_shares(doc, self.stats[doc.origin])
 
     def code_for_name(self, name: str) -> str | None:
         return self.by_name.get(normalise(name))
 
-    def _lexical(self, doc: _Doc, tokens: list[str]) -> float:
-        stats = self.stats[doc.origin]
-        total = matched = 0.0
-        for token in tokens:
-            idf = stats.idf.get(token, UNKNOWN_TOKEN_IDF)
-            total += idf
-            best = 0.0
-            for name, weight in FIELD_WEIGHTS.items():
-                counts = doc.fields[name]
-                tf = counts.get(token, 0)
-                if tf:
-                    best = max(best, field_share(tf, doc.lengths[name], stats.avg_len[name], weight))
-            matched += idf * best
+    def _lexical(self, doc: _Doc, query: _Query) -> float:
+        """idf-weighted share of the query's tokens that the document holds (each at its best field)."""
+        weighted = query.weighted_tokens.get(doc.origin)
+        if weighted is None:
+            idf = self.stats[doc.origin].idf
+            pairs = [(token, idf.get(token, UNKNOWN_TOKEN_IDF)) for token in query.tokens]
+            weighted = query.weighted_tokens[doc.origin] = (pairs, sum(weight for _, weight in pairs))
+        pairs, total = weighted
+        shares = doc.token_shares
+        matched = 0.0
+        for token, idf in pairs:
+            matched += idf * shares.get(token, 0.0)
         return matched / total if total else 0.0
 
     @staticmethod
@@ -335,7 +341,7 @@ class SearchIndex:
         if not query.compact:
             return 0.0
         phrase = phrase_match(doc.phrases, query.compact)
-        lexical = self._lexical(doc, query.tokens) if query.tokens else 0.0
+        lexical = self._lexical(doc, query) if query.tokens else 0.0
         bigram = self._bigram(doc, query.grams)
         score = combine(phrase, lexical, bigram)
         if query.operations and doc.operations:
@@ -401,6 +407,16 @@ class SearchIndex:
             handled_here=doc.handled_here,
             situations=doc.situations,
         )
+
+
+def _token_shares(doc: _Doc, stats: _CollectionStats) -> dict[str, float]:
+    shares: dict[str, float] = {}
+    for name, weight in FIELD_WEIGHTS.items():
+        for token, tf in doc.fields[name].items():
+            share = field_share(tf, doc.lengths[name], stats.avg_len[name], weight)
+            if share > shares.get(token, 0.0):
+                shares[token] = share
+    return shares
 
 
 def _windows(text: str) -> list[str]:
