@@ -13,7 +13,8 @@ ones add up:
 - lexical: BM25-style idf-weighted coverage of the query's jieba tokens, per field
   (name > alias > keyword), saturated by term frequency and field length;
 - bigram: character-bigram overlap with the name or an alias, for typos and unsegmented text.
-Then the operation the question asks for (补领, 注销, 变更 … from the lexicon) decides between
+Then the operation the question asks for (补领, 注销, 变更 … from the lexicon; in a long message,
+the clause's own or else the message's) decides between
 items that name the same thing: an item whose name, aliases or keywords use that operation
 gains in proportion to its score, one that uses only other operations loses a fixed share.
 """
@@ -24,7 +25,7 @@ import re
 import threading
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -366,8 +367,7 @@ class SearchIndex:
         二手房，现在要卖……委托别人办需要什么手续"): each item scores its best among the whole text,
         each clause and each pair of neighbouring clauses, so the story does not dilute the
         words that name the item."""
-        queries = [self._query(window) for window in _windows(text)]
-        queries = [query for query in queries if query.compact]
+        queries = self._window_queries(text)
         if not queries:
             return []
         best: dict[int, float] = {}
@@ -379,6 +379,17 @@ class SearchIndex:
         scored = [(score, self.docs[position]) for position, score in best.items() if score >= min_score]
         scored.sort(key=lambda pair: (-pair[0], pair[1].code))
         return [self._hit(doc, score) for score, doc in scored[:limit]]
+
+    def _window_queries(self, text: str) -> list[_Query]:
+        """The queries of the text's windows (the whole text first). A clause without an operation
+        word takes the message's: in "驾驶证有效期到下个月……能在外地车管所直接换吗" the clause that
+        names the item and the one that says what to do with it are apart (development set: top-1
+        0.845 → 0.858, top-3 0.955 → 0.967, confident answers about the wrong item 5 → 3)."""
+        queries = [query for query in (self._query(window) for window in _windows(text)) if query.compact]
+        if not queries:
+            return []
+        message_operations = queries[0].operations
+        return [query if query.operations else replace(query, operations=message_operations) for query in queries]
 
     def _candidates(self, query: _Query) -> set[int]:
         """The documents that share a token or a bigram with the query: any other one scores 0
@@ -394,8 +405,8 @@ class SearchIndex:
         doc = self.by_code.get(code)
         if doc is None:
             return None
-        queries = [self._query(window) for window in _windows(text)]
-        return self._hit(doc, max(self._score(doc, query) for query in queries))
+        queries = self._window_queries(text)
+        return self._hit(doc, max((self._score(doc, query) for query in queries), default=0.0))
 
     @staticmethod
     def _hit(doc: _Doc, score: float) -> SearchHit:

@@ -108,3 +108,16 @@ def test_golden_colloquial_queries(real_session, query, expected):
     assert hits, f"{query}: no result"
     assert hits[0].name.startswith(expected), f"{query}: got {[(h.name, h.score) for h in hits]}"
     assert hits[0].score >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("我那个身份证，上礼拜搬家以后就不晓得放哪去了，翻遍了都没有，想问下去大厅补一张要多久", "居民身份证补领"),
+        ("驾驶证还有一个月就到期了，人一直在外省工地上回不来，能不能在当地车管所直接换", "机动车驾驶证期满换证"),
+    ],
+    ids=["id-card-lost", "licence-expiring"],
+)
+def test_a_long_message_names_the_item_in_one_clause_and_the_operation_in_another(real_session, message, expected):
+    hits = get_search_index(real_session).search(message, limit=3)
+    assert hits[0].name == expected, [(h.name, h.score) for h in hits]
