@@ -157,8 +157,8 @@ def test_calendar_days_and_everyday_words(imported_url):
         "legal_days": None, "promised_days": 1, "on_the_spot": False, "note": "法定办结时限为91个自然日"
     }
     assert "legal_days" in detail["unpublished"]
-    # matter_short 技工学校，设立 and matter_daily 设立，技工学校，办学许可: a word too short to name
-    # the item (under MIN_ALIAS_CHARS, 5) is a keyword.
+    # matter_short 技工学校，设立 and matter_daily 设立，技工学校，办学许可: every everyday word of
+    # the export is a keyword (MIN_ALIAS_CHARS), none an alias.
     assert detail["aliases"] == [] and detail["keywords"] == ["技工学校", "设立", "办学许可"]
     assert detail["level"] == "省级" and detail["department"]["short_name"] == "人力资源和社会保障厅"
 

@@ -8,6 +8,7 @@ import yaml
 from conftest import FIXTURE_SEED, make_database
 
 from service import cli
+from service.catalogue import guide_import
 from service.catalogue.importer import load_seed
 from service.catalogue.nlu_export import NO_TERMS, imported_terms, render_lookup, render_userdict
 from service.catalogue.publishing import import_export
@@ -46,7 +47,10 @@ def lookup_of(text: str) -> tuple[list[str], dict[str, list[str]]]:
     return values, synonyms
 
 
-def test_imported_names_and_aliases_join_the_lookup_after_the_hand_kept_ones(tmp_path):
+def test_imported_names_and_aliases_join_the_lookup_after_the_hand_kept_ones(tmp_path, monkeypatch):
+    # Today every everyday word of the export is a keyword; an import that makes the longer ones
+    # aliases (MIN_ALIAS_CHARS 5, as before 2026-12-07) puts them in the lookup as synonyms.
+    monkeypatch.setattr(guide_import, "MIN_ALIAS_CHARS", 5)
     rows, url = imported_database(tmp_path)
     seed = load_seed(FIXTURE_SEED)
     with get_session_factory(url)() as session:
@@ -61,6 +65,14 @@ def test_imported_names_and_aliases_join_the_lookup_after_the_hand_kept_ones(tmp
     assert "身份证丢了" in own_synonyms["居民身份证补领"] and "身份证丢了" not in synonyms["居民身份证遗失登记"]
     assert "挂失" not in values
     assert render_lookup(seed, NO_TERMS) == render_lookup(seed)
+
+
+def test_with_todays_rule_an_imported_item_joins_the_lookup_by_its_name_only(tmp_path):
+    _, url = imported_database(tmp_path)
+    with get_session_factory(url)() as session:
+        values, synonyms = lookup_of(render_lookup(load_seed(FIXTURE_SEED), imported_terms(session)))
+    assert "居民身份证遗失登记" in values and "身份证遗失登记" not in values
+    assert "居民身份证遗失登记" not in synonyms
 
 
 def test_imported_words_and_departments_join_the_jieba_dictionary(tmp_path):
