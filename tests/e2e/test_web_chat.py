@@ -180,6 +180,12 @@ def test_an_unreachable_bot_says_so_and_retry_sends_again(open_chat, stack):
     expect(page.locator("#typing")).to_be_visible()
     expect(page.locator("#send")).to_be_disabled()
     page.wait_for_function("document.querySelector('#log').getAttribute('aria-busy') === 'true'")
+    # The page marks itself busy before Playwright hands the request to the route: wait for it.
+    for _ in range(200):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the chat page sent no message to the webhook"
     held[0].abort("connectionrefused")
     error = page.locator(".bubble-error")
     expect(error).to_contain_text("暂时连不上导办助手")
