@@ -56,10 +56,7 @@ class Scored:
         return self.hits[0].score if self.hits else 0.0
 
     def confident(self, score: float, margin: float) -> bool:
-        """search.is_confident with the given thresholds."""
-        if not self.hits or self.hits[0].score < score:
-            return False
-        return len(self.hits) == 1 or round(self.hits[0].score - self.hits[1].score, 4) >= margin
+        return search.is_confident(self.hits, score, margin)
 
     @property
     def referral_wins(self) -> bool:

@@ -4,10 +4,12 @@
 import pytest
 
 from service.catalogue.search import (
+    SearchHit,
     bigrams,
     compact,
     get_search_index,
     invalidate_search_index,
+    is_confident,
 )
 
 
@@ -121,3 +123,28 @@ def test_golden_colloquial_queries(real_session, query, expected):
 def test_a_long_message_names_the_item_in_one_clause_and_the_operation_in_another(real_session, message, expected):
     hits = get_search_index(real_session).search(message, limit=3)
     assert hits[0].name == expected, [(h.name, h.score) for h in hits]
+
+
+def test_a_message_whose_clauses_name_two_items_is_a_question_of_which(real_session):
+    # The story's 公租房 leads by more than the margin, but the request is about 公积金.
+    message = "我们一家住的是公租房，租金每月从工资卡扣，听同事说公积金可以用来付房租，这种情况能提出来吗"
+    hits = get_search_index(real_session).search(message, limit=3)
+    assert hits[0].contested
+    assert not is_confident(hits)
+    assert "住房公积金提取（租房）" in [hit.name for hit in hits[:3]]
+
+
+def test_a_message_about_one_item_is_not_contested(real_session):
+    hits = get_search_index(real_session).search("孩子去年上了户口，现在想给他办社保卡，要带什么", limit=3)
+    assert hits[0].name == "社会保障卡申领（首次）"
+    assert not hits[0].contested
+    assert is_confident(hits)
+
+
+def test_a_contested_top_hit_is_never_confident_however_far_it_leads():
+    def hit(score: float, contested: bool = False) -> SearchHit:
+        return SearchHit("X", "事项", "部门", score, True, (), contested=contested)
+
+    assert is_confident([hit(0.9), hit(0.3)])
+    assert not is_confident([hit(0.9, contested=True), hit(0.3)])
+    assert not is_confident([hit(0.9, contested=True)])
