@@ -17,12 +17,16 @@ matched whole as a phrase; a shorter one is a keyword). Each value of a grid is 
   tail), when no hand-kept item has that name; top-1 must be an item of that name.
 
 The rule follows the issue's constraint rather than a trade-off: importing must not cost the
-hall's own questions ("item accuracy does not fall"), so only values that keep every dev question
-the hall's catalogue alone ranks first are allowed (it allowed one message until 2026-12-07, and
-the held-out set then lost one too); among them, the best imported top-1 wins, then the best training
-top-1; among values still tied, the alias length in the code now stays (no change without
+hall's own questions ("item accuracy does not fall"), so only values whose dev top-1 is not below
+the hall's catalogue alone are allowed; among them, the best imported top-1 wins, then the best
+training top-1; among values still tied, the alias length in the code now stays (no change without
 evidence), then the largest weight (the least departure from scoring every item alike).
-The chosen pair is printed last.
+The chosen pair is printed last, and for every value the dev questions it loses and gains.
+
+History: until 2026-12-07 one lost dev question was allowed whatever was gained; then none. On
+the development set of 538 questions (707 messages) "none" allowed only weight 0.4, where imported
+items asked by their own names are found first 0.561 of the time against 0.833 at 0.6: one
+question decided the whole catalogue's usefulness, so the net figure is the constraint now.
 """
 
 from __future__ import annotations
@@ -165,9 +169,10 @@ def main() -> int:
                 dev_right = ranked_first(index, dev)
                 dev_top1 = len(dev_right) / len(dev)
                 imported_top1, training_top1 = top1(index, asked), top1(index, training)
-                costs = bool(dev_right_alone - dev_right)  # a question lost, whatever others gain
+                costs = dev_top1 < dev_alone
                 rows.append((alias_chars, weight, dev_top1, imported_top1, training_top1, costs))
-                print(f"alias >= {alias_chars:>2} chars  weight {weight:.2f}  dev {dev_top1:.3f}  "
+                print(f"alias >= {alias_chars:>2} chars  weight {weight:.2f}  dev {dev_top1:.3f} "
+                      f"(-{len(dev_right_alone - dev_right)} +{len(dev_right - dev_right_alone)})  "
                       f"training {training_top1:.3f}  imported ({len(asked)}) {imported_top1:.3f}"
                       + ("  (costs the hall's questions)" if costs else ""), flush=True)
     allowed = [row for row in rows if not row[5]] or [max(rows, key=lambda row: row[2])]
