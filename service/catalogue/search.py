@@ -56,8 +56,8 @@ OPERATION_CONTRADICTS = 0.6
 # hand-kept items, with complete guides, win over a provincial item that names the same thing.
 # Chosen by scripts/tune_catalogue_search.py on development sets only: among the shares whose
 # top-1 on the development set's hall questions is not below the hall's catalogue alone, the one
-# whose imported items, asked by their names, are found best (0.6: dev 0.814 on 538 questions
-# against 0.812 alone; imported 0.833; at 0.7 dev 0.810).
+# whose imported items, asked by their names, are found best (0.6: dev 0.812 on 538 questions, the
+# same as the hall alone with none lost; imported 0.833; at 0.7 two lost).
 IMPORTED_WEIGHT = 0.6
 
 # Colloquial filler that says nothing about *which* item is meant.
@@ -289,9 +289,12 @@ class SearchIndex:
             self.by_code[doc.code] = doc
             self.by_name[normalise(item.name)] = doc.code
 
-        # Words in every department's name (the city: 清江, 清江市) say nothing about which item.
-        names = [set(tokenize(tokenizer, d)) for d in {item.department.name for item in items}]
-        self.context = frozenset(set.intersection(*names)) if len(names) > 1 else frozenset()
+        # Words in every department's name (the city: 清江, 清江市) say nothing about which item,
+        # per source: the hall's city is no less its context once provincial departments join.
+        self.context = {
+            origin: _common_words(tokenizer, {i.department.name for i in items if i.origin is origin})
+            for origin in {item.origin for item in items}
+        }
 
         # Which documents hold a token or a bigram: a query scores only those (see search).
         self.by_token: dict[str, list[int]] = {}
@@ -319,8 +322,8 @@ class SearchIndex:
         """idf-weighted share of the query's tokens that the document holds (each at its best field)."""
         weighted = query.weighted_tokens.get(doc.origin)
         if weighted is None:
-            idf = self.stats[doc.origin].idf
-            pairs = [(token, idf.get(token, UNKNOWN_TOKEN_IDF)) for token in query.tokens]
+            idf, context = self.stats[doc.origin].idf, self.context[doc.origin]
+            pairs = [(token, idf.get(token, UNKNOWN_TOKEN_IDF)) for token in query.tokens if token not in context]
             weighted = query.weighted_tokens[doc.origin] = (pairs, sum(weight for _, weight in pairs))
         pairs, total = weighted
         shares = doc.token_shares
@@ -361,7 +364,7 @@ class SearchIndex:
         query = compact(text)
         return _Query(
             compact=query,
-            tokens=[t for t in tokenize(self.tokenizer, text) if t not in self.context] if query else [],
+            tokens=tokenize(self.tokenizer, text) if query else [],
             grams=bigrams(query),
             operations=self.lexicon.operations_in(query),
         )
@@ -430,6 +433,12 @@ class SearchIndex:
             situations=doc.situations,
             contested=contested,
         )
+
+
+def _common_words(tokenizer: jieba.Tokenizer, names: set[str]) -> frozenset[str]:
+    """The words every one of several names holds (none for a single name)."""
+    words = [set(tokenize(tokenizer, name)) for name in names]
+    return frozenset(set.intersection(*words)) if len(words) > 1 else frozenset()
 
 
 def _token_shares(doc: _Doc, stats: _CollectionStats) -> dict[str, float]:
