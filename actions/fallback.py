@@ -83,6 +83,6 @@ class ActionHandleFallback(UsesService, Action):
         result = await self.client.search(text)
         floor = OUT_OF_SCOPE_ITEM_SCORE if out_of_scope else CANDIDATE_SCORE
         candidates = [hit for hit in result.hits if hit.score >= floor][:CHOICES_OFFERED]
-        if out_of_scope and not result.confident:
+        if out_of_scope and not (result.confident or result.contested):
             candidates = []
         return await offer_or_refer(dispatcher, self.client, text, candidates, FULL_NOTICE)

@@ -50,6 +50,8 @@ class SearchResult:
     hits: list[SearchHit]
     # The service's judgement that the first hit is clearly the item meant.
     confident: bool
+    # Parts of the message name different items on their own: not which, but surely the catalogue.
+    contested: bool = False
 
 
 @dataclass(frozen=True)
@@ -189,7 +191,7 @@ class ServiceClient:
             )
             for hit in body.get("items", [])
         ]
-        return SearchResult(hits=hits, confident=bool(body.get("confident")))
+        return SearchResult(hits=hits, confident=bool(body.get("confident")), contested=bool(body.get("contested")))
 
     async def referral(self, text: str) -> Optional[Referral]:
         """The department that handles a matter outside the catalogue, or None when unknown."""

@@ -175,6 +175,9 @@ class SearchResult(BaseModel):
     items: list[SearchItem]
     # True when the first item is clearly the one meant (catalogue.search.is_confident).
     confident: bool
+    # True when parts of the message name different items on their own: not confident which,
+    # but surely about the catalogue (catalogue.search.SearchHit.contested).
+    contested: bool = False
 
 
 # --- the one-time notice -------------------------------------------------------------------

@@ -165,6 +165,7 @@ def search_catalogue(session: Session, *, query: str, limit: int) -> SearchResul
             for h in hits
         ],
         confident=is_confident(hits),
+        contested=bool(hits) and hits[0].contested,
     )
 
 

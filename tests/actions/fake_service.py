@@ -72,11 +72,13 @@ class FakeServiceClient:
         self.items[code] = item
         return item
 
-    def on_search(self, query: str, *scored: tuple[str, float], confident: bool = False) -> None:
+    def on_search(self, query: str, *scored: tuple[str, float], confident: bool = False,
+                  contested: bool = False) -> None:
         self.results_by_query[query] = SearchResult(
             hits=[SearchHit(code=code, name=self.items[code].name, department="公安局", score=score)
                   for code, score in scored],
             confident=confident,
+            contested=contested,
         )
 
     async def search(self, query: str, limit: int = 5) -> SearchResult:

@@ -60,6 +60,18 @@ async def test_out_of_scope_is_declined_unless_the_catalogue_is_sure(dispatcher,
     assert dispatcher.messages[-1]["response"] == "utter_confirm_item"
 
 
+async def test_out_of_scope_naming_two_items_offers_both_rather_than_declining(dispatcher, fake_service):
+    # Not confident which (two parts of the message name one each), but surely about the catalogue.
+    fake_service.add_item("SC-YBZ-001", "仅销售预包装食品备案")
+    fake_service.add_item("SC-SPJY-001", "食品经营许可（新办）")
+    text = "小店做过预包装备案，现在想加卖现做的熟食，还要办经营许可吗"
+    fake_service.on_search(text, ("SC-YBZ-001", 0.9), ("SC-SPJY-001", 0.7), contested=True)
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker(text, "out_of_scope"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_choose_item"
+    titles = [button["title"] for button in dispatcher.messages[-1]["buttons"]]
+    assert titles[0].startswith("仅销售预包装食品备案") and titles[1].startswith("食品经营许可（新办）")
+
+
 async def test_service_down_falls_back_to_asking(dispatcher, fake_service):
     fake_service.down = True
     await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("啊这个", "nlu_fallback"), {})

@@ -50,6 +50,13 @@ def test_search_finds_the_item_a_citizen_names(service_url):
     assert result.hits[0].department  # the search answers with the department's name
 
 
+def test_a_message_naming_two_items_comes_back_contested_not_confident(service_url):
+    text = "我们一家住的是公租房，租金每月从工资卡扣，听同事说公积金可以用来付房租，这种情况能提出来吗"
+    result = call(service_url, "search", text)
+    assert result.contested and not result.confident
+    assert not call(service_url, "search", "身份证丢了怎么补办").contested
+
+
 def test_a_message_of_masks_only_finds_nothing(service_url):
     result = call(service_url, "search", "****")
     assert result.hits == [] and not result.confident
