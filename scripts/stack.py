@@ -161,8 +161,9 @@ def rasa_process(name: str, port: int, env: dict[str, str], log_dir: Path, model
         [str(RASA_VENV / "python"), "-m", "bot.server", "run", "--enable-api", "--cors", "*",
          "--interface", interface, "--port", str(port), "--model", str(model_path),
          "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-         # The HTTP API (trackers, parse) only with the token; the webhooks stay open.
-         "--auth-token", env["RASA_TOKEN"]],
+         # The HTTP API (trackers, parse) only with the token; the webhooks stay open. One argument
+         # with "=": a token that starts with "-" (1 in 64 of token_urlsafe's) is not an option.
+         f"--auth-token={env['RASA_TOKEN']}"],
         f"http://127.0.0.1:{port}/status?token={env['RASA_TOKEN']}",
         env,
         log_dir / f"{name}.log",

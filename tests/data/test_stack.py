@@ -1,5 +1,6 @@
 """scripts/stack.py: Rasa's HTTP API is guarded with a token in every mode, make run included."""
 
+import argparse
 import stat
 
 from scripts import stack
@@ -15,8 +16,19 @@ def test_without_rasa_token_the_checkout_makes_its_own_once_and_keeps_it_private
     running = Stack(ports=Ports(service=1, actions=2, rasa=3), log_dir=tmp_path)
     rasa = running.processes["rasa"]
     assert running.rasa_api_params == {"token": first}
-    assert rasa.command[rasa.command.index("--auth-token") + 1] == first
+    assert f"--auth-token={first}" in rasa.command
     assert rasa.env["RASA_TOKEN"] == running.processes["service"].env["RASA_TOKEN"] == first
+
+
+def test_a_token_that_starts_with_a_dash_is_still_the_tokens_value(tmp_path, monkeypatch):
+    # A fresh checkout's token once began with "-": Rasa's parser read it as an option and exited.
+    monkeypatch.setattr(stack, "LOCAL_RASA_TOKEN", tmp_path / "rasa_token")
+    running = Stack(ports=Ports(service=1, actions=2, rasa=3), log_dir=tmp_path, extra_env={"RASA_TOKEN": "-x9"})
+    parser = argparse.ArgumentParser()  # what Rasa's `run` parses its options with
+    parser.add_argument("-t", "--auth-token")
+    command = running.processes["rasa"].command
+    options = [argument for argument in command if argument.startswith("--auth-token")]
+    assert parser.parse_args(options).auth_token == "-x9"
 
 
 def test_a_configured_rasa_token_wins(tmp_path, monkeypatch):

@@ -143,7 +143,7 @@ def test_rasa_runs_the_shared_model_with_its_token_and_the_cluster_endpoints():
     pod = of_kind("Deployment")["daoban-rasa"]["spec"]["template"]["spec"]
     rasa = container("daoban-rasa")
     args = rasa["args"]
-    assert args[args.index("--auth-token") + 1] == "$(RASA_TOKEN)" and "--enable-api" in args
+    assert "--auth-token=$(RASA_TOKEN)" in args and "--enable-api" in args
     model = Path(args[args.index("--model") + 1])
     mounts = {m["name"]: m for m in rasa["volumeMounts"]}
     assert model.parent == Path(mounts["models"]["mountPath"]) and mounts["models"]["readOnly"]
