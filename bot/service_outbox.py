@@ -61,8 +61,18 @@ NOT_FOUND_TRIES = 5
 TRIES_BEFORE_ALARM = 10
 
 
+# Any fixed number: the PostgreSQL advisory lock that lets one Rasa process at a time create the table.
+CREATE_LOCK_KEY = 0x5E0B0C
+
+
 def create_table(engine: sa.engine.Engine) -> None:
-    METADATA.create_all(engine, tables=[OUTBOX], checkfirst=True)
+    """Creates the table when it is missing. Several Rasa servers starting at once on one PostgreSQL
+    would each see no table and create it, and all but one fail on the catalogue's unique keys
+    (pg_type, pg_class) and exit: they take turns under a transaction's advisory lock."""
+    with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_LOCK_KEY})
+        METADATA.create_all(connection, tables=[OUTBOX], checkfirst=True)
 
 
 def enqueue(session: Any, *, conversation_id: Text, path: Text, body: Dict[Text, Any], what: Text,

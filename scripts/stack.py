@@ -81,6 +81,14 @@ class Process:
     def running(self) -> bool:
         return self.popen is not None and self.popen.poll() is None
 
+    def log_tail(self, lines: int = 25) -> str:
+        """The end of its log, where a process that exited says why (a CI run's files are gone after it)."""
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
     def kill(self) -> None:
         """SIGKILL to the whole process group: a crash, with no chance to finish anything."""
         if self.running():
@@ -190,7 +198,7 @@ class _Processes:
                 if process.healthy():
                     pending.remove(name)
                 elif not process.running():
-                    raise RuntimeError(f"{name} exited; see {process.log_path}")
+                    raise RuntimeError(f"{name} exited; see {process.log_path}, which ends:\n{process.log_tail()}")
             if pending and time.monotonic() > deadline:
                 raise RuntimeError(f"not healthy after {timeout_s:.0f}s: {', '.join(pending)}")
             if pending:

@@ -11,8 +11,12 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-import psycopg
 import pytest
+
+try:
+    import psycopg
+except ImportError:  # the Rasa environment has Rasa's driver, psycopg2, with the same calls used here
+    import psycopg2 as psycopg
 
 SERVER = "postgresql://postgres@127.0.0.1:5432"
 
@@ -32,16 +36,19 @@ def _unavailable(error: Exception) -> None:
 def throwaway_databases(prefix: str, count: int = 1) -> Iterator[list[str]]:
     """`count` new, empty databases, dropped (even while connected) when the block ends."""
     try:
-        admin = psycopg.connect(url("postgres"), autocommit=True, connect_timeout=3)
+        admin = psycopg.connect(url("postgres"), connect_timeout=3)
     except psycopg.OperationalError as error:
         _unavailable(error)
+    admin.autocommit = True
     suffix = uuid.uuid4().hex[:10]
     names = [f"{prefix}_{index}_{suffix}" for index in range(count)]
     try:
-        for name in names:
-            admin.execute(f'CREATE DATABASE "{name}"')
+        with admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'CREATE DATABASE "{name}"')
         yield names
     finally:
-        for name in names:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        with admin.cursor() as cursor:
+            for name in names:
+                cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from aiohttp import web
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, Event
@@ -19,6 +21,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import service_outbox
 from bot.conversation_relay import RelayingSQLTrackerStore
+from tests import postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "recorded_turns.json").read_text(encoding="utf-8"))
@@ -184,3 +187,30 @@ def test_pauses_grow_with_each_try_and_are_jittered():
     assert 0.25 <= pauses[0] <= 0.5 and 1.0 <= pauses[3] <= 4.0 * 1.0
     assert max(pauses) <= service_outbox.LONGEST_PAUSE_S
     assert len({round(service_outbox.pause_after(3), 6) for _ in range(20)}) > 1
+
+
+def test_servers_starting_together_on_one_postgresql_all_get_the_outbox_table():
+    # Each Rasa server creates the table when missing; unguarded, all but one of those starting at once
+    # failed on PostgreSQL's catalogue keys and exited (the cluster's start).
+    starting = 4
+    with postgres.throwaway_databases("outbox_race") as (database,):
+        engines = [sa.create_engine(postgres.url(database)) for _ in range(starting)]
+        together = threading.Barrier(starting)
+        failures: list[Exception] = []
+
+        def start(engine: sa.engine.Engine) -> None:
+            together.wait()
+            try:
+                service_outbox.create_table(engine)
+            except Exception as error:  # noqa: BLE001 - each server's failure is what is counted
+                failures.append(error)
+
+        servers = [threading.Thread(target=start, args=(engine,)) for engine in engines]
+        for server in servers:
+            server.start()
+        for server in servers:
+            server.join()
+        assert failures == []
+        assert sa.inspect(engines[0]).has_table("service_outbox")
+        for engine in engines:
+            engine.dispose()

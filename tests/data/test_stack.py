@@ -1,10 +1,14 @@
-"""scripts/stack.py: Rasa's HTTP API is guarded with a token in every mode, make run included."""
+"""scripts/stack.py: Rasa's HTTP API is guarded with a token in every mode, make run included; a process
+that dies at start says why."""
 
 import argparse
 import stat
+import sys
+
+import pytest
 
 from scripts import stack
-from scripts.stack import Ports, Stack
+from scripts.stack import Ports, Process, Stack
 
 
 def test_without_rasa_token_the_checkout_makes_its_own_once_and_keeps_it_private(tmp_path, monkeypatch):
@@ -35,3 +39,14 @@ def test_a_configured_rasa_token_wins(tmp_path, monkeypatch):
     monkeypatch.setattr(stack, "LOCAL_RASA_TOKEN", tmp_path / "rasa_token")
     running = Stack(ports=Ports(service=1, actions=2, rasa=3), log_dir=tmp_path, extra_env={"RASA_TOKEN": "given"})
     assert running.rasa_api_params == {"token": "given"} and not (tmp_path / "rasa_token").exists()
+
+
+def test_a_process_that_exits_at_start_is_reported_with_the_end_of_its_log(tmp_path):
+    says_why = "import sys; print('starting', flush=True); sys.exit('port in use')"
+    crashing = Process("rasa-1", [sys.executable, "-c", says_why], "http://127.0.0.1:9/health", {},
+                       tmp_path / "rasa-1.log")
+    processes = stack._Processes()
+    processes.processes = {"rasa-1": crashing}
+    with pytest.raises(RuntimeError, match="rasa-1 exited") as raised:
+        processes.start(timeout_s=30)
+    assert "starting\nport in use" in str(raised.value)
