@@ -259,7 +259,6 @@ class SearchIndex:
         self.lexicon = lexicon or Lexicon(VariantsSeed())
         self.docs: list[_Doc] = []
         self.by_code: dict[str, _Doc] = {}
-        self.by_name: dict[str, str] = {}
         for item in items:
             doc = _Doc(
                 code=item.code,
@@ -287,7 +286,6 @@ class SearchIndex:
             doc.lengths = {name: sum(counts.values()) for name, counts in doc.fields.items()}
             self.docs.append(doc)
             self.by_code[doc.code] = doc
-            self.by_name[normalise(item.name)] = doc.code
 
         # Words in every department's name (the city: 清江, 清江市) say nothing about which item,
         # per source: the hall's city is no less its context once provincial departments join.
@@ -314,9 +312,6 @@ class SearchIndex:
         }
         for doc in self.docs:
             doc.token_shares = _token_shares(doc, self.stats[doc.origin])
-
-    def code_for_name(self, name: str) -> str | None:
-        return self.by_name.get(normalise(name))
 
     def _lexical(self, doc: _Doc, query: _Query) -> float:
         """idf-weighted share of the query's tokens that the document holds (each at its best field)."""
