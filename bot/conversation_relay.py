@@ -14,6 +14,9 @@ Both are written to the service outbox (bot/service_outbox.py) in the transactio
 turn's events, and posted from there in order: the citizen's reply never waits for the service, and
 a service away for a while, or a Rasa process killed, loses nothing.
 
+The events themselves are written with citizens' ID and mobile numbers masked, except in the slots
+of a form that still needs them (bot/stored_personal_data.py).
+
 A SQLite store commits without waiting for the disk (`fast_sqlite_engine`). Configured in endpoints.yml.
 """
 
@@ -26,12 +29,12 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, UserUttered
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import service_outbox, turn_outcomes
+from bot import service_outbox, stored_personal_data, turn_outcomes
 from common.channels import channel_of_sender
 from common.deployment import require_secret
 
@@ -81,7 +84,23 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         events = list(super()._additional_events(session, tracker))
         for owed in self._owed_to_service(tracker, events):
             service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
-        return iter(events)
+        # Citizens' ID and mobile numbers are written masked, but where a form still needs them.
+        slots = tracker.current_slot_values()
+        if stored_personal_data.may_leave_stale_values(events):
+            self._mask_stored_stale_values(session, tracker.sender_id, slots)
+        return iter([stored_personal_data.for_storage(event, slots) for event in events])
+
+    def _mask_stored_stale_values(self, session: Any, sender_id: Text, slots: Dict[Text, Any]) -> None:
+        # A slot event's action_name is the slot's name (SQLTrackerStore.save).
+        rows = session.query(self.SQLEvent).filter(
+            self.SQLEvent.sender_id == sender_id,
+            self.SQLEvent.type_name == SlotSet.type_name,
+            self.SQLEvent.action_name.in_(stored_personal_data.PERSONAL_SLOTS),
+        )
+        for row in rows:
+            data = stored_personal_data.masked_slot_data(row.data, slots)
+            if data is not None:
+                row.data = data
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)

@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 from aiohttp import web
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ConversationPaused, Event
+from rasa.shared.core.events import ConversationPaused, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import service_outbox
@@ -214,3 +214,58 @@ def test_servers_starting_together_on_one_postgresql_all_get_the_outbox_table():
         assert sa.inspect(engines[0]).has_table("service_outbox")
         for engine in engines:
             engine.dispose()
+
+
+ID_NUMBER, MOBILE, NEW_MOBILE = "110101199003074477", "13812345678", "13987654321"
+
+
+def citizen_says(text: str, number: str, message_id: str) -> UserUttered:
+    start = text.index(number)
+    entity = {"entity": "phone", "value": number, "start": start, "end": start + len(number)}
+    return UserUttered(text, intent={"name": "inform", "confidence": 0.9}, entities=[entity], message_id=message_id)
+
+
+def stored_data(tmp_path: Path, sender: str) -> dict[str, list[str]]:
+    """The events table's JSON for the sender, by event type, as a database dump would show it."""
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT type_name, data FROM events WHERE sender_id = :s ORDER BY id"),
+                                  {"s": sender}).all()
+    engine.dispose()
+    found: dict[str, list[str]] = {}
+    for type_name, data in rows:
+        found.setdefault(type_name, []).append(data)
+    return found
+
+
+async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(open_store, domain, service, tmp_path):
+    store, sender = open_store(), "web-personal-1"
+    tracker = DialogueStateTracker.from_events(sender, [], domain.slots)
+    turns = [
+        [citizen_says(f"身份证{ID_NUMBER}，电话{MOBILE}", ID_NUMBER, "m1"),
+         SlotSet("applicant_id", ID_NUMBER), SlotSet("applicant_phone", MOBILE)],
+        [citizen_says(f"电话写错了，是{NEW_MOBILE}", NEW_MOBILE, "m2"), SlotSet("applicant_phone", NEW_MOBILE)],
+        # The booking is made: the form clears its slots.
+        [citizen_says(f"确认，{NEW_MOBILE}", NEW_MOBILE, "m3"),
+         SlotSet("applicant_id", None), SlotSet("applicant_phone", None)],
+    ]
+    saved: list[dict[str, list[str]]] = []
+    for events in turns:
+        for event in events:
+            tracker.update(event, domain)
+        await store.save(tracker)
+        saved.append(stored_data(tmp_path, sender))
+
+    first, corrected, done = saved
+    assert not any(n in data for data in first["user"] for n in (ID_NUMBER, MOBILE))  # text, entities
+    assert json.loads(first["user"][0])["text"] == "身份证110***********4477，电话138****5678"
+    assert sum(ID_NUMBER in d for d in first["slot"]) == 1 and sum(MOBILE in d for d in first["slot"]) == 1
+    assert not any(MOBILE in d for d in corrected["slot"]) and any(NEW_MOBILE in d for d in corrected["slot"])
+    assert not any(n in d for d in sum(done.values(), []) for n in (ID_NUMBER, MOBILE, NEW_MOBILE))
+    # What the store gives back is what later turns read: the form's values while they are needed.
+    await all_taken(store)
+    back = await store.retrieve(sender)
+    assert back.latest_message.text == "确认，139****4321" and back.latest_message.intent["name"] == "inform"
+    assert back.get_slot("applicant_phone") is None
+    assert [e.value for e in back.events if isinstance(e, SlotSet) and e.key == "applicant_id"] == [
+        "110***********4477", None]

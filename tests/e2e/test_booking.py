@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import httpx
@@ -53,6 +54,12 @@ def test_a_booking_from_first_message_to_code(stack, chat):
                           params={"phone": "13812345678"}, timeout=10).json()
     assert looked_up["status"] == "booked" and looked_up["item_name"] == "居民身份证换领"
     assert looked_up["materials_missing"] and looked_up["id_number"].startswith("110")
+
+    # Booked, the form has let the numbers go: Rasa's tracker store keeps them masked only.
+    tracker = httpx.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{chat.sender}/tracker",
+                        params=stack.rasa_api_params, timeout=10).json()
+    stored = json.dumps(tracker, ensure_ascii=False)
+    assert "13812345678" not in stored and VALID_ID not in stored and "110***********002X" in stored
 
 
 def test_question_in_the_middle_is_answered_and_the_form_goes_on(chat):

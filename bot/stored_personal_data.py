@@ -1,0 +1,78 @@
+"""What the tracker store keeps of citizens' ID and mobile numbers: only what a form still needs.
+
+Rasa's tracker store keeps every event of a conversation for good. Stored as they came, a booking's
+ID number and mobile number would stay in the citizen's messages and in the form's slots long after
+the booking was made (个人信息保护法: keep personal data no longer than its purpose needs). So:
+- a citizen's message is stored masked (text, parse data, entities): the turn that reads the number
+  runs on the tracker in memory, with the number as typed, and sets it into a slot; later turns
+  read the slot, not the message;
+- a personal slot (PERSONAL_SLOTS) keeps the number as typed only while it holds it: once the slot
+  no longer does (the form ended and cleared it, the citizen corrected it, the session restarted),
+  the value is masked, in the events being saved and in those stored before.
+
+Masking is common.personal_data's, as in logs and work orders: 138****5678, 110***********1234.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict, Iterable, Text
+
+from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
+
+from common.personal_data import mask_as_typed
+
+# The slots the forms fill with a mobile or ID number as typed; their *_masked twins hold it masked.
+PERSONAL_SLOTS = frozenset(
+    {
+        "applicant_phone", "applicant_id", "agent_phone", "agent_id",
+        "case_phone", "manage_phone", "handoff_phone", "status_phone",
+    }
+)
+# Events after which a slot may no longer hold the value it held.
+_RESETS = (Restarted, AllSlotsReset, SessionStarted)
+
+
+def masked(value: Any) -> Any:
+    """Every string inside the value masked; anything else as it is."""
+    if isinstance(value, str):
+        return mask_as_typed(value)
+    if isinstance(value, dict):
+        return {key: masked(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item) for item in value]
+    return value
+
+
+def for_storage(event: Event, current_slots: Dict[Text, Any]) -> Event:
+    """The event as the store should write it, given the slots' values after the turn."""
+    if isinstance(event, UserUttered):
+        return Event.from_parameters(masked(event.as_dict()))
+    if is_stale_personal_value(event, current_slots):
+        return SlotSet(event.key, masked(event.value), timestamp=event.timestamp, metadata=event.metadata)
+    return event
+
+
+def is_stale_personal_value(event: Event, current_slots: Dict[Text, Any]) -> bool:
+    return (
+        isinstance(event, SlotSet)
+        and event.key in PERSONAL_SLOTS
+        and event.value is not None
+        and event.value != current_slots.get(event.key)
+    )
+
+
+def may_leave_stale_values(events: Iterable[Event]) -> bool:
+    """Whether, after these events, a personal slot may no longer hold what earlier events stored."""
+    return any(isinstance(e, _RESETS) or (isinstance(e, SlotSet) and e.key in PERSONAL_SLOTS) for e in events)
+
+
+def masked_slot_data(data: Text, current_slots: Dict[Text, Any]) -> Text | None:
+    """A stored slot event's JSON with its value masked when the slot no longer holds it; None when
+    it stays as it is."""
+    event = Event.from_parameters(json.loads(data))
+    if not is_stale_personal_value(event, current_slots):
+        return None
+    stored = json.loads(data)
+    stored["value"] = masked(stored["value"])
+    return None if stored["value"] == event.value else json.dumps(stored)
