@@ -23,20 +23,27 @@ A SQLite store commits without waiting for the disk (`fast_sqlite_engine`). Conf
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
-from typing import Any, Dict, Iterator, List, Text
+import time
+from typing import Any, Dict, Iterator, List, Optional, Text
 from urllib.parse import quote
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
-from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
-from bot import service_outbox, stored_personal_data, turn_outcomes
+from bot import service_outbox, store_tables, stored_personal_data, turn_outcomes
 from common.channels import channel_of_sender
 from common.deployment import require_secret
+
+logger = logging.getLogger(__name__)
+
+# How often a Rasa process looks for forms abandoned with personal numbers (at a save, off the loop).
+SWEEP_EVERY_S = 600.0
 
 
 def fast_sqlite_engine(engine: Any) -> Any:
@@ -69,7 +76,9 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         super().__init__(*args, **kwargs)
         self.engine = fast_sqlite_engine(self.engine)
         self.sessionmaker = sessionmaker(bind=self.engine)
-        service_outbox.create_table(self.engine)
+        store_tables.create_tables(self.engine, [service_outbox.OUTBOX, stored_personal_data.HELD])
+        self._next_sweep = 0.0  # monotonic seconds: the first save after a start sweeps
+        self.sweeping: Optional[asyncio.Future] = None  # the latest sweep, for whoever must wait for it
         service_url = os.environ.get("SERVICE_URL", "http://127.0.0.1:8000")
         self.outbox = service_outbox.OutboxSender(self.engine, service_url, require_secret("BOT_TOKEN"))
         try:  # what a previous run left owed is sent from start-up, not from the first message
@@ -86,25 +95,36 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
             service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
         # Citizens' ID and mobile numbers are written masked, but where a form still needs them.
         slots = tracker.current_slot_values()
-        if stored_personal_data.may_leave_stale_values(events):
-            self._mask_stored_stale_values(session, tracker.sender_id, slots)
+        changed = stored_personal_data.may_leave_stale_values(events)
+        if changed:
+            stored_personal_data.mask_stored_stale_values(session, self.SQLEvent, tracker.sender_id, slots)
+        if events and (changed or stored_personal_data.holds_personal_value(slots)):
+            stored_personal_data.note_saved(session, tracker.sender_id, slots, events[-1].timestamp)
         return iter([stored_personal_data.for_storage(event, slots) for event in events])
-
-    def _mask_stored_stale_values(self, session: Any, sender_id: Text, slots: Dict[Text, Any]) -> None:
-        # A slot event's action_name is the slot's name (SQLTrackerStore.save).
-        rows = session.query(self.SQLEvent).filter(
-            self.SQLEvent.sender_id == sender_id,
-            self.SQLEvent.type_name == SlotSet.type_name,
-            self.SQLEvent.action_name.in_(stored_personal_data.PERSONAL_SLOTS),
-        )
-        for row in rows:
-            data = stored_personal_data.masked_slot_data(row.data, slots)
-            if data is not None:
-                row.data = data
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
         self.outbox.wake()
+        if time.monotonic() >= self._next_sweep:
+            self._next_sweep = time.monotonic() + SWEEP_EVERY_S
+            self.sweeping = asyncio.get_running_loop().run_in_executor(None, self.mask_abandoned_forms)
+
+    def mask_abandoned_forms(self) -> List[Text]:
+        """Masks the numbers that forms left half-way hold in conversations whose session has
+        expired (bot/stored_personal_data.py); the conversations masked."""
+        minutes = self.domain.session_config.session_expiration_time
+        if not minutes:  # sessions never expire: any form may still be taken up again
+            return []
+        try:
+            with self.session_scope() as session:
+                masked = stored_personal_data.mask_abandoned(session, self.SQLEvent, time.time() - minutes * 60)
+                session.commit()
+        except sa.exc.SQLAlchemyError:  # the database away for a moment: the next sweep tries again
+            logger.exception("masking the numbers of abandoned forms failed")
+            return []
+        if masked:
+            logger.info("masked the ID and mobile numbers of %d forms left past their session", len(masked))
+        return masked
 
     def _owed_to_service(self, tracker: DialogueStateTracker, new_events: List[Event]) -> List[Dict[Text, Any]]:
         conversation = quote(tracker.sender_id, safe="")

@@ -27,10 +27,10 @@ import aiohttp
 import sqlalchemy as sa
 
 from bot.service_post import Delivery, post_once
+from bot.store_tables import METADATA
 
 logger = logging.getLogger(__name__)
 
-METADATA = sa.MetaData()
 OUTBOX = sa.Table(
     "service_outbox",
     METADATA,
@@ -59,20 +59,6 @@ LONGEST_PAUSE_S = 300.0
 NOT_FOUND_TRIES = 5
 # Past this many failed tries a row is logged as an error (once), and still tried.
 TRIES_BEFORE_ALARM = 10
-
-
-# Any fixed number: the PostgreSQL advisory lock that lets one Rasa process at a time create the table.
-CREATE_LOCK_KEY = 0x5E0B0C
-
-
-def create_table(engine: sa.engine.Engine) -> None:
-    """Creates the table when it is missing. Several Rasa servers starting at once on one PostgreSQL
-    would each see no table and create it, and all but one fail on the catalogue's unique keys
-    (pg_type, pg_class) and exit: they take turns under a transaction's advisory lock."""
-    with engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": CREATE_LOCK_KEY})
-        METADATA.create_all(connection, tables=[OUTBOX], checkfirst=True)
 
 
 def enqueue(session: Any, *, conversation_id: Text, path: Text, body: Dict[Text, Any], what: Text,

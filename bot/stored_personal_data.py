@@ -8,7 +8,10 @@ the booking was made (个人信息保护法: keep personal data no longer than i
   read the slot, not the message;
 - a personal slot (PERSONAL_SLOTS) keeps the number as typed only while it holds it: once the slot
   no longer does (the form ended and cleared it, the citizen corrected it, the session restarted),
-  the value is masked, in the events being saved and in those stored before.
+  the value is masked, in the events being saved and in those stored before;
+- a form left half-way holds its numbers until the session expires: the conversations whose slots
+  hold one are listed in HELD, and `mask_abandoned` masks those idle past the session's expiry
+  (their next message starts a new session, with empty slots).
 
 Masking is common.personal_data's, as in logs and work orders: 138****5678, 110***********1234.
 """
@@ -16,10 +19,12 @@ Masking is common.personal_data's, as in logs and work orders: 138****5678, 110*
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, Iterable, Text
+from typing import Any, Dict, Iterable, List, Text
 
+import sqlalchemy as sa
 from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
 
+from bot.store_tables import METADATA
 from common.personal_data import mask_as_typed
 
 # The slots the forms fill with a mobile or ID number as typed; their *_masked twins hold it masked.
@@ -32,6 +37,14 @@ PERSONAL_SLOTS = frozenset(
 # Events after which a slot may no longer hold the value it held.
 _RESETS = (Restarted, AllSlotsReset, SessionStarted)
 
+# A conversation whose slots held a personal number when it was last saved (seconds since the epoch).
+HELD = sa.Table(
+    "personal_slots_held",
+    METADATA,
+    sa.Column("sender_id", sa.String(255), primary_key=True),
+    sa.Column("saved_at", sa.Float, nullable=False, index=True),
+)
+
 
 def masked(value: Any) -> Any:
     """Every string inside the value masked; anything else as it is."""
@@ -43,6 +56,8 @@ def masked(value: Any) -> Any:
         return [masked(item) for item in value]
     return value
 
+
+# --- the events of one save ---------------------------------------------------------------------
 
 def for_storage(event: Event, current_slots: Dict[Text, Any]) -> Event:
     """The event as the store should write it, given the slots' values after the turn."""
@@ -67,6 +82,10 @@ def may_leave_stale_values(events: Iterable[Event]) -> bool:
     return any(isinstance(e, _RESETS) or (isinstance(e, SlotSet) and e.key in PERSONAL_SLOTS) for e in events)
 
 
+def holds_personal_value(current_slots: Dict[Text, Any]) -> bool:
+    return any(current_slots.get(name) is not None for name in PERSONAL_SLOTS)
+
+
 def masked_slot_data(data: Text, current_slots: Dict[Text, Any]) -> Text | None:
     """A stored slot event's JSON with its value masked when the slot no longer holds it; None when
     it stays as it is."""
@@ -76,3 +95,39 @@ def masked_slot_data(data: Text, current_slots: Dict[Text, Any]) -> Text | None:
     stored = json.loads(data)
     stored["value"] = masked(stored["value"])
     return None if stored["value"] == event.value else json.dumps(stored)
+
+
+# --- the events already stored (inside a transaction of the tracker store's database) -----------
+
+def mask_stored_stale_values(session: Any, sql_event: Any, sender_id: Text, current_slots: Dict[Text, Any],
+                             *, before: float | None = None) -> None:
+    """Masks the stored personal slot values of the conversation that its slots no longer hold (of
+    events older than `before`, if given). `sql_event` is the store's model (SQLTrackerStore.SQLEvent)."""
+    rows = session.query(sql_event).filter(
+        sql_event.sender_id == sender_id,
+        sql_event.type_name == SlotSet.type_name,
+        sql_event.action_name.in_(PERSONAL_SLOTS),  # a slot event's action_name is the slot's name
+        sa.true() if before is None else sql_event.timestamp < before,
+    )
+    for row in rows:
+        data = masked_slot_data(row.data, current_slots)
+        if data is not None:
+            row.data = data
+
+
+def note_saved(session: Any, sender_id: Text, current_slots: Dict[Text, Any], saved_at: float) -> None:
+    """Keeps HELD up to date after a save: listed while its slots hold a number, gone once none does."""
+    session.execute(HELD.delete().where(HELD.c.sender_id == sender_id))
+    if holds_personal_value(current_slots):
+        session.execute(HELD.insert().values(sender_id=sender_id, saved_at=saved_at))
+
+
+def mask_abandoned(session: Any, sql_event: Any, idle_before: float) -> List[Text]:
+    """Masks the numbers of the forms left in conversations last saved before `idle_before`; the
+    conversations masked."""
+    senders = list(session.execute(sa.select(HELD.c.sender_id).where(HELD.c.saved_at < idle_before)).scalars())
+    for sender_id in senders:
+        # Only the expired session's events: a new one may have begun a form since the list was read.
+        mask_stored_stale_values(session, sql_event, sender_id, {}, before=idle_before)
+        session.execute(HELD.delete().where(HELD.c.sender_id == sender_id, HELD.c.saved_at < idle_before))
+    return senders

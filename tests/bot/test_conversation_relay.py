@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import json
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,12 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, Event, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot import service_outbox
+from bot import service_outbox, store_tables, stored_personal_data
 from bot.conversation_relay import RelayingSQLTrackerStore
 from tests import postgres
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
+OWN_TABLES = [service_outbox.OUTBOX, stored_personal_data.HELD]
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "recorded_turns.json").read_text(encoding="utf-8"))
 
 
@@ -189,9 +191,9 @@ def test_pauses_grow_with_each_try_and_are_jittered():
     assert len({round(service_outbox.pause_after(3), 6) for _ in range(20)}) > 1
 
 
-def test_servers_starting_together_on_one_postgresql_all_get_the_outbox_table():
-    # Each Rasa server creates the table when missing; unguarded, all but one of those starting at once
-    # failed on PostgreSQL's catalogue keys and exited (the cluster's start).
+def test_servers_starting_together_on_one_postgresql_all_get_the_stores_own_tables():
+    # Each Rasa server creates the tables when missing; unguarded, all but one of those starting at
+    # once failed on PostgreSQL's catalogue keys and exited (the cluster's start).
     starting = 4
     with postgres.throwaway_databases("outbox_race") as (database,):
         engines = [sa.create_engine(postgres.url(database)) for _ in range(starting)]
@@ -201,7 +203,7 @@ def test_servers_starting_together_on_one_postgresql_all_get_the_outbox_table():
         def start(engine: sa.engine.Engine) -> None:
             together.wait()
             try:
-                service_outbox.create_table(engine)
+                store_tables.create_tables(engine, OWN_TABLES)
             except Exception as error:  # noqa: BLE001 - each server's failure is what is counted
                 failures.append(error)
 
@@ -211,7 +213,7 @@ def test_servers_starting_together_on_one_postgresql_all_get_the_outbox_table():
         for server in servers:
             server.join()
         assert failures == []
-        assert sa.inspect(engines[0]).has_table("service_outbox")
+        assert all(sa.inspect(engines[0]).has_table(table.name) for table in OWN_TABLES)
         for engine in engines:
             engine.dispose()
 
@@ -238,6 +240,14 @@ def stored_data(tmp_path: Path, sender: str) -> dict[str, list[str]]:
     return found
 
 
+def held(tmp_path: Path) -> list[str]:
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.connect() as connection:
+        senders = list(connection.execute(sa.select(stored_personal_data.HELD.c.sender_id)).scalars())
+    engine.dispose()
+    return senders
+
+
 async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(open_store, domain, service, tmp_path):
     store, sender = open_store(), "web-personal-1"
     tracker = DialogueStateTracker.from_events(sender, [], domain.slots)
@@ -250,11 +260,14 @@ async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(ope
          SlotSet("applicant_id", None), SlotSet("applicant_phone", None)],
     ]
     saved: list[dict[str, list[str]]] = []
+    listed: list[bool] = []
     for events in turns:
         for event in events:
             tracker.update(event, domain)
         await store.save(tracker)
         saved.append(stored_data(tmp_path, sender))
+        listed.append(sender in held(tmp_path))
+    assert listed == [True, True, False]  # a form holds numbers (for the sweep of abandoned ones)
 
     first, corrected, done = saved
     assert not any(n in data for data in first["user"] for n in (ID_NUMBER, MOBILE))  # text, entities
@@ -269,3 +282,40 @@ async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(ope
     assert back.get_slot("applicant_phone") is None
     assert [e.value for e in back.events if isinstance(e, SlotSet) and e.key == "applicant_id"] == [
         "110***********4477", None]
+
+
+def half_filled_form(sender: str, domain: Domain, at: float) -> DialogueStateTracker:
+    """A booking left after the phone number, at `at` (seconds since the epoch)."""
+    tracker = DialogueStateTracker.from_events(sender, [], domain.slots)
+    for event in (UserUttered(f"电话{MOBILE}", intent={"name": "inform", "confidence": 0.9}, timestamp=at),
+                  SlotSet("applicant_phone", MOBILE, timestamp=at)):
+        tracker.update(event, domain)
+    return tracker
+
+
+def stored_phones(tmp_path: Path, sender: str) -> list[str]:
+    return [json.loads(data)["value"] for data in stored_data(tmp_path, sender)["slot"]]
+
+
+async def test_a_form_abandoned_past_the_sessions_expiry_has_its_numbers_masked(open_store, domain, service, tmp_path):
+    store = open_store()
+    await store.save(half_filled_form("web-going-on-1", domain, time.time()))
+    await store.sweeping  # the first save's sweep, done before the next form is left
+    await store.save(half_filled_form("web-left-1", domain, time.time() - 7200))  # expires after 60 min
+    assert stored_phones(tmp_path, "web-left-1") == [MOBILE]
+
+    assert store.mask_abandoned_forms() == ["web-left-1"]
+    assert stored_phones(tmp_path, "web-left-1") == ["138****5678"]
+    assert stored_phones(tmp_path, "web-going-on-1") == [MOBILE]  # its form still needs it
+    assert store.mask_abandoned_forms() == []  # done with: no longer listed
+
+
+async def test_after_a_restart_the_first_save_sweeps(open_store, domain, service, tmp_path):
+    first = open_store()
+    await first.save(half_filled_form("web-going-on-2", domain, time.time()))
+    await first.sweeping  # its next sweep is minutes away
+    await first.save(half_filled_form("web-left-2", domain, time.time() - 7200))
+    restarted = open_store()
+    await restarted.save(half_filled_form("web-going-on-2", domain, time.time()))
+    assert await restarted.sweeping == ["web-left-2"]
+    assert stored_phones(tmp_path, "web-left-2") == ["138****5678"]
