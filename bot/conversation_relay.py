@@ -14,8 +14,8 @@ Both are written to the service outbox (bot/service_outbox.py) in the transactio
 turn's events, and posted from there in order: the citizen's reply never waits for the service, and
 a service away for a while, or a Rasa process killed, loses nothing.
 
-The events themselves are written with citizens' ID and mobile numbers masked, except in the slots
-of a form that still needs them (bot/stored_personal_data.py).
+The events themselves are written with citizens' names, ID and mobile numbers masked, except in the
+slots of a form that still needs them (bot/stored_personal_data.py).
 
 A SQLite store commits without waiting for the disk (`fast_sqlite_engine`). Configured in endpoints.yml.
 """
@@ -42,7 +42,7 @@ from common.deployment import require_secret
 
 logger = logging.getLogger(__name__)
 
-# How often a Rasa process looks for forms abandoned with personal numbers (at a save, off the loop).
+# How often a Rasa process looks for forms abandoned with personal data (at a save, off the loop).
 SWEEP_EVERY_S = 600.0
 
 
@@ -93,14 +93,15 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         events = list(super()._additional_events(session, tracker))
         for owed in self._owed_to_service(tracker, events):
             service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
-        # Citizens' ID and mobile numbers are written masked, but where a form still needs them.
+        # Citizens' names, ID and mobile numbers are written masked, but where a form still needs them.
         slots = tracker.current_slot_values()
         changed = stored_personal_data.may_leave_stale_values(events)
         if changed:
             stored_personal_data.mask_stored_stale_values(session, self.SQLEvent, tracker.sender_id, slots)
         if events and (changed or stored_personal_data.holds_personal_value(slots)):
             stored_personal_data.note_saved(session, tracker.sender_id, slots, events[-1].timestamp)
-        return iter([stored_personal_data.for_storage(event, slots) for event in events])
+        names = stored_personal_data.names_taken(events, slots)
+        return iter([stored_personal_data.for_storage(event, slots, names) for event in events])
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
@@ -123,7 +124,7 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
             logger.exception("masking the numbers of abandoned forms failed")
             return []
         if masked:
-            logger.info("masked the ID and mobile numbers of %d forms left past their session", len(masked))
+            logger.info("masked the personal data of %d forms left past their session", len(masked))
         return masked
 
     def _owed_to_service(self, tracker: DialogueStateTracker, new_events: List[Event]) -> List[Dict[Text, Any]]:

@@ -1,5 +1,5 @@
 """The tracker store's own tables beside Rasa's `events`: the outbox of what the service is owed
-(bot/service_outbox.py) and the conversations whose forms hold personal numbers
+(bot/service_outbox.py) and the conversations whose forms hold personal data
 (bot/stored_personal_data.py). Each Rasa server creates the missing ones when it starts."""
 
 from __future__ import annotations

@@ -1,19 +1,21 @@
-"""What the tracker store keeps of citizens' ID and mobile numbers: only what a form still needs.
+"""What the tracker store keeps of citizens' ID numbers, mobile numbers and names: only what a form
+still needs.
 
 Rasa's tracker store keeps every event of a conversation for good. Stored as they came, a booking's
-ID number and mobile number would stay in the citizen's messages and in the form's slots long after
-the booking was made (个人信息保护法: keep personal data no longer than its purpose needs). So:
-- a citizen's message is stored masked (text, parse data, entities): the turn that reads the number
-  runs on the tracker in memory, with the number as typed, and sets it into a slot; later turns
-  read the slot, not the message;
-- a personal slot (PERSONAL_SLOTS) keeps the number as typed only while it holds it: once the slot
+name, ID number and mobile number would stay in the citizen's messages and in the form's slots long
+after the booking was made (个人信息保护法: keep personal data no longer than its purpose needs). So:
+- a citizen's message is stored masked (text, parse data, entities): ID and mobile numbers wherever
+  they stand, a name where the form took it from the message. The turn that reads them runs on the
+  tracker in memory, as typed, and sets them into slots; later turns read the slots, not the message.
+  The bot's replies likewise (a booking's summary shows the name, for the citizen to check);
+- a personal slot (PERSONAL_SLOTS) keeps the value as typed only while it holds it: once the slot
   no longer does (the form ended and cleared it, the citizen corrected it, the session restarted),
   the value is masked, in the events being saved and in those stored before;
 - a form left half-way holds its numbers until the session expires: the conversations whose slots
   hold one are listed in HELD, and `mask_abandoned` masks those idle past the session's expiry
   (their next message starts a new session, with empty slots).
 
-Masking is common.personal_data's, as in logs and work orders: 138****5678, 110***********1234.
+Masking is common.personal_data's, as in logs and work orders: 138****5678, 110***********1234, 张*.
 """
 
 from __future__ import annotations
@@ -22,18 +24,29 @@ import json
 from typing import Any, Dict, Iterable, List, Text
 
 import sqlalchemy as sa
-from rasa.shared.core.events import AllSlotsReset, Event, Restarted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import (
+    AllSlotsReset,
+    BotUttered,
+    Event,
+    Restarted,
+    SessionStarted,
+    SlotSet,
+    UserUttered,
+)
 
 from bot.store_tables import METADATA
-from common.personal_data import mask_as_typed
+from common.personal_data import mask_as_typed, mask_name
 
 # The slots the forms fill with a mobile or ID number as typed; their *_masked twins hold it masked.
-PERSONAL_SLOTS = frozenset(
+NUMBER_SLOTS = frozenset(
     {
         "applicant_phone", "applicant_id", "agent_phone", "agent_id",
         "case_phone", "manage_phone", "handoff_phone", "status_phone",
     }
 )
+# The slots the booking form fills with a person's name.
+NAME_SLOTS = frozenset({"applicant_name", "agent_name"})
+PERSONAL_SLOTS = NUMBER_SLOTS | NAME_SLOTS
 # Events after which a slot may no longer hold the value it held.
 _RESETS = (Restarted, AllSlotsReset, SessionStarted)
 
@@ -46,25 +59,43 @@ HELD = sa.Table(
 )
 
 
-def masked(value: Any) -> Any:
-    """Every string inside the value masked; anything else as it is."""
+def masked(value: Any, names: Iterable[Text] = ()) -> Any:
+    """Every string inside the value with its ID and mobile numbers masked, and these names; anything
+    else as it is."""
     if isinstance(value, str):
-        return mask_as_typed(value)
+        text = mask_as_typed(value)
+        for name in names:
+            text = text.replace(name, mask_name(name))
+        return text
     if isinstance(value, dict):
-        return {key: masked(item) for key, item in value.items()}
+        return {key: masked(item, names) for key, item in value.items()}
     if isinstance(value, list):
-        return [masked(item) for item in value]
+        return [masked(item, names) for item in value]
     return value
+
+
+def masked_slot_value(slot: Text, value: Any) -> Any:
+    return mask_name(value) if slot in NAME_SLOTS and isinstance(value, str) else masked(value)
 
 
 # --- the events of one save ---------------------------------------------------------------------
 
-def for_storage(event: Event, current_slots: Dict[Text, Any]) -> Event:
-    """The event as the store should write it, given the slots' values after the turn."""
-    if isinstance(event, UserUttered):
-        return Event.from_parameters(masked(event.as_dict()))
+def names_taken(events: Iterable[Event], current_slots: Dict[Text, Any]) -> List[Text]:
+    """The names the forms hold or took in these events: what the citizen's messages must not show."""
+    values = [current_slots.get(slot) for slot in NAME_SLOTS]
+    values += [e.value for e in events if isinstance(e, SlotSet) and e.key in NAME_SLOTS]
+    # Longest first, so that 欧阳娜娜 is masked whole before a shorter name inside it.
+    return sorted({v for v in values if isinstance(v, str) and mask_name(v) != v}, key=len, reverse=True)
+
+
+def for_storage(event: Event, current_slots: Dict[Text, Any], names: Iterable[Text] = ()) -> Event:
+    """The event as the store should write it, given the slots' values after the turn and the names
+    taken (`names_taken`)."""
+    if isinstance(event, (UserUttered, BotUttered)):
+        return Event.from_parameters(masked(event.as_dict(), names))
     if is_stale_personal_value(event, current_slots):
-        return SlotSet(event.key, masked(event.value), timestamp=event.timestamp, metadata=event.metadata)
+        return SlotSet(event.key, masked_slot_value(event.key, event.value), timestamp=event.timestamp,
+                       metadata=event.metadata)
     return event
 
 
@@ -93,7 +124,7 @@ def masked_slot_data(data: Text, current_slots: Dict[Text, Any]) -> Text | None:
     if not is_stale_personal_value(event, current_slots):
         return None
     stored = json.loads(data)
-    stored["value"] = masked(stored["value"])
+    stored["value"] = masked_slot_value(event.key, stored["value"])
     return None if stored["value"] == event.value else json.dumps(stored)
 
 

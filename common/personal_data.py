@@ -1,6 +1,6 @@
 """Mainland mobile numbers and 18-character resident ID numbers: the one set of patterns that
-finds, checks and masks them (个人信息保护法), for the service (logs, work orders, field
-checks) and the bot (citizens' answers). service/static/chat.js keeps a JavaScript copy of
+finds, checks and masks them (个人信息保护法), and how a name is masked, for the service (logs, work
+orders, field checks) and the bot (citizens' answers, what the tracker store keeps). service/static/chat.js keeps a JavaScript copy of
 MOBILE and ID_NUMBER.
 
 Pure: standard library only.
@@ -38,6 +38,12 @@ def mask_id_numbers(text: str) -> str:
 def mask_mobiles(text: str) -> str:
     """13812345678 → 138****5678"""
     return MOBILE.sub(lambda m: m.group(1) + "****" + m.group(2), text)
+
+
+def mask_name(name: str) -> str:
+    """张三 → 张*, 欧阳娜娜 → 欧阳**: the family name stays, so staff and citizens recognise it."""
+    keep = 2 if len(name) >= 4 else 1
+    return name[:keep] + "*" * (len(name) - keep)
 
 
 def mask_personal_data(text: str) -> str:

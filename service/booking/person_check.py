@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from common.personal_data import mask_name
 from service.booking.schemas import FieldCheckOut, PersonCheckIn, PersonCheckOut
 from service.core.identity import (
     check_id_number,
@@ -9,7 +10,6 @@ from service.core.identity import (
     check_name,
     mask_id_number,
     mask_mobile,
-    mask_name,
 )
 
 

@@ -2,6 +2,7 @@
 
 from datetime import date
 
+from common.personal_data import mask_name
 from service.booking.halls import hours_text
 from service.booking.models import Appointment, BookingHall
 from service.booking.policy import reschedules_left
@@ -17,7 +18,7 @@ from service.booking.schemas import (
     WindowOut,
 )
 from service.core import templates as t
-from service.core.identity import mask_mobile, mask_name
+from service.core.identity import mask_mobile
 
 
 def _hall_brief(hall: BookingHall) -> HallBrief:

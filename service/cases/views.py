@@ -1,13 +1,14 @@
 """Cases as the API shows them: to the applicant (masked, with what happens next), in the staff's
 lists and supervision, and in full to staff with the steps open from the current state."""
 
+from common.personal_data import mask_name
 from service.cases.deadlines import Timekeeper
 from service.cases.models import Case
 from service.cases.schemas import CaseBrief, CaseOut, CaseStatusOut, DeadlineOut, EventOut
 from service.cases.wording import next_step, status_label
 from service.cases.workflow import allowed_actions
 from service.core import templates as t
-from service.core.identity import mask_mobile, mask_name
+from service.core.identity import mask_mobile
 
 
 def deadline_view(case: Case, keeper: Timekeeper) -> DeadlineOut:

@@ -73,9 +73,3 @@ def mask_id_number(number: str) -> str:
 
 def mask_mobile(number: str) -> str:
     return mask_mobiles(number)
-
-
-def mask_name(name: str) -> str:
-    """张三 → 张*, 欧阳娜娜 → 欧阳**: the family name stays, so staff and citizens recognise it."""
-    keep = 2 if len(name) >= 4 else 1
-    return name[:keep] + "*" * (len(name) - keep)

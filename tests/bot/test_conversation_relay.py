@@ -248,16 +248,17 @@ def held(tmp_path: Path) -> list[str]:
     return senders
 
 
-async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(open_store, domain, service, tmp_path):
+async def test_names_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(
+        open_store, domain, service, tmp_path):
     store, sender = open_store(), "web-personal-1"
     tracker = DialogueStateTracker.from_events(sender, [], domain.slots)
     turns = [
-        [citizen_says(f"身份证{ID_NUMBER}，电话{MOBILE}", ID_NUMBER, "m1"),
-         SlotSet("applicant_id", ID_NUMBER), SlotSet("applicant_phone", MOBILE)],
+        [citizen_says(f"我叫张三，身份证{ID_NUMBER}，电话{MOBILE}", ID_NUMBER, "m1"),
+         SlotSet("applicant_name", "张三"), SlotSet("applicant_id", ID_NUMBER), SlotSet("applicant_phone", MOBILE)],
         [citizen_says(f"电话写错了，是{NEW_MOBILE}", NEW_MOBILE, "m2"), SlotSet("applicant_phone", NEW_MOBILE)],
         # The booking is made: the form clears its slots.
         [citizen_says(f"确认，{NEW_MOBILE}", NEW_MOBILE, "m3"),
-         SlotSet("applicant_id", None), SlotSet("applicant_phone", None)],
+         SlotSet("applicant_name", None), SlotSet("applicant_id", None), SlotSet("applicant_phone", None)],
     ]
     saved: list[dict[str, list[str]]] = []
     listed: list[bool] = []
@@ -271,10 +272,10 @@ async def test_id_and_mobile_numbers_are_stored_only_while_a_form_needs_them(ope
 
     first, corrected, done = saved
     assert not any(n in data for data in first["user"] for n in (ID_NUMBER, MOBILE))  # text, entities
-    assert json.loads(first["user"][0])["text"] == "身份证110***********4477，电话138****5678"
+    assert json.loads(first["user"][0])["text"] == "我叫张*，身份证110***********4477，电话138****5678"
     assert sum(ID_NUMBER in d for d in first["slot"]) == 1 and sum(MOBILE in d for d in first["slot"]) == 1
     assert not any(MOBILE in d for d in corrected["slot"]) and any(NEW_MOBILE in d for d in corrected["slot"])
-    assert not any(n in d for d in sum(done.values(), []) for n in (ID_NUMBER, MOBILE, NEW_MOBILE))
+    assert not any(n in d for d in sum(done.values(), []) for n in (ID_NUMBER, MOBILE, NEW_MOBILE, "张三"))
     # What the store gives back is what later turns read: the form's values while they are needed.
     await all_taken(store)
     back = await store.retrieve(sender)

@@ -7,13 +7,15 @@ import json
 from pathlib import Path
 
 import yaml
-from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, SlotSet, UserUttered
 
 from bot.stored_personal_data import (
-    PERSONAL_SLOTS,
+    NAME_SLOTS,
+    NUMBER_SLOTS,
     for_storage,
     masked_slot_data,
     may_leave_stale_values,
+    names_taken,
 )
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +25,23 @@ ID_NUMBER, MOBILE = "11010519491231002X", "13912345678"
 def test_every_slot_a_form_fills_with_a_phone_or_id_number_is_personal():
     slots = yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))["slots"]
     numbers = {name for name in slots if name.endswith(("_phone", "_id"))}
-    assert numbers - {"hall_phone"} == PERSONAL_SLOTS  # the hall's own number is no citizen's
+    assert numbers - {"hall_phone"} == NUMBER_SLOTS  # the hall's own number is no citizen's
+    assert NAME_SLOTS <= set(slots)
+
+
+def test_a_name_the_form_took_from_a_message_is_masked_there_and_in_its_slot_once_let_go():
+    events = [UserUttered("我叫欧阳娜娜", intent={"name": "inform", "confidence": 0.7}),
+              SlotSet("applicant_name", "欧阳娜娜")]
+    held = {"applicant_name": "欧阳娜娜"}
+    names = names_taken(events, held)
+    assert names == ["欧阳娜娜"]
+    assert for_storage(events[0], held, names).text == "我叫欧阳**"
+    assert for_storage(events[1], held, names) is events[1]  # the form still needs it
+    assert for_storage(events[1], {}, names).value == "欧阳**"
+    summary = BotUttered("请核对：欧阳娜娜，138****5678", data={"buttons": [{"title": "确认", "payload": "/affirm"}]})
+    stored = for_storage(summary, held, names)
+    assert stored.text == "请核对：欧阳**，138****5678" and stored.data == summary.data
+    assert names_taken([SlotSet("applicant_name", "李")], {}) == []  # nothing to mask in one character
 
 
 def test_a_citizens_message_is_written_masked_with_its_entities_and_nothing_else_changed():

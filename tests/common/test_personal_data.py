@@ -10,6 +10,7 @@ from common.personal_data import (
     MOBILE_AS_TYPED,
     MOBILE_NUMBER,
     mask_as_typed,
+    mask_name,
     mask_personal_data,
 )
 
@@ -51,3 +52,9 @@ def test_numbers_as_typed_are_masked_as_the_service_masks_them():
     assert mask_as_typed("+86 139-0000-1111，身份证 110101 19900307 447x") == "139****1111，身份证 110***********447x"
     plain = "张三 110101199003071234 手机13812345678"
     assert mask_as_typed(plain) == mask_personal_data(plain)
+
+
+def test_a_name_keeps_its_family_name():
+    assert mask_name("张三") == "张*"
+    assert mask_name("李小龙") == "李**"
+    assert mask_name("欧阳娜娜") == "欧阳**"

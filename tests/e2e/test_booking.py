@@ -60,6 +60,7 @@ def test_a_booking_from_first_message_to_code(stack, chat):
                         params=stack.rasa_api_params, timeout=10).json()
     stored = json.dumps(tracker, ensure_ascii=False)
     assert "13812345678" not in stored and VALID_ID not in stored and "110***********002X" in stored
+    assert "张三" not in stored and "张*" in stored  # the name, in the citizen's answer and the summary
 
 
 def test_question_in_the_middle_is_answered_and_the_form_goes_on(chat):

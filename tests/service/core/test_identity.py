@@ -11,7 +11,6 @@ from service.core.identity import (
     id_check_char,
     mask_id_number,
     mask_mobile,
-    mask_name,
 )
 
 TODAY = date(2026, 12, 1)
@@ -84,6 +83,3 @@ def test_hashes_depend_on_the_key_and_never_contain_the_number():
 def test_masks():
     assert mask_id_number("11010519491231002X") == "110***********002X"
     assert mask_mobile("13812345678") == "138****5678"
-    assert mask_name("张三") == "张*"
-    assert mask_name("李小龙") == "李**"
-    assert mask_name("欧阳娜娜") == "欧阳**"
