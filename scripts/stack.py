@@ -128,11 +128,19 @@ IN_MEMORY_LOCK_STORE = {"LOCK_STORE_TYPE": "in_memory", "LOCK_STORE_HOST": "", "
                         "LOCK_STORE_DB": "0", "LOCK_STORE_KEY_PREFIX": ""}
 
 
+# The servers keep an idle connection longer than their clients do (aiohttp, Rasa's client of the
+# action server and the actions' of the service: 15 s; httpx, the service's of Rasa: 5 s), so that no
+# client sends a request down a connection the server is closing. With the servers' 5 s, `make bench`
+# lost a catalogue turn so ("Cannot write to closing transport" from the action server's connection).
+SERVER_KEEP_ALIVE_S = 20
+
+
 def _base_env(extra_env: dict[str, str]) -> dict[str, str]:
     """What every process of a stack or a cluster gets, before the addresses of its neighbours."""
     env = {**os.environ, **extra_env}
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    env.setdefault("SANIC_KEEP_ALIVE_TIMEOUT", str(SERVER_KEEP_ALIVE_S))  # Rasa and the action servers
     # Rasa's HTTP API is never open: RASA_TOKEN, or this checkout's own token.
     env["RASA_TOKEN"] = env.get("RASA_TOKEN") or local_rasa_token()
     # endpoints.yml reads these; one Rasa server serialises its conversations in memory.
@@ -145,7 +153,7 @@ def service_process(name: str, port: int, env: dict[str, str], log_dir: Path) ->
     return Process(
         name,
         [str(SERVICE_VENV / "uvicorn"), "service.main:app", "--host", "127.0.0.1",
-         "--port", str(port), "--no-access-log"],
+         "--port", str(port), "--no-access-log", "--timeout-keep-alive", str(SERVER_KEEP_ALIVE_S)],
         f"http://127.0.0.1:{port}/health",
         env,
         log_dir / f"{name}.log",

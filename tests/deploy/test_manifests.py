@@ -11,13 +11,15 @@ import pytest
 import yaml
 from fastapi.testclient import TestClient
 
+from scripts.stack import SERVER_KEEP_ALIVE_S
 from service.core.settings import REPO_ROOT, Settings
 from service.main import create_app
 
 DEPLOY = REPO_ROOT / "deploy"
 RASA_SITE = next((REPO_ROOT / ".venvs" / "rasa" / "lib").glob("python3*/site-packages"), None)
-# Read by libraries, not by our settings: SQLAlchemy 1.4's warning in Rasa, TensorFlow's log level.
-LIBRARY_VARIABLES = {"SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL"}
+# Read by libraries, not by our settings: SQLAlchemy 1.4's warning in Rasa, TensorFlow's log level,
+# Sanic's keep-alive in Rasa and the action servers.
+LIBRARY_VARIABLES = {"SQLALCHEMY_SILENCE_UBER_WARNING", "TF_CPP_MIN_LOG_LEVEL", "SANIC_KEEP_ALIVE_TIMEOUT"}
 # Rasa's HTTP API: never reachable through the Ingress.
 RASA_API_PATHS = ["/conversations/x/tracker", "/model/parse", "/status", "/version", "/model"]
 
@@ -205,3 +207,13 @@ def test_kustomize_builds_it(tmp_path):
     kinds = [d["kind"] for d in yaml.safe_load_all(built.stdout) if d]
     assert kinds.count("Deployment") == 4 and kinds.count("Secret") == 1 and kinds.count("Ingress") == 2
     assert "registry.example.gov.cn/daoban/rasa:0.1.0" in built.stdout
+
+
+def test_the_servers_keep_idle_connections_as_long_as_make_run_does():
+    # Longer than their clients keep them (scripts/stack.py, SERVER_KEEP_ALIVE_S).
+    assert config()["SANIC_KEEP_ALIVE_TIMEOUT"] == str(SERVER_KEEP_ALIVE_S)
+    for name in ("daoban-rasa", "daoban-actions"):
+        assert "SANIC_KEEP_ALIVE_TIMEOUT" in environment(container(name))
+    for name in ("daoban-service", "daoban-worker"):
+        command = container(name)["command"]
+        assert command[command.index("--timeout-keep-alive") + 1] == str(SERVER_KEEP_ALIVE_S)
