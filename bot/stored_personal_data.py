@@ -50,7 +50,7 @@ PERSONAL_SLOTS = NUMBER_SLOTS | NAME_SLOTS
 # Events after which a slot may no longer hold the value it held.
 _RESETS = (Restarted, AllSlotsReset, SessionStarted)
 
-# A conversation whose slots held a personal number when it was last saved (seconds since the epoch).
+# A conversation whose slots held a personal value when it was last saved (seconds since the epoch).
 HELD = sa.Table(
     "personal_slots_held",
     METADATA,
@@ -147,15 +147,15 @@ def mask_stored_stale_values(session: Any, sql_event: Any, sender_id: Text, curr
 
 
 def note_saved(session: Any, sender_id: Text, current_slots: Dict[Text, Any], saved_at: float) -> None:
-    """Keeps HELD up to date after a save: listed while its slots hold a number, gone once none does."""
+    """Keeps HELD up to date after a save: listed while its slots hold a personal value, gone once none does."""
     session.execute(HELD.delete().where(HELD.c.sender_id == sender_id))
     if holds_personal_value(current_slots):
         session.execute(HELD.insert().values(sender_id=sender_id, saved_at=saved_at))
 
 
 def mask_abandoned(session: Any, sql_event: Any, idle_before: float) -> List[Text]:
-    """Masks the numbers of the forms left in conversations last saved before `idle_before`; the
-    conversations masked."""
+    """Masks the personal values of the forms left in conversations last saved before `idle_before`;
+    the conversations masked."""
     senders = list(session.execute(sa.select(HELD.c.sender_id).where(HELD.c.saved_at < idle_before)).scalars())
     for sender_id in senders:
         # Only the expired session's events: a new one may have begun a form since the list was read.
