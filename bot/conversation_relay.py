@@ -91,17 +91,19 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
         # Inside SQLTrackerStore.save's transaction: what the service is owed for these events is
         # committed with them, or neither is.
         events = list(super()._additional_events(session, tracker))
-        for owed in self._owed_to_service(tracker, events):
-            service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
-        # Citizens' names, ID and mobile numbers are written masked, but where a form still needs them.
+        # Citizens' names, ID and mobile numbers are written masked, but where a form still needs
+        # them; what the service is owed is read from the events as written.
         slots = tracker.current_slot_values()
+        names = stored_personal_data.names_taken(events, slots)
+        written = [stored_personal_data.for_storage(event, slots, names) for event in events]
+        for owed in self._owed_to_service(tracker, written):
+            service_outbox.enqueue(session, conversation_id=tracker.sender_id, **owed)
         changed = stored_personal_data.may_leave_stale_values(events)
         if changed:
             stored_personal_data.mask_stored_stale_values(session, self.SQLEvent, tracker.sender_id, slots)
         if events and (changed or stored_personal_data.holds_personal_value(slots)):
             stored_personal_data.note_saved(session, tracker.sender_id, slots, events[-1].timestamp)
-        names = stored_personal_data.names_taken(events, slots)
-        return iter([stored_personal_data.for_storage(event, slots, names) for event in events])
+        return iter(written)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         await super().save(tracker)
@@ -121,7 +123,7 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
                 masked = stored_personal_data.mask_abandoned(session, self.SQLEvent, time.time() - minutes * 60)
                 session.commit()
         except sa.exc.SQLAlchemyError:  # the database away for a moment: the next sweep tries again
-            logger.exception("masking the numbers of abandoned forms failed")
+            logger.exception("masking the personal data of abandoned forms failed")
             return []
         if masked:
             logger.info("masked the personal data of %d forms left past their session", len(masked))

@@ -278,6 +278,8 @@ async def test_names_id_and_mobile_numbers_are_stored_only_while_a_form_needs_th
     assert not any(n in d for d in sum(done.values(), []) for n in (ID_NUMBER, MOBILE, NEW_MOBILE, "张三"))
     # What the store gives back is what later turns read: the form's values while they are needed.
     await all_taken(store)
+    assert [r["text"] for r in service.bodies("/api/turns")] == [  # the review page's, as written
+        "我叫张*，身份证110***********4477，电话138****5678", "电话写错了，是139****4321", "确认，139****4321"]
     back = await store.retrieve(sender)
     assert back.latest_message.text == "确认，139****4321" and back.latest_message.intent["name"] == "inform"
     assert back.get_slot("applicant_phone") is None
