@@ -1,4 +1,4 @@
-"""Entry point of the Rasa server: `python -m bot.server run ...` is `rasa run ...` plus three changes.
+"""Entry point of the Rasa server: `python -m bot.server run ...` is `rasa run ...` plus four changes.
 
 1. A short reply that picks one of the buttons the bot just offered ("2", "第二个", "确认提交")
    is parsed as that button's payload, in every channel (bot/replies.py).
@@ -9,12 +9,16 @@
 3. Rasa 3.6 opens a new HTTP session, and so a new connection, for every custom action call
    (`EndpointConfig.request`). Each endpoint keeps one session open instead, so calls reuse
    kept-alive connections (about 0.3 ms of the server's CPU per call, `make bench`).
+4. Its log records are masked as they are made (common/log_masking.py): Rasa logs a citizen's text
+   when a REST message times out, ID and mobile numbers included.
 """
 
 from __future__ import annotations
 
 import sys
 from typing import Any, Dict, Text
+
+from common.log_masking import install_record_masking
 
 
 def install_compiled_action_response_validator() -> None:
@@ -113,6 +117,7 @@ def refuse_to_run_without_secrets(argv: list[str]) -> None:
 
 def main() -> None:
     refuse_to_run_without_secrets(sys.argv)
+    install_record_masking()
     install_button_replies()
     install_compiled_action_response_validator()
     install_kept_alive_endpoint_sessions()

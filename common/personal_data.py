@@ -1,7 +1,7 @@
 """Mainland mobile numbers and 18-character resident ID numbers: the one set of patterns that
 finds, checks and masks them (个人信息保护法), and how a name is masked, for the service (logs, work
-orders, field checks) and the bot (citizens' answers, what the tracker store keeps). service/static/chat.js keeps a JavaScript copy of
-MOBILE and ID_NUMBER.
+orders, field checks) and the bot (citizens' answers, what the tracker store keeps).
+service/static/chat.js keeps a JavaScript copy of MOBILE and ID_NUMBER.
 
 Pure: standard library only.
 """
