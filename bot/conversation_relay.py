@@ -113,8 +113,8 @@ class RelayingSQLTrackerStore(SQLTrackerStore):
             self.sweeping = asyncio.get_running_loop().run_in_executor(None, self.mask_abandoned_forms)
 
     def mask_abandoned_forms(self) -> List[Text]:
-        """Masks the numbers that forms left half-way hold in conversations whose session has
-        expired (bot/stored_personal_data.py); the conversations masked."""
+        """Masks the personal values that forms left half-way hold in conversations whose session
+        has expired (bot/stored_personal_data.py); the conversations masked."""
         minutes = self.domain.session_config.session_expiration_time
         if not minutes:  # sessions never expire: any form may still be taken up again
             return []
