@@ -248,7 +248,9 @@ def test_concurrent_retries_while_the_first_is_processed_do_not_ask_the_bot_agai
 # --- the 5-second rule: the customer-service message API --------------------------------------
 
 def test_slow_answer_returns_success_at_once_and_follows_as_customer_service_messages(db_url):
-    rasa, openid = FakeRasa(notice_with_buttons, delay_s=1.5), new_openid()
+    # The bot takes 3 s; the callback answers after 0.3 s, well before it. The bound leaves room
+    # for a busy machine (CI saw 1.43 s once with the bot at 1.5 s and a 1.0 s bound).
+    rasa, openid = FakeRasa(notice_with_buttons, delay_s=3.0), new_openid()
     xml = text_xml(openid, "身份证丢了补办要带啥", msg_id=new_msg_id())
     with fake_wechat_api() as api, wechat_service(db_url, rasa, api_base=api.base_url, passive_reply_s=0.3) as base_url:
         started = time.monotonic()
@@ -258,7 +260,7 @@ def test_slow_answer_returns_success_at_once_and_follows_as_customer_service_mes
         texts = api.wait_for_texts(openid, 1)
         time.sleep(0.3)
         texts = api.texts_to(openid)
-    assert response.text == "success" and answered_in < 1.0
+    assert response.text == "success" and answered_in < 2.5
     assert retry.text == "success"
     assert len(rasa.turns) == 1
     assert len(texts) == 1 and NOTICE in texts[0] and texts[0].endswith("1. 本人办理\n2. 委托代办")
