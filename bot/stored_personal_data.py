@@ -90,12 +90,15 @@ def names_taken(events: Iterable[Event], current_slots: Dict[Text, Any]) -> List
 
 def for_storage(event: Event, current_slots: Dict[Text, Any], names: Iterable[Text] = ()) -> Event:
     """The event as the store should write it, given the slots' values after the turn and the names
-    taken (`names_taken`)."""
+    taken (`names_taken`); the event itself when nothing in it is to be masked."""
     if isinstance(event, (UserUttered, BotUttered)):
-        return Event.from_parameters(masked(event.as_dict(), names))
+        as_typed = event.as_dict()
+        written = masked(as_typed, names)
+        return event if written == as_typed else Event.from_parameters(written)
     if is_stale_personal_value(event, current_slots):
-        return SlotSet(event.key, masked_slot_value(event.key, event.value), timestamp=event.timestamp,
-                       metadata=event.metadata)
+        value = masked_slot_value(event.key, event.value)
+        if value != event.value:
+            return SlotSet(event.key, value, timestamp=event.timestamp, metadata=event.metadata)
     return event
 
 
@@ -121,11 +124,8 @@ def masked_slot_data(data: Text, current_slots: Dict[Text, Any]) -> Text | None:
     """A stored slot event's JSON with its value masked when the slot no longer holds it; None when
     it stays as it is."""
     event = Event.from_parameters(json.loads(data))
-    if not is_stale_personal_value(event, current_slots):
-        return None
-    stored = json.loads(data)
-    stored["value"] = masked_slot_value(event.key, stored["value"])
-    return None if stored["value"] == event.value else json.dumps(stored)
+    written = for_storage(event, current_slots)
+    return None if written is event else json.dumps(written.as_dict())
 
 
 # --- the events already stored (inside a transaction of the tracker store's database) -----------
