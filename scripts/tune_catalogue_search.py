@@ -7,9 +7,10 @@ Two parameters decide how the ~2,250 imported Guangdong items compete with the h
 matched whole as a phrase; a shorter one is a keyword). Each value of a grid is scored on:
 
 - dev: the service and booking questions of tests/nlu/dev_real_style.yml, the development set
-  the item thresholds are chosen on (written apart from the training data and the held-out sets,
-  never trained on); top-1 must be the item named, with the whole export imported beside the
-  hall's catalogue, and beside it the same on the hall's catalogue alone;
+  the item thresholds are chosen on, and the short chat-box questions of tests/nlu/dev_short.yml
+  (both written apart from the training data and the held-out sets, never trained on); top-1 must
+  be the item named, with the whole export imported beside the hall's catalogue, and beside it the
+  same on the hall's catalogue alone;
 - training: the training messages of data/nlu that name one hand-kept item (a `service_item`
   entity mapped through the lookup's synonyms to the official name), reported only: the search
   meets them at 0.97 whatever the values, they do not tell the values apart;
@@ -18,7 +19,9 @@ matched whole as a phrase; a shorter one is a keyword). Each value of a grid is 
 
 The rule follows the issue's constraint rather than a trade-off: importing must not cost the
 hall's own questions ("item accuracy does not fall"), so only values whose dev top-1 is not below
-the hall's catalogue alone are allowed; among them, the best imported top-1 wins, then the best
+the hall's catalogue alone are allowed, at that weight and at the next one up: a weight at the very
+edge of what the development questions allow leaves questions written apart from them none to
+spare. Among the allowed values, the best imported top-1 wins, then the best
 training top-1; among values still tied, the alias length in the code now stays (no change without
 evidence), then the largest weight (the least departure from scoring every item alike).
 The chosen pair is printed last, and for every value the dev questions it loses and gains.
@@ -28,6 +31,9 @@ the development set of 538 questions (707 messages) no value lost none (every we
 gained three, through the context words, since made per source), and the fallback was weight 0.4,
 where imported items asked by their own names are found 0.561 against 0.833 at 0.6; the net
 figure says what the issue asks. With per-source context words both rules choose 0.6.
+On 2026-12-07 an unknown word's weight grew with a larger source's idf scale, the short
+questions joined dev (1,007), and the rule took one step of slack: without it, it chose 0.7 (as
+once before, when the held-out questions lost one more than at 0.6; README, "The large catalogue").
 """
 
 from __future__ import annotations
@@ -59,6 +65,8 @@ from service.seeding import seed_database  # noqa: E402
 EXPORT = REPO_ROOT / "service" / "seed" / "reference" / "guangdong_service_guides.jsonl.xz"
 NLU_DIR = REPO_ROOT / "data" / "nlu"
 DEV_SET = REPO_ROOT / "tests" / "nlu" / "dev_real_style.yml"
+# Short chat-box questions, one hand-kept item each (written 2026-12-07, apart from training and held-out).
+DEV_SHORT = REPO_ROOT / "tests" / "nlu" / "dev_short.yml"
 WEIGHTS = [round(0.4 + 0.1 * i, 1) for i in range(7)]  # 0.4 .. 1.0
 ALIAS_CHARS = [2, 3, 4, 5, 99]  # 2: every everyday word an alias; 99: every one a keyword
 TIE = 0.001
@@ -105,9 +113,12 @@ def synonyms() -> dict[str, str]:
 
 
 def dev_questions() -> list[tuple[str, str]]:
-    """(text, official item name) of the development set's service and booking questions."""
+    """(text, official item name) of the development sets' service and booking questions."""
     examples = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["examples"]
-    return [(e["text"], e["item"]) for e in examples if e.get("kind") in ("service", "booking") and e.get("item")]
+    examples += yaml.safe_load(DEV_SHORT.read_text(encoding="utf-8"))["examples"]
+    # The short set holds service questions only, with no kind.
+    asking = [e for e in examples if e.get("kind", "service") in ("service", "booking")]
+    return [(e["text"], e["item"]) for e in asking if e.get("item")]
 
 
 def ranked_first(index: search.SearchIndex, queries: list[tuple[str, str]]) -> set[str]:
@@ -176,7 +187,10 @@ def main() -> int:
                       f"(-{len(dev_right_alone - dev_right)} +{len(dev_right - dev_right_alone)})  "
                       f"training {training_top1:.3f}  imported ({len(asked)}) {imported_top1:.3f}"
                       + ("  (costs the hall's questions)" if costs else ""), flush=True)
-    allowed = [row for row in rows if not row[5]] or [max(rows, key=lambda row: row[2])]
+    costs = {(row[0], row[1]): row[5] for row in rows}
+    next_weight = dict(zip(WEIGHTS, WEIGHTS[1:]))
+    allowed = [row for row in rows if not row[5] and not costs.get((row[0], next_weight.get(row[1])), False)]
+    allowed = allowed or [max(rows, key=lambda row: row[2])]
     best = max(row[3] for row in allowed)
     tied = [row for row in allowed if row[3] >= best - TIE]
     best_training = max(row[4] for row in tied)

@@ -45,9 +45,13 @@ BM25_B = 0.75
 # How much each signal can contribute on its own (see the noisy-or in _combine).
 LEXICAL_WEIGHT = 0.8
 BIGRAM_WEIGHT = 0.5
-# Weight of a query token the catalogue has never seen, relative to idf (about 1..4 here): low,
-# so the chat around a question (今年 六岁 开了个) dilutes the words that name the item little.
+# Weight of a query token a source's items never use, relative to idf (about 1..4 for the hall's 60
+# items, on which it was chosen): low, so the chat around a question (今年 六岁 开了个) dilutes the
+# words that name the item little. A larger source scales it up with its idf: a word one of the
+# 2,250 imported items holds has idf 7.3 (the hall's: 3.7), and at 0.5 there it outweighed fourteen
+# chat words the item lacks ("摊位号也变了" named 诚信粤商（公众号） by its 号).
 UNKNOWN_TOKEN_IDF = 0.5
+UNKNOWN_TOKEN_IDF_CHOSEN_AT = 60  # items
 # Operation agreement: score s becomes 1 - (1 - s)(1 - OPERATION_AGREES * s); contradiction:
 # s * OPERATION_CONTRADICTS (an alias match of the wrong operation ends below the right one).
 OPERATION_AGREES = 0.5
@@ -55,9 +59,10 @@ OPERATION_CONTRADICTS = 0.6
 # An imported provincial item (catalogue.publishing) scores this share of its match: the hall's own
 # hand-kept items, with complete guides, win over a provincial item that names the same thing.
 # Chosen by scripts/tune_catalogue_search.py on development sets only: among the shares whose
-# top-1 on the development set's hall questions is not below the hall's catalogue alone, the one
-# whose imported items, asked by their names, are found best (0.6: dev 0.812 on 538 questions, the
-# same as the hall alone with none lost; imported 0.833; at 0.7 two lost).
+# top-1 on the development sets' hall questions is not below the hall's catalogue alone, at that
+# share and the next one up, the one whose imported items, asked by their names, are found best
+# (0.6: dev 0.853 on 1,006 questions, the same as the hall alone, none lost at 0.6 or 0.7;
+# imported 0.833; at 0.8 six lost).
 IMPORTED_WEIGHT = 0.6
 
 # Colloquial filler that says nothing about *which* item is meant.
@@ -243,6 +248,11 @@ class _Doc:
     token_shares: dict[str, float] = field(default_factory=dict)
 
 
+def _one_item_idf(items: int) -> float:
+    """BM25's idf of a word that one of so many items holds: the top of a collection's idf scale."""
+    return math.log(1 + (items - 1 + 0.5) / (1 + 0.5))
+
+
 class _CollectionStats:
     """BM25's collection statistics over a set of documents: each token's idf, each field's mean length."""
 
@@ -250,6 +260,7 @@ class _CollectionStats:
         n = len(docs) or 1
         df = Counter(t for d in docs for t in set().union(*d.fields.values()))
         self.idf = {t: math.log(1 + (n - c + 0.5) / (c + 0.5)) for t, c in df.items()}
+        self.unknown_idf = UNKNOWN_TOKEN_IDF * max(1.0, _one_item_idf(n) / _one_item_idf(UNKNOWN_TOKEN_IDF_CHOSEN_AT))
         self.avg_len = {f: (sum(sum(d.fields[f].values()) for d in docs) / n) or 1.0 for f in FIELD_WEIGHTS}
 
 
@@ -317,8 +328,8 @@ class SearchIndex:
         """idf-weighted share of the query's tokens that the document holds (each at its best field)."""
         weighted = query.weighted_tokens.get(doc.origin)
         if weighted is None:
-            idf, context = self.stats[doc.origin].idf, self.context[doc.origin]
-            pairs = [(token, idf.get(token, UNKNOWN_TOKEN_IDF)) for token in query.tokens if token not in context]
+            stats, context = self.stats[doc.origin], self.context[doc.origin]
+            pairs = [(token, stats.idf.get(token, stats.unknown_idf)) for token in query.tokens if token not in context]
             weighted = query.weighted_tokens[doc.origin] = (pairs, sum(weight for _, weight in pairs))
         pairs, total = weighted
         shares = doc.token_shares

@@ -36,7 +36,8 @@ def trained_intents() -> set[str]:
     return intents
 
 
-HELD_OUT_SETS = ("holdout.yml", "holdout_real.yml", "dev_real_style.yml")
+HELD_OUT_SETS = ("holdout.yml", "holdout_real.yml", "dev_real_style.yml", "dev_short.yml")
+DEVELOPMENT_SETS = ("dev_real_style.yml", "dev_short.yml")
 # Character-pair overlap (Jaccard) from which two messages count as one paraphrased.
 NEAR_DUPLICATE = 0.8
 
@@ -84,6 +85,13 @@ def test_no_real_style_held_out_message_paraphrases_training_data(trained, name)
         if any(len(mine & other) / (len(mine | other) or 1) >= NEAR_DUPLICATE for other in training):
             near.append(text)
     assert near == []
+
+
+@pytest.mark.parametrize("name", DEVELOPMENT_SETS)
+def test_no_development_message_is_a_test_message(name):
+    """Parameters are chosen on the development sets: a held-out message among them would be tuned on."""
+    tests = {normalise(text) for held_out in ("holdout.yml", "holdout_real.yml") for text in holdout_texts(held_out)}
+    assert [text for text in holdout_texts(name) if normalise(text) in tests] == []
 
 
 def test_no_reviewed_message_held_back_is_training_data(trained):

@@ -5,6 +5,7 @@ source does not publish."""
 
 import json
 import lzma
+import math
 import shutil
 from pathlib import Path
 
@@ -16,7 +17,12 @@ from service import cli
 from service.catalogue.guide_import import IGNORED_FIELDS, MAPPED_FIELDS, read_export
 from service.catalogue.models import CatalogueVersion, Department, Item, Origin
 from service.catalogue.publishing import import_export, rollback
-from service.catalogue.search import build_search_index, invalidate_search_index
+from service.catalogue.search import (
+    UNKNOWN_TOKEN_IDF,
+    UNKNOWN_TOKEN_IDF_CHOSEN_AT,
+    build_search_index,
+    invalidate_search_index,
+)
 from service.catalogue.service import invalidate_notices
 from service.core import generations
 from service.core import templates as t
@@ -222,6 +228,22 @@ def test_importing_adds_competitors_but_does_not_change_how_the_halls_items_scor
         return {code: index.score_of(question, code).score for code in hall}
 
     assert hall_scores(imported_url) == hall_scores(hall_alone)
+
+
+def test_a_chat_word_weighs_more_against_the_imported_items_larger_idf_scale(imported_url):
+    # At the hall's fixed 0.5 a word one of 2,250 imported items holds (idf 7.3) outweighed fourteen
+    # chat words it lacks, against seven among the hall's 60 (idf 3.7): "摊位号也变了" named
+    # 诚信粤商（公众号） by its 号. A catalogue as small as the hall's, or this fixture's, keeps 0.5.
+    with get_session_factory(imported_url)() as session:
+        index = build_search_index(session)
+    hall, provincial = index.stats[Origin.SEED], index.stats[Origin.IMPORT]
+    assert hall.unknown_idf == UNKNOWN_TOKEN_IDF
+    assert provincial.unknown_idf / max(provincial.idf.values()) == pytest.approx(
+        UNKNOWN_TOKEN_IDF / math.log(1 + (UNKNOWN_TOKEN_IDF_CHOSEN_AT - 0.5) / 1.5)
+    )
+    with get_session_factory(imported_url)() as session:
+        stall = session.scalars(select(Item.code).where(Item.name == "诚信粤商（公众号）")).one()
+    assert index.score_of("摊位号也变了", stall).score < 0.35
 
 
 def test_a_malformed_row_is_reported_and_not_imported_the_rest_go_on(tmp_path, seeded_url):
