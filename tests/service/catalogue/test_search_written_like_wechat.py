@@ -37,6 +37,16 @@ ENGLISH_AND_MIXED = [
     ("想办个HK通行证", "往来港澳通行证签发"),
 ]
 
+# Pinyin typed with the input method switched off, and abbreviations.
+PINYIN_AND_SHORT_FORMS = [
+    ("jiazhao到期了在哪换", "机动车驾驶证期满换证"),
+    ("shenfenzheng丢了怎么补", "居民身份证补领"),
+    ("gongjijin交房租能提吗", "住房公积金提取（租房）"),
+    ("shebaoka丢了", "社会保障卡补领"),
+    ("huzhao第一次办要带啥", "普通护照签发"),
+    ("请不起律师 法援怎么申请", "法律援助申请"),
+]
+
 # An alias of one item must not outweigh the operation word that names another.
 OPERATION_WORDS = [
     ("个体户执照怎么注销", "个体工商户注销登记"),
@@ -67,7 +77,7 @@ CONTEXT = [
     ("补办身份证！！！😭😭", "居民身份证补领"),
 ]
 
-WECHAT = TYPOS_AND_HOMOPHONES + ENGLISH_AND_MIXED + OPERATION_WORDS + CONTEXT
+WECHAT = TYPOS_AND_HOMOPHONES + ENGLISH_AND_MIXED + PINYIN_AND_SHORT_FORMS + OPERATION_WORDS + CONTEXT
 
 
 @pytest.mark.parametrize(("query", "expected"), WECHAT, ids=[q for q, _ in WECHAT])
