@@ -9,6 +9,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import catalogue_text as words
+from actions import mentioned_phone
 from actions.api.service_client import (
     ItemNotFound,
     Notice,
@@ -54,12 +55,14 @@ class ActionAnswerServiceQuestion(UsesService, Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         try:
-            return _changed_slots(tracker, await self._answer(dispatcher, tracker))
+            events = _changed_slots(tracker, await self._answer(dispatcher, tracker))
         except ServiceUnavailable:
             dispatcher.utter_message(
                 response="utter_service_unavailable", hall_phone=get_settings().hall_phone
             )
-            return [SlotSet("awaiting", None)]
+            events = [SlotSet("awaiting", None)]
+        # A referral or a choice may turn into a 12345 consultation: its form takes the number.
+        return events + mentioned_phone.remember(latest_text(tracker))
 
     async def _answer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker

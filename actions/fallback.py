@@ -20,6 +20,7 @@ from rasa_sdk import Action
 from rasa_sdk.events import FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions import mentioned_phone
 from actions.api.service_client import ServiceUnavailable, UsesService
 from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, STORY_CHARS, offer_or_refer
 from actions.handoff_text import stated_type
@@ -49,6 +50,10 @@ class ActionHandleFallback(UsesService, Action):
         return "action_handle_fallback"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        # Messages not understood may become a work order's matter: its form takes the number.
+        return await self._handle(dispatcher, tracker) + mentioned_phone.remember(latest_text(tracker))
+
+    async def _handle(self, dispatcher: CollectingDispatcher, tracker) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         out_of_scope = latest_intent(tracker) == "out_of_scope"
         if not has_content(text):

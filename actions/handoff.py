@@ -14,6 +14,7 @@ from typing import Any, Optional
 from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import FollowupAction, SlotSet
 
+from actions import mentioned_phone
 from actions.api.service_client import Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
 from actions.channels import channel_of
@@ -54,6 +55,10 @@ class StartHandoff(UsesService, Action):
         return "action_start_handoff"
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        events = await self._start(dispatcher, tracker)
+        return events + mentioned_phone.for_the_form(tracker, events)
+
+    async def _start(self, dispatcher, tracker) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
         fell_back = latest_intent(tracker) == "nlu_fallback"

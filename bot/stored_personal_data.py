@@ -37,11 +37,12 @@ from rasa.shared.core.events import (
 from bot.store_tables import METADATA
 from common.personal_data import mask_as_typed, mask_name
 
-# The slots the forms fill with a mobile or ID number as typed; their *_masked twins hold it masked.
+# The slots that hold a mobile or ID number as typed (the forms', and a number written in a question);
+# a form's *_masked twins hold it masked.
 NUMBER_SLOTS = frozenset(
     {
         "applicant_phone", "applicant_id", "agent_phone", "agent_id",
-        "case_phone", "manage_phone", "handoff_phone", "status_phone",
+        "case_phone", "manage_phone", "handoff_phone", "status_phone", "mentioned_phone",
     }
 )
 # The slots the booking form fills with a person's name.

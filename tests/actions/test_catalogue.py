@@ -218,6 +218,22 @@ async def test_matter_outside_the_catalogue_is_referred_with_a_consultation_offe
     assert slots_set(events)["awaiting"] == "consultation"
 
 
+async def test_a_number_in_a_referred_question_is_kept_for_the_consultation_that_may_follow(dispatcher, fake_service):
+    # The tracker store keeps the message masked: the next turn could not read the number from it.
+    question = "养狗要办什么证 我电话138 1234 5678"
+    fake_service.referrals[question] = Referral(
+        item_name="犬只登记", department="广州市公安局", department_kind="公安", level="市级", local=None,
+    )
+
+    asked = make_tracker(question, "ask_materials")
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, asked, {})
+
+    assert slots_set(events)["mentioned_phone"] == "13812345678"
+    plain = await ActionAnswerServiceQuestion(fake_service).run(
+        dispatcher, make_tracker("养狗要办什么证", "ask_materials"), {})
+    assert "mentioned_phone" not in slots_set(plain)  # a question without one keeps the earlier number
+
+
 async def test_referral_without_a_local_office_names_the_kind_of_department(dispatcher, fake_service):
     fake_service.referrals["渔船证怎么办"] = Referral(
         item_name="渔业船舶登记", department="广东省农业农村厅", department_kind="农业农村", level="省级", local=None,

@@ -23,6 +23,12 @@ async def test_first_failure_asks_to_rephrase_second_hands_over(dispatcher, fake
     assert [e["name"] for e in events if e["event"] == "followup"] == ["action_start_handoff"]
 
 
+async def test_a_number_in_a_message_not_understood_is_kept_for_the_work_order(dispatcher, fake_service):
+    unclear = make_tracker("那个事情到底管不管 13912345678", "nlu_fallback", events=[user("nlu_fallback")])
+    events = await ActionHandleFallback(fake_service).run(dispatcher, unclear, {})
+    assert [e["value"] for e in events if e.get("name") == "mentioned_phone"] == ["13912345678"]
+
+
 async def test_a_message_without_words_is_asked_what_it_needs(dispatcher, fake_service):
     for text in ("？？？", "****", "🙂🙂"):
         await ActionHandleFallback(fake_service).run(dispatcher, make_tracker(text, "nlu_fallback"), {})

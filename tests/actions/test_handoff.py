@@ -318,6 +318,31 @@ async def test_a_consultation_after_a_referral_files_the_question_that_was_refer
     assert "handoff_place" not in required
 
 
+async def test_a_consultation_takes_the_number_kept_from_the_masked_question(dispatcher, fake_service):
+    # As the tracker store keeps it: the question masked, the number in mentioned_phone.
+    history = [user("我想办游艇驾驶证，在哪里办？电话138****5678", "ask_location", "m1"),
+               {"event": "bot", "text": "这件事不在本大厅的办理范围。"},
+               user("/request_consultation", "request_consultation", "m2")]
+    kept = {"mentioned_phone": "13812345678"}
+
+    events = await StartHandoff(fake_service).run(
+        dispatcher, tracker("/request_consultation", "request_consultation", slots_now=kept, events=history), DOMAIN)
+
+    started = slots(events)
+    assert started["handoff_phone"] == "13812345678" and started["handoff_phone_masked"] == "138****5678"
+    assert started["mentioned_phone"] is None  # the form holds it now, until the order is filed
+
+
+async def test_a_number_in_the_words_that_start_the_form_wins_over_one_kept(dispatcher, fake_service):
+    kept = {"mentioned_phone": "13812345678"}
+    words = COMPLAINT + " 联系我13900001111"
+    fake_service.drafts[words] = {"phone": "13900001111"}  # the service reads it from the words
+
+    events = await StartHandoff(fake_service).run(dispatcher, tracker(words, "complain", slots_now=kept), DOMAIN)
+
+    assert slots(events)["handoff_phone"] == "13900001111" and slots(events)["mentioned_phone"] is None
+
+
 async def test_a_consultation_with_no_earlier_question_asks_what_it_is(dispatcher, fake_service):
     history = [user("/request_consultation", "request_consultation", "m1")]
 

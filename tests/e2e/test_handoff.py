@@ -4,6 +4,7 @@ and a raw ID number that never reaches the service's or the action server's logs
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import time
@@ -137,6 +138,18 @@ def test_a_bare_request_for_a_person_asks_what_it_is_about(stack, chat):
     number = NUMBER.search(texts(chat.say("确认"))).group(0)
     order = agent(stack, "GET", f"/api/tickets/{number}").json()
     assert order["type"] in ("咨询", "求助", "投诉", "举报", "建议") and order["topic_l1"]
+
+
+def test_a_number_in_a_referred_question_is_not_asked_again_for_the_consultation(stack, chat):
+    # The tracker store keeps the question masked; the number waits in a slot until the order takes it.
+    replies = chat.say(f"我想考个保安员证，需要准备什么，去哪里办，我电话{PHONE}")
+    assert "不在本大厅的办理范围" in texts(replies)
+    offer = next(b for r in replies for b in r.get("buttons", []) if "咨询工单" in b["title"])
+    confirm = texts(chat.say(offer["payload"]))
+    assert "联系电话：138****5678" in confirm and "请留一个手机号" not in confirm
+    number = NUMBER.search(texts(chat.say("确认"))).group(0)
+    assert agent(stack, "GET", f"/api/tickets/{number}").json()["phone"] == PHONE
+    assert PHONE not in json.dumps(tracker(stack, chat.sender), ensure_ascii=False)
 
 
 def test_two_failed_understandings_hand_over(chat):
