@@ -11,6 +11,8 @@
    kept-alive connections (about 0.3 ms of the server's CPU per call, `make bench`).
 4. Its log records are masked as they are made (common/log_masking.py): Rasa logs a citizen's text
    when a REST message times out, ID and mobile numbers included.
+5. A message the client sends again after its first copy was stored is answered with that copy's
+   stored replies, not run as a second turn (bot/resent_messages.py).
 """
 
 from __future__ import annotations
@@ -101,6 +103,29 @@ def install_button_replies() -> None:
     MessageProcessor.parse_message = parse_message
 
 
+def install_resent_message_replies() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.processor import MessageProcessor
+
+    from bot.resent_messages import resent_id, stored_replies
+
+    handle = MessageProcessor.handle_message
+
+    async def handle_message(self, message):
+        # Under the conversation's lock (Agent.handle_message): a first copy still running elsewhere
+        # has been stored by now, or never will be.
+        client_id = resent_id(message.metadata)
+        tracker = await self.tracker_store.retrieve(message.sender_id) if client_id else None
+        replies = stored_replies((e.as_dict() for e in tracker.events), client_id) if tracker else None
+        if replies is None:
+            return await handle(self, message)
+        for reply in replies:
+            await message.output_channel.send_response(message.sender_id, reply)
+        return message.output_channel.messages if isinstance(message.output_channel, CollectingOutputChannel) else None
+
+    MessageProcessor.handle_message = handle_message
+
+
 def refuse_to_run_without_secrets(argv: list[str]) -> None:
     """`rasa run` relays with BOT_TOKEN and guards its HTTP API with RASA_TOKEN: both are needed
     outside development, and the server stops at once, naming them, rather than at the first turn."""
@@ -119,6 +144,7 @@ def main() -> None:
     refuse_to_run_without_secrets(sys.argv)
     install_record_masking()
     install_button_replies()
+    install_resent_message_replies()
     install_compiled_action_response_validator()
     install_kept_alive_endpoint_sessions()
     from rasa.__main__ import main as rasa_main

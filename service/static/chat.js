@@ -275,13 +275,21 @@ async function loadConfig() {
   }
 }
 
-async function askRasa(sender, message) {
+// Each message is named, so that one sent again (重试) after its first copy reached the bot is
+// answered with that copy's replies, not run twice (bot/resent_messages.py).
+function newMessageId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12)); // randomUUID needs a secure context
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+async function askRasa(sender, message, messageId, resent) {
   if (!rasaUrl) await loadConfig();
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), TIMEOUT_MS);
+  const metadata = { client_message_id: messageId, resent };
   try {
     return await request(rasaUrl + "/webhooks/rest/webhook", {
-      method: "POST", body: { sender, message }, signal: controller.signal,
+      method: "POST", body: { sender, message, metadata }, signal: controller.signal,
     });
   } finally {
     clearTimeout(timer);
@@ -297,25 +305,25 @@ function setBusy(value) {
   if (value) scrollToEnd();
 }
 
-function unreachable(payload) {
+function unreachable(payload, messageId) {
   const row = el("div", { className: "row row-bot row-error" });
   const bubble = el("div", { className: "bubble bubble-error" });
   appendLinked(bubble, TEXT.unreachable);
   bubble.setAttribute("role", "alert");
   const retry = el("button", { text: TEXT.retry, className: "retry" });
   retry.type = "button";
-  retry.addEventListener("click", () => { row.remove(); deliver(payload); });
+  retry.addEventListener("click", () => { row.remove(); deliver(payload, messageId, true); });
   row.append(bubble, retry);
   log.append(row);
   scrollToEnd();
   retry.focus();
 }
 
-async function deliver(payload) {
+async function deliver(payload, messageId = newMessageId(), resent = false) {
   const sender = senderId();
   setBusy(true);
   try {
-    const messages = await askRasa(sender, payload);
+    const messages = await askRasa(sender, payload, messageId, resent);
     if (sender !== load(SENDER_KEY, null)) return; // "新对话" was pressed meanwhile
     const handoff = messages.find((m) => m.custom?.handoff);
     if (handoff) followOutbox();
@@ -325,7 +333,7 @@ async function deliver(payload) {
       botReply(shown);
     }
   } catch {
-    if (sender === load(SENDER_KEY, null)) unreachable(payload);
+    if (sender === load(SENDER_KEY, null)) unreachable(payload, messageId);
   } finally {
     setBusy(false);
     scrollToEnd();

@@ -31,6 +31,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.resent_messages import CLIENT_MESSAGE_ID, RESENT
 from common.personal_data import mask_as_typed, mask_name
 from scripts.stack import MODEL_PATH, REPO_ROOT, Cluster, ClusterPorts, ClusterSize
 from tests import postgres
@@ -111,15 +112,20 @@ class ClusterChat(Chat):
     def say(self, message: str) -> list[dict]:
         ports = self.run.rasa_ports[:]
         random.shuffle(ports)
+        # Named, and marked when sent again, as the web chat does (bot/resent_messages.py): a copy
+        # whose first the dead server stored before it could answer gets that copy's replies.
+        metadata = {CLIENT_MESSAGE_ID: uuid.uuid4().hex, RESENT: False}
         for port in ports * 2:
             try:
                 response = httpx.post(f"http://127.0.0.1:{port}/webhooks/rest/webhook",
-                                      json={"sender": self.sender, "message": message}, timeout=120)
+                                      json={"sender": self.sender, "message": message, "metadata": metadata},
+                                      timeout=120)
             except httpx.ConnectError:
                 self.run.count("refused")
                 continue
             except (httpx.ReadError, httpx.RemoteProtocolError):
                 self.run.count("dropped")
+                metadata[RESENT] = True
                 continue
             response.raise_for_status()
             self.sent.append(message)

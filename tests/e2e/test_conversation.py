@@ -85,3 +85,23 @@ def test_assist_combines_rasa_and_the_catalogue(stack):
     assert body["intent"]["name"] == "ask_materials"
     assert body["items"][0]["name"] == "机动车驾驶证期满换证"
     assert body["notice"]["notice_no"].startswith(body["items"][0]["code"])
+
+
+def test_a_message_sent_again_after_it_was_answered_gets_the_same_replies_not_a_second_turn(stack, chat):
+    # As after a Rasa server that stored the turn died before answering (tests/cluster kills one).
+    def post(message: str, metadata: dict) -> list[dict]:
+        response = httpx.post(f"http://127.0.0.1:{stack.ports.rasa}/webhooks/rest/webhook",
+                              json={"sender": chat.sender, "message": message, "metadata": metadata}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    first = post("身份证丢了补办要带啥", {"client_message_id": "m-1", "resent": False})
+    again = post("身份证丢了补办要带啥", {"client_message_id": "m-1", "resent": True})
+    assert again == first and "居民身份证补领" in texts(first)
+    new_turn = post("身份证丢了补办要带啥", {"client_message_id": "m-2", "resent": True})  # its first was lost
+    assert "居民身份证补领" in texts(new_turn)
+
+    tracker = httpx.get(f"http://127.0.0.1:{stack.ports.rasa}/conversations/{chat.sender}/tracker",
+                        params=stack.rasa_api_params, timeout=10).json()
+    stored = [e.get("metadata", {}).get("client_message_id") for e in tracker["events"] if e["event"] == "user"]
+    assert stored == ["m-1", "m-2"]

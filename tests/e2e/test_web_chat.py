@@ -186,6 +186,8 @@ def test_an_unreachable_bot_says_so_and_retry_sends_again(open_chat, stack):
             break
         page.wait_for_timeout(50)
     assert held, "the chat page sent no message to the webhook"
+    first = held[0].request.post_data_json["metadata"]
+    assert first["resent"] is False and len(first["client_message_id"]) == 24
     held[0].abort("connectionrefused")
     error = page.locator(".bubble-error")
     expect(error).to_contain_text("暂时连不上导办助手")
@@ -194,7 +196,11 @@ def test_an_unreachable_bot_says_so_and_retry_sends_again(open_chat, stack):
     page.screenshot(path=str(SCREENSHOTS / "web_chat_unreachable.png"))
 
     page.unroute(webhook)
-    page.get_by_role("button", name="重试").click()
+    with page.expect_request(webhook) as retried:
+        page.get_by_role("button", name="重试").click()
+    # The same message, marked as sent again: had its first copy reached the bot, its replies come back
+    # rather than a second turn (bot/resent_messages.py).
+    assert retried.value.post_data_json["metadata"] == {**first, "resent": True}
     expect(_wait_reply(page, before)).to_contain_text("情形")
     expect(error).to_have_count(0)
     expect(page.locator(".bubble-user")).to_have_count(1)
