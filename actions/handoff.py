@@ -56,7 +56,13 @@ class StartHandoff(UsesService, Action):
 
     async def run(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
         events = await self._start(dispatcher, tracker)
-        return events + mentioned_phone.for_the_form(tracker, events)
+        kept = tracker.get_slot(mentioned_phone.SLOT)
+        if not kept:
+            return events
+        # The number a question gave, unless the words just read gave one; no longer kept apart
+        # then: the form's slots hold it until the order is filed.
+        read = {e["name"]: e["value"] for e in events if e.get("event") == "slot"}.get("handoff_phone")
+        return events + [SlotSet(mentioned_phone.SLOT, None)] + ([] if read else phone_slots(kept))
 
     async def _start(self, dispatcher, tracker) -> list[dict[str, Any]]:
         text = latest_text(tracker)
@@ -124,9 +130,12 @@ async def prefill(client: ServiceClient, content: str) -> list[dict[str, Any]]:
     if draft.get("place"):
         events.append(SlotSet("handoff_place", draft["place"]))
     if draft.get("phone"):
-        events += [SlotSet("handoff_phone", draft["phone"]),
-                   SlotSet("handoff_phone_masked", mask_mobiles(draft["phone"]))]
+        events += phone_slots(draft["phone"])
     return events
+
+
+def phone_slots(number: str) -> list[dict[str, Any]]:
+    return [SlotSet("handoff_phone", number), SlotSet("handoff_phone_masked", mask_mobiles(number))]
 
 
 class ValidateHandoffForm(UsesService, ReadsEachMessageOnce, FormValidationAction):

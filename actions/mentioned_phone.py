@@ -4,17 +4,15 @@ The tracker store masks numbers in the messages it keeps (bot/stored_personal_da
 turn cannot read one from an earlier message: a consultation started after a referral, or after
 messages that were not understood, would ask again for the number the citizen gave. A slot holds
 it instead, as typed while it holds it; the store masks it once it no longer does, and when the
-session expires."""
+session expires. The handoff form takes it (actions/handoff.py: StartHandoff)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 
 from actions.handoff_text import mobile_number
-from common.personal_data import mask_mobiles
 
 SLOT = "mentioned_phone"
 
@@ -24,13 +22,3 @@ def remember(text: str) -> list[dict[str, Any]]:
     number = mobile_number(text or "")
     return [SlotSet(SLOT, number)] if number else []
 
-
-def for_the_form(tracker: Tracker, started: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The form's phone from the number kept, unless the words just read gave one; the number is
-    then no longer kept apart (the form's slots hold it, until the order is filed)."""
-    number = tracker.get_slot(SLOT)
-    read = any(e.get("event") == "slot" and e.get("name") == "handoff_phone" and e.get("value") for e in started)
-    events = [SlotSet(SLOT, None)] if number else []
-    if number and not read:
-        events += [SlotSet("handoff_phone", number), SlotSet("handoff_phone_masked", mask_mobiles(number))]
-    return events
