@@ -31,7 +31,15 @@ from actions.booking_text import (
     slot_label,
 )
 from actions.channels import channel_of
-from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
+from actions.forms import (
+    ReadsEachMessageOnce,
+    ValidatesAnswersOnly,
+    answering,
+    cleared,
+    reopened,
+    says_confirmed,
+    stopped,
+)
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
 from actions.time_choice import offer_alternatives, offered_pick
@@ -77,7 +85,7 @@ def _checklist(tracker: Tracker, materials: list[str] | None, notice) -> list[st
     return checklist or None
 
 
-class ValidateBookingForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
+class ValidateBookingForm(UsesService, ValidatesAnswersOnly, ReadsEachMessageOnce, FormValidationAction):
     read_slot = "booking_read_message"
 
     def name(self) -> str:

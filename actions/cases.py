@@ -14,7 +14,7 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
 from actions.case_text import case_status_text, find_case_number
-from actions.forms import cleared, stopped
+from actions.forms import ValidatesAnswersOnly, cleared, stopped
 from actions.latest_message import latest_entity, latest_text
 from actions.settings import get_settings
 
@@ -37,7 +37,7 @@ def _named(cases: list[dict[str, Any]], tracker: Tracker) -> list[dict[str, Any]
     return named or cases
 
 
-class ValidateCaseStatusForm(UsesService, FormValidationAction):
+class ValidateCaseStatusForm(UsesService, ValidatesAnswersOnly, FormValidationAction):
     def name(self) -> str:
         return "validate_case_status_form"
 

@@ -1,8 +1,9 @@
-"""What the forms' actions share: telling an answer from a question or a stop, reading each
-message once, and the events that clear, stop or reopen a form."""
+"""What the forms' actions share: telling an answer from a question or a stop, validating
+answers only, reading each message once, and the events that clear, stop or reopen a form."""
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Collection, Iterable
 from typing import Any
 
@@ -67,3 +68,36 @@ class ReadsEachMessageOnce:
         if filled_something(events) and not self.already_read(tracker):
             return events + [SlotSet(self.read_slot, latest_message_id(tracker))]
         return events
+
+
+class ValidatesAnswersOnly:
+    """Mixed into every form's validator: a slot the action that started the form cleared is no
+    answer to validate.
+
+    rasa_sdk validates every slot set since the last event that is not a slot, and when a form
+    starts, those are the start action's resets (None). Validated, they told the citizen
+    "这个号码好像不对" before any number was asked for (我要投诉), or asked the service for a
+    new date of None, which it refused, and the change of a booking ended without a word
+    (我想改一下预约时间). A slot whose latest value in that run is None is left out.
+    """
+
+    async def get_validation_events(self, dispatcher, tracker, domain) -> list[dict[str, Any]]:
+        return await super().get_validation_events(dispatcher, without_cleared_candidates(tracker), domain)
+
+
+def without_cleared_candidates(tracker: Tracker) -> Tracker:
+    """The tracker with the slots cleared in its closing run of slot events left out of that run;
+    it shares the slots, which the validators update as they go."""
+    run = 0
+    for event in reversed(tracker.events):
+        if event.get("event") != "slot":
+            break
+        run += 1
+    latest = {e["name"]: e.get("value") for e in tracker.events[len(tracker.events) - run:]}
+    if all(value is not None for value in latest.values()):
+        return tracker
+    answers = copy.copy(tracker)  # shallow: the same slots dict, a list of events of its own
+    answers.events = tracker.events[: len(tracker.events) - run] + [
+        e for e in tracker.events[len(tracker.events) - run:] if latest[e["name"]] is not None
+    ]
+    return answers

@@ -19,7 +19,15 @@ from actions.api.service_client import Refused, ServiceClient, ServiceUnavailabl
 from actions.booking_text import find_mobile
 from actions.channels import channel_of
 from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
-from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
+from actions.forms import (
+    ReadsEachMessageOnce,
+    ValidatesAnswersOnly,
+    answering,
+    cleared,
+    reopened,
+    says_confirmed,
+    stopped,
+)
 from actions.handoff_text import (
     CONFIRMING_WORDS,
     CONSULTATION,
@@ -138,7 +146,7 @@ def phone_slots(number: str) -> list[dict[str, Any]]:
     return [SlotSet("handoff_phone", number), SlotSet("handoff_phone_masked", mask_mobiles(number))]
 
 
-class ValidateHandoffForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
+class ValidateHandoffForm(UsesService, ValidatesAnswersOnly, ReadsEachMessageOnce, FormValidationAction):
     read_slot = "handoff_read_message"
 
     def name(self) -> str:
@@ -174,7 +182,7 @@ class ValidateHandoffForm(UsesService, ReadsEachMessageOnce, FormValidationActio
         return {}
 
     async def validate_handoff_content(self, value, dispatcher, tracker, domain) -> dict[str, Any]:
-        if not value:  # cleared when the handoff starts: nothing to read yet, the form asks
+        if not value:  # no words: the form asks
             return {"handoff_content": None}
         events = {}
         for event in await prefill(self.client, value):

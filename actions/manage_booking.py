@@ -25,7 +25,15 @@ from actions.booking_text import (
     slot_label,
 )
 from actions.buttons import intent_payload, numbered_buttons
-from actions.forms import ReadsEachMessageOnce, answering, cleared, reopened, says_confirmed, stopped
+from actions.forms import (
+    ReadsEachMessageOnce,
+    ValidatesAnswersOnly,
+    answering,
+    cleared,
+    reopened,
+    says_confirmed,
+    stopped,
+)
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
 from actions.time_choice import offer_alternatives, offered_pick
@@ -116,7 +124,7 @@ class AskManageConfirmed(Action):
         return []
 
 
-class ValidateManageBookingForm(UsesService, ReadsEachMessageOnce, FormValidationAction):
+class ValidateManageBookingForm(UsesService, ValidatesAnswersOnly, ReadsEachMessageOnce, FormValidationAction):
     read_slot = "manage_read_message"
 
     def name(self) -> str:

@@ -10,7 +10,7 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from actions.api.service_client import ItemNotFound, Refused, ServiceClient, ServiceUnavailable, UsesService
 from actions.booking_text import find_mobile
 from actions.buttons import intent_payload
-from actions.forms import cleared, stopped
+from actions.forms import ValidatesAnswersOnly, cleared, stopped
 from actions.handoff_text import (
     LOW_RATINGS,
     RATING_LEVELS,
@@ -34,7 +34,7 @@ async def _own_tickets(client: ServiceClient, tracker: Tracker) -> list[dict[str
         return []
 
 
-class ValidateTicketStatusForm(UsesService, FormValidationAction):
+class ValidateTicketStatusForm(UsesService, ValidatesAnswersOnly, FormValidationAction):
     """Which order (the number, or this conversation's latest) and, for another's, its phone."""
 
     def name(self) -> str:

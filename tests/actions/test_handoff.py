@@ -104,6 +104,22 @@ async def test_a_bare_request_for_a_person_asks_what_it_is_about(dispatcher, fak
     assert "handoff_place" not in required  # the classifier will decide the type; no place asked
 
 
+@pytest.mark.parametrize("text, intent", [
+    ("我要投诉", "complain"), ("我要举报", "report"), ("转人工", "request_human"),
+])
+async def test_the_form_starts_by_asking_not_by_finding_fault(dispatcher, fake_service, text, intent):
+    # The start action clears the form's slots; the form then runs its validator on the same
+    # turn, and a cleared phone was read as a wrong number ("这个号码好像不对") before any was asked.
+    started = await StartHandoff(fake_service).run(dispatcher, tracker(text, intent, message_id="m1"), DOMAIN)
+    dispatcher.messages.clear()
+    form_start = tracker(text, intent, slots_now=slots(started), message_id="m1",
+                         events=[user(text, intent, "m1"), {"event": "action", "name": "action_start_handoff"},
+                                 *started])
+    validated = slots(await ValidateHandoffForm(fake_service).run(dispatcher, form_start, DOMAIN))
+    assert "utter_handoff_phone_invalid" not in responses(dispatcher)
+    assert "handoff_phone" not in validated and "handoff_confirmed" not in validated  # nothing judged
+
+
 async def test_a_content_cleared_at_the_start_is_asked_not_sent_to_the_service(dispatcher, fake_service):
     # StartHandoff clears the slots; the form then validates the cleared content: nothing to read.
     form = ValidateHandoffForm(fake_service)

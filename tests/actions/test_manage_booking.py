@@ -86,6 +86,18 @@ async def test_a_stranger_gives_code_and_phone_and_a_wrong_pair_is_asked_again(d
     assert right["manage_phone"] == "13812345678" and right["manage_hall"] == "A"
 
 
+async def test_a_strangers_reschedule_starts_by_asking_for_the_code(dispatcher, fake_service):
+    # The start action clears the form's slots and the form validates them on the same turn: a
+    # cleared new time was asked of the service, which refused it, and the form ended without a word.
+    text, intent = "我想改一下预约时间", "reschedule_appointment"
+    started = await StartManaging(fake_service).run(dispatcher, make_tracker(text, intent), DOMAIN)
+    events = [{"event": "user", "text": text}, {"event": "action", "name": "action_start_managing"}, *started]
+    form_start = make_tracker(text, intent, slots=slots(started), events=events)
+    validated = await ValidateManageBookingForm(fake_service).run(dispatcher, form_start, DOMAIN)
+    assert not any(call[0] == "availability" for call in fake_service.calls)
+    assert not any(e["event"] == "active_loop" for e in validated) and responses(dispatcher) == []
+
+
 async def test_two_wrong_pairs_end_with_the_halls_phone(dispatcher, fake_service):
     filled = {"manage_action": "cancel", "manage_code": CODE, "manage_tries": 1.0, "requested_slot": "manage_phone"}
     events = await ValidateManageBookingForm(fake_service).run(dispatcher, form_tracker("13900000000", slots_now=filled),

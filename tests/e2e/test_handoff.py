@@ -126,6 +126,13 @@ def test_reports_suggestions_and_requests_for_help_start_a_handoff(chat, message
     assert "不会保留" in texts(chat.say("算了，先不提交了"))
 
 
+@pytest.mark.parametrize("message", ["我要投诉", "我要举报"])
+def test_a_bare_complaint_is_asked_about_without_a_word_on_the_phone(chat, message):
+    # The form used to validate the phone its start had cleared: "这个号码好像不对" came first.
+    started = texts(chat.say(message))
+    assert "具体说说" in started and "号码" not in started
+
+
 def test_a_bare_request_for_a_person_asks_what_it_is_about(stack, chat):
     started = texts(chat.say("转人工"))
     assert "转交 12345" in started and "具体说说" in started

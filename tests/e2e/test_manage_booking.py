@@ -43,6 +43,8 @@ def test_the_conversation_that_booked_looks_up_moves_and_cancels(stack, chat):
 
 def test_a_stranger_needs_the_code_and_the_matching_phone(stack, chat):
     code = book_in_chat(chat, STRANGER_ID)
+    # A change asked for before any code: the code is asked for (it used to end without a word).
+    assert "预约码" in texts(Chat(stack.ports.rasa).say("我想改一下预约时间"))
     stranger = Chat(stack.ports.rasa)
     assert "预约码" in texts(stranger.say("帮我查下我的预约"))
     assert "手机号" in texts(stranger.say(code))
