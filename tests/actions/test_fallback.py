@@ -78,6 +78,24 @@ async def test_out_of_scope_naming_two_items_offers_both_rather_than_declining(d
     assert titles[0].startswith("仅销售预包装食品备案") and titles[1].startswith("食品经营许可（新办）")
 
 
+async def test_out_of_scope_with_a_strong_but_unsure_match_offers_the_items(dispatcher, fake_service):
+    # The classifier read a casual question as chit-chat; the search names two items well, neither surely.
+    fake_service.add_item("GJJ-TQ-001", "住房公积金提取（租房）")
+    fake_service.add_item("GJJ-TQ-002", "住房公积金提取（购房）")
+    fake_service.add_item("GA-SFZ-001", "居民身份证换领")
+    text = "你们这个公积金怎么取出来付房租啊"
+    fake_service.on_search(text, ("GJJ-TQ-001", 0.79), ("GJJ-TQ-002", 0.63), ("GA-SFZ-001", 0.3))
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker(text, "out_of_scope"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_choose_item"
+    titles = [button["title"] for button in dispatcher.messages[-1]["buttons"]]
+    assert titles[0].startswith("住房公积金提取（租房）") and titles[1].startswith("住房公积金提取（购房）")
+    assert not any("身份证" in t for t in titles)
+
+    fake_service.on_search("他是哪里出生的呀", ("GA-SFZ-001", 0.6))  # below the floor: declined
+    await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("他是哪里出生的呀", "out_of_scope"), {})
+    assert dispatcher.messages[-1]["response"] == "utter_out_of_scope"
+
+
 async def test_service_down_falls_back_to_asking(dispatcher, fake_service):
     fake_service.down = True
     await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("啊这个", "nlu_fallback"), {})
