@@ -85,6 +85,9 @@ _CLAUSE_END = re.compile(r"[。！？!?；;，,、\n…]+")
 # Messages longer than this are also scored per clause and per pair of clauses.
 LONG_QUERY_CHARS = 24
 _NON_TEXT = re.compile(r"[^0-9a-z\u4e00-\u9fff]+")
+# A measure word between a request verb and its object ("办个护照", "补张社保卡", "换本护照"):
+# dropped, so the catalogue's phrases (办护照, 补社保卡) match; 个体, 个人, 个税, 本人, 本市 … stay.
+_MEASURE_WORD = re.compile(r"(?<=[办补换领开考])一?[个张本份](?![体人税市地月])")
 # Inside an English form of the lexicon: "driver's license", "driver license", "id-card".
 _WORD_GAP = re.compile(r"[\s\-'’_]+")
 
@@ -366,7 +369,7 @@ class SearchIndex:
         return round(min(1.0, score * doc.weight), 4)
 
     def _query(self, text: str) -> _Query:
-        text = self.lexicon.rewrite(text)
+        text = _MEASURE_WORD.sub("", self.lexicon.rewrite(text))
         query = compact(text)
         return _Query(
             compact=query,

@@ -4,7 +4,7 @@ homophones, English words, an operation word next to another item's alias, rambl
 import pytest
 from conftest import REAL_SEED
 
-from service.catalogue.search import Lexicon, get_search_index
+from service.catalogue.search import Lexicon, get_search_index, is_confident
 from service.catalogue.seed_schemas import VariantsSeed
 from service.catalogue.variants import load_variants
 from service.core.seed_files import SeedError
@@ -78,6 +78,25 @@ CONTEXT = [
 ]
 
 WECHAT = TYPOS_AND_HOMOPHONES + ENGLISH_AND_MIXED + PINYIN_AND_SHORT_FORMS + OPERATION_WORDS + CONTEXT
+
+# A measure word between the request and its object: answered as surely as without it.
+MEASURE_WORDS = [
+    ("我想给孩子办个护照，他才5岁", "普通护照签发"),
+    ("给老妈补张社保卡", "社会保障卡补领"),
+    ("想给娃办本护照 要带啥", "普通护照签发"),
+]
+
+
+@pytest.mark.parametrize(("query", "expected"), MEASURE_WORDS, ids=[q for q, _ in MEASURE_WORDS])
+def test_a_measure_word_does_not_hide_the_catalogues_phrase(real_session, query, expected):
+    hits = get_search_index(real_session).search(query, limit=3)
+    assert hits[0].name == expected and is_confident(hits), f"{query}: {[(h.name, h.score) for h in hits]}"
+
+
+@pytest.mark.parametrize("query", ["想办个体户执照", "我想办个人所得税汇算", "换本人的身份证"])
+def test_words_that_begin_with_a_measure_word_keep_it(real_session, query):
+    expected = {"想": "个体工商户设立登记", "我": "个人所得税综合所得汇算清缴", "换": "居民身份证换领"}[query[0]]
+    assert get_search_index(real_session).search(query, limit=1)[0].name == expected
 
 
 @pytest.mark.parametrize(("query", "expected"), WECHAT, ids=[q for q, _ in WECHAT])
