@@ -20,7 +20,7 @@ from actions.api.service_client import (
     UsesService,
 )
 from actions.buttons import intent_payload, numbered_buttons
-from actions.latest_message import latest_intent, latest_text
+from actions.latest_message import FALLBACK_INTENT, latest_intent, latest_text, previous_question
 from actions.settings import get_settings
 from bot.message_text import without_masks
 from common.chat_messages import pack_messages
@@ -47,6 +47,8 @@ ITEM_SCORE = "item_score"
 STORY_CHARS = 30
 STORY_INTENT_CONFIDENCE = 0.8
 NONE_OF_THESE = {"title": words.NONE_OF_THESE, "payload": "/request_consultation"}
+# A reply to offered items this short may narrow the question down ("补办", "外地户口的那个").
+REFINEMENT_CHARS = 12
 
 
 class ActionAnswerServiceQuestion(UsesService, Action):
@@ -85,13 +87,15 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         text = latest_text(tracker)
 
         # A typed answer to the assistant's own question: "第二个", "外地户口的".
-        if not code and not situation and intent == "inform" and offered:
+        if not code and not situation and intent in ("inform", FALLBACK_INTENT) and offered:
             index = resolve_choice(text, [choice["label"] for choice in offered])
             picked = offered[index]["id"] if index is not None else None
             if awaiting == "item":
                 code = picked
             elif awaiting == "situation":
                 situation = picked
+        if not code and not situation and answers_offered_items(tracker, text):
+            text = await self._narrowed_question(tracker, text)
 
         if situation and not code:
             code = tracker.get_slot("item_code")
@@ -102,6 +106,15 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 return resolved
             code, score = resolved
         return await self._answer_item(dispatcher, tracker, code, situation, aspect, score)
+
+    async def _narrowed_question(self, tracker: Tracker, reply: str) -> str:
+        """A short reply to offered items that names no item surely narrows the question down
+        ("营业执照" → choices → "补办"): the two are read together. One that does ("身份证丢了")
+        is a question of its own."""
+        question = previous_question(tracker.events)
+        if not question or (await self.client.search(reply)).confident:
+            return reply
+        return f"{question}，{reply}"
 
     async def _resolve_from_text(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str
@@ -214,6 +227,12 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 for situation in notice.situations
             ),
         )
+
+
+def answers_offered_items(tracker: Tracker, text: str) -> bool:
+    """A short reply while the citizen's items are offered: it may pick or narrow them down."""
+    return (tracker.get_slot("awaiting") == "item" and bool(tracker.get_slot("offered_choices"))
+            and len(without_masks(text)) <= REFINEMENT_CHARS)
 
 
 def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], aspect: str) -> list[dict[str, Any]]:

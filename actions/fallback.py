@@ -22,12 +22,18 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import mentioned_phone
 from actions.api.service_client import ServiceUnavailable, UsesService
-from actions.catalogue import CANDIDATE_SCORE, CHOICES_OFFERED, FULL_NOTICE, STORY_CHARS, offer_or_refer
+from actions.catalogue import (
+    CANDIDATE_SCORE,
+    CHOICES_OFFERED,
+    FULL_NOTICE,
+    STORY_CHARS,
+    answers_offered_items,
+    offer_or_refer,
+)
 from actions.handoff_text import stated_type
-from actions.latest_message import latest_intent, latest_text
+from actions.latest_message import FALLBACK_INTENT, latest_intent, latest_text
 from bot.message_text import has_content, without_masks
 
-FALLBACK_INTENT = "nlu_fallback"
 FAILURES_BEFORE_HANDOFF = 2
 # Out of scope, the catalogue must be sure the message is about it before the assistant
 # second-guesses the NLU (a confident or contested search, or a top hit of OUT_OF_SCOPE_OFFER_SCORE);
@@ -68,6 +74,9 @@ class ActionHandleFallback(UsesService, Action):
         if not has_content(text):
             dispatcher.utter_message(response="utter_ask_what_you_need")
             return []
+        if not out_of_scope and answers_offered_items(tracker, text):
+            # "补办" after 营业执照's choices: the catalogue reads it with the question it narrows.
+            return [FollowupAction("action_answer_service_question")]
         if not out_of_scope and (
             consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF or stated_type(text)
         ):

@@ -9,7 +9,7 @@ words (POST /api/tickets/draft) so only what is missing is asked; the agent corr
 from __future__ import annotations
 
 import uuid
-from typing import Any, Optional
+from typing import Any
 
 from rasa_sdk import Action, FormValidationAction
 from rasa_sdk.events import FollowupAction, SlotSet
@@ -41,7 +41,13 @@ from actions.handoff_text import (
     stated_type,
     transcript,
 )
-from actions.latest_message import latest_intent, latest_message_id, latest_text
+from actions.latest_message import (
+    FALLBACK_INTENT,
+    latest_intent,
+    latest_message_id,
+    latest_text,
+    previous_question,
+)
 from actions.settings import get_settings
 from common.personal_data import mask_as_typed, mask_mobiles
 
@@ -75,7 +81,7 @@ class StartHandoff(UsesService, Action):
     async def _start(self, dispatcher, tracker) -> list[dict[str, Any]]:
         text = latest_text(tracker)
         events = [SlotSet(name, None) for name in HANDOFF_SLOTS] + [SlotSet("handoff_nonce", uuid.uuid4().hex[:12])]
-        fell_back = latest_intent(tracker) == "nlu_fallback"
+        fell_back = latest_intent(tracker) == FALLBACK_INTENT
         if latest_intent(tracker) == CONSULTATION_INTENT:
             # The referred question (the message before the button) is the consultation.
             question = previous_question(tracker.events)
@@ -107,20 +113,13 @@ class StartHandoff(UsesService, Action):
         return events
 
 
-def previous_question(events: list[dict[str, Any]]) -> Optional[str]:
-    """The citizen's typed message before the latest one (the question a referral answered)."""
-    typed = [e.get("text") or "" for e in events if e.get("event") == "user"]
-    earlier = [t for t in typed[:-1] if t and not t.startswith("/")]
-    return earlier[-1] if earlier else None
-
-
 def not_understood(events: list[dict[str, Any]]) -> list[str]:
     """The latest run of user messages the NLU fell back on, oldest first."""
     texts = []
     for event in reversed(events):
         if event.get("event") != "user":
             continue
-        if event.get("parse_data", {}).get("intent", {}).get("name") != "nlu_fallback":
+        if event.get("parse_data", {}).get("intent", {}).get("name") != FALLBACK_INTENT:
             break
         texts.append(event.get("text") or "")
     return [t for t in reversed(texts) if t and not t.startswith("/")]  # not button payloads

@@ -257,3 +257,37 @@ async def test_a_story_the_nlu_reads_unsurely_confirms_the_item_before_the_notic
     tracker.latest_message["intent"]["confidence"] = 0.95
     await ActionAnswerServiceQuestion(fake_service).run(dispatcher, tracker, {})
     assert responses(dispatcher)[-1] == "text"  # the notice
+
+
+LICENCE_CHOICES = [{"id": "SC-ZZ-001", "label": "营业执照补领"}, {"id": "SC-GT-001", "label": "个体工商户设立登记"}]
+OFFERED = {"awaiting": "item", "pending_aspect": "materials", "offered_choices": LICENCE_CHOICES}
+
+
+def after_choices(reply, intent):
+    """The citizen asked "营业执照", was offered LICENCE_CHOICES and replies."""
+    events = [{"event": "user", "text": "营业执照"}, {"event": "bot", "text": "您说的可能是以下事项"},
+              {"event": "user", "text": reply}]
+    return make_tracker(reply, intent, slots=OFFERED, events=events)
+
+
+async def test_a_reply_that_narrows_the_offered_items_down_picks_one(dispatcher, fake_service):
+    fake_service.add_item("SC-ZZ-001", "营业执照补领")
+    fake_service.add_item("SC-GT-001", "个体工商户设立登记")
+    fake_service.on_search("营业执照，补办", ("SC-ZZ-001", 0.9), ("SC-GT-001", 0.4), confident=True)
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, after_choices("补办", "nlu_fallback"), {})
+
+    assert ("search", "营业执照，补办") in fake_service.calls
+    assert ("get_notice", "SC-ZZ-001", "") in fake_service.calls
+    assert slots_set(events)["item_code"] == "SC-ZZ-001"
+
+
+async def test_a_reply_that_names_no_offered_item_surely_is_read_on_its_own(dispatcher, fake_service):
+    fake_service.add_item("SC-ZZ-001", "营业执照补领")
+    fake_service.add_item("GA-SFZ-002", "居民身份证补领")
+    fake_service.on_search("营业执照，身份证丢了", ("GA-SFZ-002", 0.8), ("SC-ZZ-001", 0.7), contested=True)
+    fake_service.on_search("身份证丢了", ("GA-SFZ-002", 0.9), confident=True)
+
+    events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, after_choices("身份证丢了", "inform"), {})
+
+    assert slots_set(events)["item_code"] == "GA-SFZ-002"

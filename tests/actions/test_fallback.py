@@ -100,3 +100,12 @@ async def test_service_down_falls_back_to_asking(dispatcher, fake_service):
     fake_service.down = True
     await ActionHandleFallback(fake_service).run(dispatcher, make_tracker("啊这个", "nlu_fallback"), {})
     assert dispatcher.messages[-1]["response"] == "utter_ask_rephrase"
+
+
+async def test_a_short_unclear_reply_to_offered_items_goes_to_the_catalogue(dispatcher, fake_service):
+    offered = {"awaiting": "item", "offered_choices": [{"id": "SC-ZZ-001", "label": "营业执照补领"}]}
+    events = [user("nlu_fallback"), {"event": "bot"}, user("nlu_fallback")]  # would be the second failure
+    reply = make_tracker("补办", "nlu_fallback", slots=offered, events=events)
+    events = await ActionHandleFallback(fake_service).run(dispatcher, reply, {})
+    assert [e["name"] for e in events if e["event"] == "followup"] == ["action_answer_service_question"]
+    assert not dispatcher.messages

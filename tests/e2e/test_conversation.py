@@ -52,6 +52,12 @@ def test_unclear_item_offers_up_to_three_choices_and_a_way_out(chat):
     assert titles[-1] == "都不是，转人工咨询"
 
 
+def test_a_short_reply_to_the_choices_narrows_the_question_down(chat):
+    assert len(buttons(chat.say("营业执照"))) > 2
+    narrowed = texts(chat.say("补办"))  # not understood on its own: it used to count as a failure
+    assert "营业执照补领" in narrowed and "没能理解" not in narrowed
+
+
 def test_item_handled_elsewhere_names_the_office(chat):
     text = texts(chat.say("办护照要去哪里办"))
     assert "出入境接待大厅" in text and "0571-86013200" in text
