@@ -47,8 +47,10 @@ ITEM_SCORE = "item_score"
 STORY_CHARS = 30
 STORY_INTENT_CONFIDENCE = 0.8
 NONE_OF_THESE = {"title": words.NONE_OF_THESE, "payload": "/request_consultation"}
-# A reply to offered items this short may narrow the question down ("补办", "外地户口的那个").
-REFINEMENT_CHARS = 12
+# The situation question's way out: the notice of every situation, each material marked with its own.
+ANY_SITUATION = "any"
+# A reply to offered choices this short answers them ("补办", "我是外地的"); a longer one is a message of its own.
+SHORT_REPLY_CHARS = 12
 
 
 class ActionAnswerServiceQuestion(UsesService, Action):
@@ -72,6 +74,9 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         intent = latest_intent(tracker)
         awaiting = tracker.get_slot("awaiting")
 
+        if intent == "deny" and awaiting == "situation" and tracker.get_slot("item_code"):
+            # "都不是" to the situations: the whole notice, rather than dropping the question.
+            return await self._answer_every_situation(dispatcher, tracker, unmatched=True)
         if intent in ("affirm", "deny"):
             if intent == "affirm" and awaiting == "full_notice" and tracker.get_slot("item_code"):
                 return await self._answer_item(
@@ -94,8 +99,14 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 code = picked
             elif awaiting == "situation":
                 situation = picked
-        if not code and not situation and answers_offered_items(tracker, text):
-            text = await self._narrowed_question(tracker, text)
+        if not code and not situation and answers_offered_choices(tracker, text):
+            if awaiting == "item":
+                text = await self._narrowed_question(tracker, text)
+            elif aspect == FULL_NOTICE and not (await self.client.search(text)).confident:
+                # "我是外地的", "不知道": no situation picked, and no other item named surely.
+                return await self._answer_every_situation(dispatcher, tracker, unmatched=True)
+        if situation == ANY_SITUATION:
+            return await self._answer_every_situation(dispatcher, tracker, unmatched=False)
 
         if situation and not code:
             code = tracker.get_slot("item_code")
@@ -106,6 +117,20 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 return resolved
             code, score = resolved
         return await self._answer_item(dispatcher, tracker, code, situation, aspect, score)
+
+    async def _answer_every_situation(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, *, unmatched: bool
+    ) -> list[dict[str, Any]]:
+        """The notice of every situation, each material marked with its own: asked for, or the
+        reply to the situation question picked none ("我是外地的", "不知道"), so that one trip is
+        enough all the same."""
+        code = tracker.get_slot("item_code")
+        if not code:
+            dispatcher.utter_message(response="utter_ask_which_item")
+            return [SlotSet("awaiting", None)]
+        if unmatched:
+            dispatcher.utter_message(response="utter_all_situations")
+        return await self._answer_item(dispatcher, tracker, code, None, FULL_NOTICE, every_situation=True)
 
     async def _narrowed_question(self, tracker: Tracker, reply: str) -> str:
         """A short reply to offered items that names no item surely narrows the question down
@@ -150,8 +175,9 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         situation: Optional[str],
         aspect: str,
         score: Optional[float] = None,
+        every_situation: bool = False,
     ) -> list[dict[str, Any]]:
-        if not situation and tracker.get_slot("item_code") == code:
+        if not situation and not every_situation and tracker.get_slot("item_code") == code:
             situation = tracker.get_slot("situation")
         notice = await self._fetch_notice(code, situation)
         if notice is None:
@@ -165,7 +191,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
             SlotSet("service_item", notice.name),
             SlotSet("situation", situation),
         ]
-        if aspect == FULL_NOTICE and notice.situations and not situation:
+        if aspect == FULL_NOTICE and notice.situations and not situation and not every_situation:
             self._ask_situation(dispatcher, notice, score)
             return chosen + [
                 SlotSet("pending_aspect", aspect),
@@ -225,14 +251,15 @@ class ActionAnswerServiceQuestion(UsesService, Action):
             buttons=numbered_buttons(
                 (situation.name, intent_payload("inform", situation=situation.id))
                 for situation in notice.situations
-            ),
+            ) + [{"title": words.ALL_SITUATIONS, "payload": intent_payload("inform", situation=ANY_SITUATION)}],
         )
 
 
-def answers_offered_items(tracker: Tracker, text: str) -> bool:
-    """A short reply while the citizen's items are offered: it may pick or narrow them down."""
-    return (tracker.get_slot("awaiting") == "item" and bool(tracker.get_slot("offered_choices"))
-            and len(without_masks(text)) <= REFINEMENT_CHARS)
+def answers_offered_choices(tracker: Tracker, text: str) -> bool:
+    """A short reply while items or an item's situations are offered: it may pick one, narrow
+    the items down, or say that no situation fits."""
+    return (tracker.get_slot("awaiting") in ("item", "situation") and bool(tracker.get_slot("offered_choices"))
+            and len(without_masks(text)) <= SHORT_REPLY_CHARS)
 
 
 def offer_items(dispatcher: CollectingDispatcher, candidates: list[SearchHit], aspect: str) -> list[dict[str, Any]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 # The way out when none of the offered items is the matter: a person answers (12345 咨询).
 NONE_OF_THESE = "都不是，转人工咨询"
+ALL_SITUATIONS = "不确定，看全部情形的材料"
 SHOW_FULL_NOTICE = "查看完整一次性告知"
 NO_THANKS = "不用了"
 # A referral's level when the reference directory names none.

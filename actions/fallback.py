@@ -27,7 +27,7 @@ from actions.catalogue import (
     CHOICES_OFFERED,
     FULL_NOTICE,
     STORY_CHARS,
-    answers_offered_items,
+    answers_offered_choices,
     offer_or_refer,
 )
 from actions.handoff_text import stated_type
@@ -74,8 +74,9 @@ class ActionHandleFallback(UsesService, Action):
         if not has_content(text):
             dispatcher.utter_message(response="utter_ask_what_you_need")
             return []
-        if not out_of_scope and answers_offered_items(tracker, text):
-            # "补办" after 营业执照's choices: the catalogue reads it with the question it narrows.
+        if answers_offered_choices(tracker, text) and (not out_of_scope or tracker.get_slot("awaiting") == "situation"):
+            # "补办" after 营业执照's choices, "不知道" to the situations: the catalogue reads it
+            # with the question it answers.
             return [FollowupAction("action_answer_service_question")]
         if not out_of_scope and (
             consecutive_fallbacks(tracker.events) >= FAILURES_BEFORE_HANDOFF or stated_type(text)

@@ -35,7 +35,8 @@ async def test_item_with_situations_asks_which_applies_before_listing(dispatcher
 
     assert responses(dispatcher) == ["utter_choose_situation"]
     buttons = dispatcher.messages[0]["buttons"]
-    assert [b["payload"] for b in buttons] == ['/inform{"situation": "adult"}', '/inform{"situation": "minor"}']
+    assert [b["payload"] for b in buttons] == ['/inform{"situation": "adult"}', '/inform{"situation": "minor"}',
+                                               '/inform{"situation": "any"}']  # 不确定，看全部情形的材料
     assert "1. 居民户口簿" not in str(dispatcher.messages)  # no materials before the situation
     slots = slots_set(events)
     assert slots["awaiting"] == "situation" and slots["pending_aspect"] == "materials"
@@ -291,3 +292,31 @@ async def test_a_reply_that_names_no_offered_item_surely_is_read_on_its_own(disp
     events = await ActionAnswerServiceQuestion(fake_service).run(dispatcher, after_choices("身份证丢了", "inform"), {})
 
     assert slots_set(events)["item_code"] == "GA-SFZ-002"
+
+
+SITUATION_ASKED = {"item_code": "GA-SFZ-002", "awaiting": "situation", "pending_aspect": "materials",
+                   "offered_choices": [{"id": "adult", "label": "年满十六周岁本人办理"},
+                                       {"id": "minor", "label": "未满十六周岁由监护人陪同"}]}
+
+
+async def test_a_reply_that_picks_no_situation_gets_every_situations_notice(dispatcher, fake_service):
+    for reply, intent in (("我是外地的", "inform"), ("不知道", "nlu_fallback"), ("都不是", "deny")):
+        dispatcher.messages.clear()
+        events = await ActionAnswerServiceQuestion(fake_service).run(
+            dispatcher, make_tracker(reply, intent, slots=SITUATION_ASKED), {})
+        assert responses(dispatcher)[0] == "utter_all_situations", reply
+        assert ("get_notice", "GA-SFZ-002", "") in fake_service.calls
+        slots = slots_set(events)
+        assert slots.get("situation") is None and slots["awaiting"] is None
+
+
+async def test_the_situation_questions_way_out_and_other_questions_while_it_is_asked(dispatcher, fake_service):
+    any_situation = make_tracker('/inform{"situation": "any"}', "inform", slots=SITUATION_ASKED,
+                                 entities=[{"entity": "situation", "value": "any"}])
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, any_situation, {})
+    assert responses(dispatcher)[0] == "text" and ("get_notice", "GA-SFZ-002", "") in fake_service.calls
+
+    dispatcher.messages.clear()  # an aspect asked meanwhile is answered, not the whole notice
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, make_tracker("要多少钱", "ask_fee",
+                                                                                 slots=SITUATION_ASKED), {})
+    assert "utter_all_situations" not in responses(dispatcher)

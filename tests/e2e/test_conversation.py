@@ -18,7 +18,8 @@ def test_materials_question_asks_the_situation_then_gives_the_notice(chat):
     replies = chat.say("我身份证搞丢了想补办一张 要准备啥")
     choices = buttons(replies)
     assert "分几种办理情形" in texts(replies)
-    assert len(choices) == 3 and "未满十六周岁" in choices[1]["title"]
+    assert len(choices) == 4 and "未满十六周岁" in choices[1]["title"]
+    assert choices[-1]["title"] == "不确定，看全部情形的材料"
 
     notice = chat.say(choices[1]["payload"])
     text = texts(notice)
@@ -27,6 +28,13 @@ def test_materials_question_asks_the_situation_then_gives_the_notice(chat):
     assert "五、收费标准" in text and "20元" in text
     assert all(len(reply["text"]) <= MAX_MESSAGE_CHARS for reply in notice)
     assert len(notice) >= 2, "a full notice is longer than one chat message"
+
+
+def test_a_reply_that_fits_no_situation_gets_every_situations_notice(chat):
+    assert "分几种办理情形" in texts(chat.say("身份证丢了"))
+    notice = texts(chat.say("我是外地的"))  # it used to offer 异地就医备案 and 居住证申领
+    assert "各种情形的全部内容" in notice and "【居民身份证补领】一次性告知" in notice
+    assert "【仅限：外省市户籍在本市异地补领】" in notice
 
 
 def test_typed_ordinal_answers_the_situation_question(chat):
