@@ -49,7 +49,10 @@ STORY_INTENT_CONFIDENCE = 0.8
 NONE_OF_THESE = {"title": words.NONE_OF_THESE, "payload": "/request_consultation"}
 # The situation question's way out: the notice of every situation, each material marked with its own.
 ANY_SITUATION = "any"
-# A reply to offered choices this short answers them ("补办", "我是外地的"); a longer one is a message of its own.
+# A text names an item on its own when its top hit scores this much (the service's CONFIDENT_SCORE,
+# from which a part of a message counts as naming an item: service/catalogue/search.py).
+ITEM_NAMED_SCORE = 0.55
+# A reply to offered choices this short answers them ("补办", "不知道"); a longer one is a message of its own.
 SHORT_REPLY_CHARS = 12
 
 
@@ -102,8 +105,9 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         if not code and not situation and answers_offered_choices(tracker, text):
             if awaiting == "item":
                 text = await self._narrowed_question(tracker, text)
-            elif aspect == FULL_NOTICE and not (await self.client.search(text)).confident:
-                # "我是外地的", "不知道": no situation picked, and no other item named surely.
+            elif aspect == FULL_NOTICE and not await self._names_an_item(text):
+                # "不知道", "孩子的 12岁": no situation picked, and no item named ("那驾照呢" is a
+                # question of its own).
                 return await self._answer_every_situation(dispatcher, tracker, unmatched=True)
         if situation == ANY_SITUATION:
             return await self._answer_every_situation(dispatcher, tracker, unmatched=False)
@@ -122,7 +126,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, *, unmatched: bool
     ) -> list[dict[str, Any]]:
         """The notice of every situation, each material marked with its own: asked for, or the
-        reply to the situation question picked none ("我是外地的", "不知道"), so that one trip is
+        reply to the situation question picked none ("不知道", "都不是"), so that one trip is
         enough all the same."""
         code = tracker.get_slot("item_code")
         if not code:
@@ -131,6 +135,10 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         if unmatched:
             dispatcher.utter_message(response="utter_all_situations")
         return await self._answer_item(dispatcher, tracker, code, None, FULL_NOTICE, every_situation=True)
+
+    async def _names_an_item(self, text: str) -> bool:
+        hits = (await self.client.search(text)).hits
+        return bool(hits) and hits[0].score >= ITEM_NAMED_SCORE
 
     async def _narrowed_question(self, tracker: Tracker, reply: str) -> str:
         """A short reply to offered items that names no item surely narrows the question down

@@ -300,7 +300,9 @@ SITUATION_ASKED = {"item_code": "GA-SFZ-002", "awaiting": "situation", "pending_
 
 
 async def test_a_reply_that_picks_no_situation_gets_every_situations_notice(dispatcher, fake_service):
-    for reply, intent in (("我是外地的", "inform"), ("不知道", "nlu_fallback"), ("都不是", "deny")):
+    fake_service.add_item("JY-XX-001", "小学新生入学登记")
+    fake_service.on_search("孩子的 12岁", ("JY-XX-001", 0.46))  # names no item on its own
+    for reply, intent in (("孩子的 12岁", "inform"), ("不知道", "nlu_fallback"), ("都不是", "deny")):
         dispatcher.messages.clear()
         events = await ActionAnswerServiceQuestion(fake_service).run(
             dispatcher, make_tracker(reply, intent, slots=SITUATION_ASKED), {})
@@ -320,3 +322,12 @@ async def test_the_situation_questions_way_out_and_other_questions_while_it_is_a
     await ActionAnswerServiceQuestion(fake_service).run(dispatcher, make_tracker("要多少钱", "ask_fee",
                                                                                  slots=SITUATION_ASKED), {})
     assert "utter_all_situations" not in responses(dispatcher)
+
+
+async def test_a_reply_to_the_situations_that_names_another_item_is_a_question_of_its_own(dispatcher, fake_service):
+    fake_service.add_item("GA-JSZ-001", "机动车驾驶证期满换证")
+    fake_service.add_item("GA-JSZ-002", "机动车驾驶证补证")
+    fake_service.on_search("那驾照呢", ("GA-JSZ-001", 0.72), ("GA-JSZ-002", 0.7))
+    await ActionAnswerServiceQuestion(fake_service).run(dispatcher, make_tracker("那驾照呢", "inform",
+                                                                                 slots=SITUATION_ASKED), {})
+    assert responses(dispatcher) == ["utter_choose_item"]

@@ -32,9 +32,9 @@ def test_materials_question_asks_the_situation_then_gives_the_notice(chat):
 
 def test_a_reply_that_fits_no_situation_gets_every_situations_notice(chat):
     assert "分几种办理情形" in texts(chat.say("身份证丢了"))
-    notice = texts(chat.say("我是外地的"))  # it used to offer 异地就医备案 and 居住证申领
+    notice = texts(chat.say("孩子的 12岁"))  # it used to offer 小学新生入学登记 and 出生登记
     assert "各种情形的全部内容" in notice and "【居民身份证补领】一次性告知" in notice
-    assert "【仅限：外省市户籍在本市异地补领】" in notice
+    assert "【仅限：本市户籍、未满十六周岁由监护人陪同申请】" in notice
 
 
 def test_typed_ordinal_answers_the_situation_question(chat):
