@@ -19,15 +19,8 @@ from actions.api.service_client import Refused, ServiceClient, ServiceUnavailabl
 from actions.booking_text import find_mobile
 from actions.channels import channel_of
 from actions.fallback import FAILURES_BEFORE_HANDOFF, consecutive_fallbacks
-from actions.forms import (
-    ReadsEachMessageOnce,
-    ValidatesAnswersOnly,
-    answering,
-    cleared,
-    reopened,
-    says_confirmed,
-    stopped,
-)
+from actions.forms import ReadsEachMessageOnce, ValidatesAnswersOnly
+from actions.forms import answering, cleared, reopened, says_confirmed, stopped
 from actions.handoff_text import (
     CONFIRMING_WORDS,
     CONSULTATION,

@@ -25,15 +25,8 @@ from actions.booking_text import (
     slot_label,
 )
 from actions.buttons import intent_payload, numbered_buttons
-from actions.forms import (
-    ReadsEachMessageOnce,
-    ValidatesAnswersOnly,
-    answering,
-    cleared,
-    reopened,
-    says_confirmed,
-    stopped,
-)
+from actions.forms import ReadsEachMessageOnce, ValidatesAnswersOnly
+from actions.forms import answering, cleared, reopened, says_confirmed, stopped
 from actions.latest_message import latest_entity, latest_intent, latest_text
 from actions.settings import get_settings
 from actions.time_choice import offer_alternatives, offered_pick
