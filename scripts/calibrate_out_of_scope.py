@@ -7,7 +7,8 @@ sends the citizen away from a service the hall holds. Offering items to real chi
 tap on "都不是". For each floor of a grid, among the messages the NLU reads as out of scope:
 - questions (tests/nlu/dev_real_style.yml service and booking, tests/nlu/dev_short.yml): offered
   (the top hit reaches the floor) and offered with the right item among the choices;
-- the development set's out-of-scope and outside messages, and, with --corpora, every CrossWOZ
+- the development sets' out-of-scope messages (with tests/nlu/dev_short_out_of_scope.yml, short
+  chit-chat typed into the chat box) and outside messages, and, with --corpora, every CrossWOZ
   and KdConv user turn (data/SOURCES.md) not among the training examples: offered.
 The rule in place (offer only when the search is confident or contested) is shown beside them.
 
@@ -31,6 +32,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEV_SET = REPO_ROOT / "tests" / "nlu" / "dev_real_style.yml"
 DEV_SHORT = REPO_ROOT / "tests" / "nlu" / "dev_short.yml"
+DEV_SHORT_OUT_OF_SCOPE = REPO_ROOT / "tests" / "nlu" / "dev_short_out_of_scope.yml"
 TRAINING_CORPUS_SAMPLE = REPO_ROOT / "data" / "nlu" / "real_style" / "out_of_scope_corpora.yml"
 RASA_TOKEN = REPO_ROOT / "var" / "rasa_token"
 SHOWN_FLOOR, SHOWN = 0.65, 15  # corpus turns offered items only by a floor, for reading
@@ -53,6 +55,7 @@ class Reading:
 def dev_messages() -> list[tuple[str, str, str | None]]:
     examples = yaml.safe_load(DEV_SET.read_text(encoding="utf-8"))["examples"]
     examples += [dict(e, kind="service") for e in yaml.safe_load(DEV_SHORT.read_text(encoding="utf-8"))["examples"]]
+    examples += yaml.safe_load(DEV_SHORT_OUT_OF_SCOPE.read_text(encoding="utf-8"))["examples"]
     return [(e["text"], e["kind"], e.get("item")) for e in examples
             if e["kind"] in ("service", "booking", "out_of_scope", "outside")]
 

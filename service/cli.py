@@ -194,7 +194,8 @@ def export_review(args: argparse.Namespace) -> int:
         print("no reviewed messages yet: label some on the review page (/review) first; nothing written")
         return 0
     tests_nlu = REPO_ROOT / "tests" / "nlu"
-    others = [tests_nlu / name for name in ("holdout.yml", "holdout_real.yml", "dev_real_style.yml", "dev_short.yml")]
+    others = [tests_nlu / name for name in ("holdout.yml", "holdout_real.yml", "dev_real_style.yml", "dev_short.yml",
+                                             "dev_short_out_of_scope.yml")]
     trained = export.training_texts(REPO_ROOT / "data" / "nlu", leaving_out=args.out_dir)
     train, held = export.split(examples, elsewhere_held_out=export.held_out_texts(others), trained_elsewhere=trained)
     outputs = {

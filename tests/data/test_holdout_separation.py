@@ -36,8 +36,8 @@ def trained_intents() -> set[str]:
     return intents
 
 
-HELD_OUT_SETS = ("holdout.yml", "holdout_real.yml", "dev_real_style.yml", "dev_short.yml")
-DEVELOPMENT_SETS = ("dev_real_style.yml", "dev_short.yml")
+HELD_OUT_SETS = ("holdout.yml", "holdout_real.yml", "dev_real_style.yml", "dev_short.yml", "dev_short_out_of_scope.yml")
+DEVELOPMENT_SETS = ("dev_real_style.yml", "dev_short.yml", "dev_short_out_of_scope.yml")
 # Character-pair overlap (Jaccard) from which two messages count as one paraphrased.
 NEAR_DUPLICATE = 0.8
 
