@@ -15,6 +15,7 @@ from actions.api.service_client import (
     Notice,
     Referral,
     SearchHit,
+    SearchResult,
     ServiceClient,
     ServiceUnavailable,
     UsesService,
@@ -102,10 +103,15 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 code = picked
             elif awaiting == "situation":
                 situation = picked
+        found: Optional[SearchResult] = None  # the search of `text`, once made
         if not code and not situation and answers_offered_choices(tracker, text):
-            if awaiting == "item":
-                text = await self._narrowed_question(tracker, text)
-            elif aspect == FULL_NOTICE and not await self._names_an_item(text):
+            found = await self.client.search(text)
+            question = previous_question(tracker.events)
+            if awaiting == "item" and question and not found.confident:
+                # "营业执照" → choices → "补办": the reply narrows the question down, read together;
+                # one that names an item surely ("身份证丢了") is a question of its own.
+                text, found = f"{question}，{text}", None
+            elif awaiting == "situation" and aspect == FULL_NOTICE and not names_an_item(found):
                 # "不知道", "孩子的 12岁": no situation picked, and no item named ("那驾照呢" is a
                 # question of its own).
                 return await self._answer_every_situation(dispatcher, tracker, unmatched=True)
@@ -116,7 +122,7 @@ class ActionAnswerServiceQuestion(UsesService, Action):
             code = tracker.get_slot("item_code")
         score = None
         if not code:
-            resolved = await self._resolve_from_text(dispatcher, tracker, text, aspect)
+            resolved = await self._resolve_from_text(dispatcher, tracker, text, aspect, found)
             if isinstance(resolved, list):
                 return resolved
             code, score = resolved
@@ -136,21 +142,9 @@ class ActionAnswerServiceQuestion(UsesService, Action):
             dispatcher.utter_message(response="utter_all_situations")
         return await self._answer_item(dispatcher, tracker, code, None, FULL_NOTICE, every_situation=True)
 
-    async def _names_an_item(self, text: str) -> bool:
-        hits = (await self.client.search(text)).hits
-        return bool(hits) and hits[0].score >= ITEM_NAMED_SCORE
-
-    async def _narrowed_question(self, tracker: Tracker, reply: str) -> str:
-        """A short reply to offered items that names no item surely narrows the question down
-        ("营业执照" → choices → "补办"): the two are read together. One that does ("身份证丢了")
-        is a question of its own."""
-        question = previous_question(tracker.events)
-        if not question or (await self.client.search(reply)).confident:
-            return reply
-        return f"{question}，{reply}"
-
     async def _resolve_from_text(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, text: str, aspect: str,
+        found: Optional[SearchResult] = None,
     ) -> tuple[str, Optional[float]] | list[dict[str, Any]]:
         """The item code the message names with its search score (None for the item already
         discussed), or the events of a clarifying question or referral.
@@ -158,8 +152,9 @@ class ActionAnswerServiceQuestion(UsesService, Action):
         The whole message is searched (the service reads a long one clause by clause); the NLU's
         `service_item` entity is not searched on its own, since a word of a story can name a
         neighbouring item ("换新的" is no 延续). Only a confident hit is answered outright: a
-        wrong notice costs the citizen a wasted trip, a question costs one tap."""
-        result = await self.client.search(text)
+        wrong notice costs the citizen a wasted trip, a question costs one tap. `found` is the
+        search of `text` when it was already made."""
+        result = found if found is not None else await self.client.search(text)
         if result.confident and not _story_read_unsurely(tracker, text):
             return result.hits[0].code, result.hits[0].score
         if result.confident:
@@ -261,6 +256,10 @@ class ActionAnswerServiceQuestion(UsesService, Action):
                 for situation in notice.situations
             ) + [{"title": words.ALL_SITUATIONS, "payload": intent_payload("inform", situation=ANY_SITUATION)}],
         )
+
+
+def names_an_item(result: SearchResult) -> bool:
+    return bool(result.hits) and result.hits[0].score >= ITEM_NAMED_SCORE
 
 
 def answers_offered_choices(tracker: Tracker, text: str) -> bool:

@@ -4,6 +4,8 @@ Real citizens' messages are long, masked and story-first; a low NLU confidence d
 the message is not about a government matter. So before asking to rephrase or declining, the
 assistant looks for what the message may be about:
 - no words at all (only punctuation, emoji or a masked name): ask what the citizen needs;
+- a short reply to offered items or situations ("补办", "不知道"): the catalogue action reads it
+  with the question it answers;
 - two messages in a row not understood, or an unclear one that names 投诉/举报/建议/求助: hand
   over to a 12345 agent;
 - the catalogue finds likely items: offer them as buttons (never a notice: the NLU was unsure);
